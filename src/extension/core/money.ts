@@ -1,0 +1,132 @@
+/**
+ * Exact USD amounts. Owns every piece of money arithmetic in the extension.
+ * Never uses floating point for sums: amounts are BigInt counts of 1e-18 USD
+ * ("atto-dollars"), enough for OpenRouter's per-token prices (strings such as
+ * "0.0000000375") times any realistic token count without rounding.
+ * No `vscode` import.
+ */
+
+/** Decimal places kept exactly. */
+export const USD_SCALE = 18;
+const SCALE = 10n ** BigInt(USD_SCALE);
+
+/** An exact, immutable USD amount. */
+export interface Usd {
+  readonly atto: bigint;
+}
+
+const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+
+export function usd(atto: bigint): Usd {
+  return { atto };
+}
+
+export const ZERO: Usd = usd(0n);
+
+/**
+ * Parses a decimal string ("0.000003", "1e-7", "-1.5") exactly.
+ * Digits beyond 18 decimal places are rounded half-even (never seen in practice,
+ * but a parse must not throw on them). Returns undefined for anything else.
+ */
+export function parseUsd(text: string): Usd | undefined {
+  const m = DECIMAL.exec(text.trim());
+  if (!m) return undefined;
+  const [, sign = '', intPart = '', fracPart = '', expPart] = m;
+  if (intPart === '' && fracPart === '') return undefined;
+  const exp = expPart === undefined ? 0 : Number(expPart);
+  if (!Number.isSafeInteger(exp) || Math.abs(exp) > 400) return undefined;
+  // value = digits × 10^(exp - fracLen); we want value × 10^SCALE.
+  const digits = BigInt((intPart + fracPart) || '0');
+  const shift = exp - fracPart.length + USD_SCALE;
+  let atto: bigint;
+  if (shift >= 0) {
+    atto = digits * 10n ** BigInt(shift);
+  } else {
+    atto = divRoundHalfEven(digits, 10n ** BigInt(-shift));
+  }
+  return usd(sign === '-' ? -atto : atto);
+}
+
+/**
+ * Converts a JSON number (such as `usage.cost`) exactly as it was written on the
+ * wire: JavaScript's shortest round-trip representation is the decimal the
+ * server sent, so parsing `String(n)` loses nothing a float could hold.
+ */
+export function usdFromNumber(n: number): Usd | undefined {
+  if (!Number.isFinite(n)) return undefined;
+  return parseUsd(String(n));
+}
+
+export function add(a: Usd, b: Usd): Usd {
+  return usd(a.atto + b.atto);
+}
+
+export function sum(values: Iterable<Usd>): Usd {
+  let total = 0n;
+  for (const v of values) total += v.atto;
+  return usd(total);
+}
+
+export function sub(a: Usd, b: Usd): Usd {
+  return usd(a.atto - b.atto);
+}
+
+/** Price per unit × an integer count (tokens, requests). */
+export function times(price: Usd, count: number | bigint): Usd {
+  const n = typeof count === 'bigint' ? count : BigInt(Math.trunc(count));
+  return usd(price.atto * n);
+}
+
+export function compare(a: Usd, b: Usd): -1 | 0 | 1 {
+  return a.atto < b.atto ? -1 : a.atto > b.atto ? 1 : 0;
+}
+
+export function isZero(a: Usd): boolean {
+  return a.atto === 0n;
+}
+
+/**
+ * a / b as a ratio in basis points (1/10000), rounded down; for budget bars.
+ * Returns undefined when b is zero.
+ */
+export function ratioBasisPoints(a: Usd, b: Usd): number | undefined {
+  if (b.atto === 0n) return undefined;
+  return Number((a.atto * 10000n) / b.atto);
+}
+
+/** Canonical exact text: no exponent, no trailing zeros ("0.0000123", "5", "-0.5"). */
+export function toDecimalString(a: Usd): string {
+  const negative = a.atto < 0n;
+  const abs = negative ? -a.atto : a.atto;
+  const whole = abs / SCALE;
+  const frac = (abs % SCALE).toString().padStart(USD_SCALE, '0').replace(/0+$/, '');
+  return `${negative ? '-' : ''}${whole}${frac ? `.${frac}` : ''}`;
+}
+
+/**
+ * Display text with a fixed number of decimals, rounded half-even
+ * ("$0.0123"). Display only — never parse this back for arithmetic.
+ */
+export function formatUsd(a: Usd, decimals = 4): string {
+  const d = Math.max(0, Math.min(USD_SCALE, Math.trunc(decimals)));
+  const unit = 10n ** BigInt(USD_SCALE - d);
+  const negative = a.atto < 0n;
+  const rounded = divRoundHalfEven(negative ? -a.atto : a.atto, unit);
+  const base = 10n ** BigInt(d);
+  const whole = rounded / base;
+  const frac = d > 0 ? `.${(rounded % base).toString().padStart(d, '0')}` : '';
+  return `${negative ? '-' : ''}$${whole}${frac}`;
+}
+
+/** Price per token shown per million tokens ("$3.00 / 1M"). */
+export function perMillion(pricePerToken: Usd): Usd {
+  return times(pricePerToken, 1_000_000);
+}
+
+function divRoundHalfEven(n: bigint, d: bigint): bigint {
+  const q = n / d;
+  const r = n % d;
+  const twice = r * 2n;
+  if (twice > d || (twice === d && q % 2n !== 0n)) return q + 1n;
+  return q;
+}

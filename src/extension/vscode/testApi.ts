@@ -1,0 +1,45 @@
+/**
+ * What `activate()` exposes to the integration tests running in the same extension
+ * host. Read-only views of state plus the one entry point a test cannot reach through
+ * the UI (feeding the view a raw, possibly malformed, message).
+ */
+import * as vscode from 'vscode';
+import type { ChatViewProvider } from './chatViewProvider';
+import type { ApiKeyStore } from './secrets';
+import type { ExtensionLog } from './log';
+
+export interface TestApi {
+  /** Resolves once the webview page has loaded and completed the ready handshake. */
+  waitForWebviewReady(timeoutMs: number): Promise<void>;
+  hasApiKey(): Promise<boolean>;
+  /** Feeds a raw message to the view's handler; false when it was dropped as malformed. */
+  injectWebviewMessage(raw: unknown): Promise<boolean>;
+  /** Recent log lines, already redacted. */
+  logLines(): string[];
+}
+
+export function createTestApi(parts: {
+  chatView: ChatViewProvider;
+  keys: ApiKeyStore;
+  log: ExtensionLog;
+}): TestApi {
+  const { chatView, keys, log } = parts;
+  return {
+    waitForWebviewReady: (timeoutMs) =>
+      new Promise<void>((resolve, reject) => {
+        if (chatView.isReady) return resolve();
+        const timer = setTimeout(() => {
+          sub.dispose();
+          reject(new Error(`Webview did not become ready within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const sub: vscode.Disposable = chatView.onDidBecomeReady(() => {
+          clearTimeout(timer);
+          sub.dispose();
+          resolve();
+        });
+      }),
+    hasApiKey: () => keys.has(),
+    injectWebviewMessage: (raw) => chatView.receive(raw),
+    logLines: () => log.recentLines(),
+  };
+}

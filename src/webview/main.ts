@@ -1,0 +1,14 @@
+/**
+ * Webview entry: defines the custom elements and starts the handshake.
+ * Runs under a strict CSP: no inline scripts or styles; Lit uses constructable
+ * stylesheets, which the CSP allows.
+ */
+import { HostBridge } from './hostBridge';
+import type { NtApp } from './app';
+import './app'; // registers <nt-app> (a type-only import would be dropped by the bundler)
+import { PROTOCOL_VERSION } from '../shared/protocol';
+
+const bridge = new HostBridge(window);
+const app = document.querySelector<NtApp>('nt-app');
+if (app) app.bridge = bridge;
+bridge.send({ type: 'ready', protocolVersion: PROTOCOL_VERSION });

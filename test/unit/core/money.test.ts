@@ -1,0 +1,71 @@
+import { strict as assert } from 'node:assert';
+import {
+  add,
+  formatUsd,
+  parseUsd,
+  perMillion,
+  ratioBasisPoints,
+  sum,
+  times,
+  toDecimalString,
+  usdFromNumber,
+  type Usd,
+} from '../../../src/extension/core/money';
+
+function p(text: string): Usd {
+  const v = parseUsd(text);
+  assert.ok(v, `expected ${text} to parse`);
+  return v;
+}
+
+describe('money', () => {
+  it('parses OpenRouter per-token price strings exactly', () => {
+    assert.equal(toDecimalString(p('0.000003')), '0.000003');
+    assert.equal(toDecimalString(p('0.0000000375')), '0.0000000375');
+    assert.equal(toDecimalString(p('0')), '0');
+    assert.equal(toDecimalString(p('-1')), '-1');
+  });
+
+  it('parses exponent notation as JSON numbers may carry it', () => {
+    assert.equal(toDecimalString(p('1.5e-7')), '0.00000015');
+    assert.equal(toDecimalString(p('2E3')), '2000');
+  });
+
+  it('rejects text that is not a decimal number', () => {
+    for (const bad of ['', '.', 'abc', '1.2.3', '0x10', '1e', 'NaN', 'Infinity']) {
+      assert.equal(parseUsd(bad), undefined, bad);
+    }
+  });
+
+  it('sums ten thousand costs with no floating-point drift', () => {
+    const costs = Array.from({ length: 10_000 }, () => usdFromNumber(0.1)!);
+    assert.equal(toDecimalString(sum(costs)), '1000');
+    let float = 0;
+    for (let i = 0; i < 10_000; i++) float += 0.1;
+    assert.notEqual(float, 1000, 'the float sum drifts, which is why we do not use it');
+  });
+
+  it('reads usage.cost numbers as the decimal the server wrote', () => {
+    assert.equal(toDecimalString(usdFromNumber(0.0001234)!), '0.0001234');
+    assert.equal(toDecimalString(usdFromNumber(1.2e-7)!), '0.00000012');
+    assert.equal(usdFromNumber(Number.NaN), undefined);
+  });
+
+  it('multiplies a per-token price by a token count exactly', () => {
+    assert.equal(toDecimalString(times(p('0.000003'), 1234)), '0.003702');
+    assert.equal(toDecimalString(perMillion(p('0.00000015'))), '0.15');
+  });
+
+  it('formats for display with half-even rounding and keeps sign', () => {
+    assert.equal(formatUsd(p('0.01235'), 4), '$0.0124');
+    assert.equal(formatUsd(p('0.01225'), 4), '$0.0122');
+    assert.equal(formatUsd(p('12'), 2), '$12.00');
+    assert.equal(formatUsd(p('-0.5'), 2), '-$0.50');
+  });
+
+  it('computes budget ratios in basis points and refuses a zero budget', () => {
+    assert.equal(ratioBasisPoints(p('4'), p('5')), 8000);
+    assert.equal(ratioBasisPoints(p('1'), p('0')), undefined);
+    assert.equal(toDecimalString(add(p('0.1'), p('0.2'))), '0.3');
+  });
+});

@@ -1,0 +1,58 @@
+import { strict as assert } from 'node:assert';
+import { parseHostMessage, parseWebviewMessage, PROTOCOL_VERSION } from '../../../src/shared/protocol';
+import { contentSecurityPolicy } from '../../../src/extension/core/webviewPolicy';
+
+describe('protocol', () => {
+  it('accepts a well-formed ready message', () => {
+    const r = parseWebviewMessage({ type: 'ready', protocolVersion: PROTOCOL_VERSION });
+    assert.equal(r.ok, true);
+  });
+
+  it('drops unknown message types with a reason', () => {
+    const r = parseWebviewMessage({ type: 'rm -rf', path: '/' });
+    assert.equal(r.ok, false);
+    if (!r.ok) assert.match(r.error, /type/);
+  });
+
+  it('drops non-objects and missing fields', () => {
+    for (const raw of [null, 42, 'ready', [], { type: 'ready' }, { type: 'runCommand', command: 'deleteAll' }]) {
+      assert.equal(parseWebviewMessage(raw).ok, false, JSON.stringify(raw));
+    }
+  });
+
+  it('does not echo a hostile payload into the error text', () => {
+    const r = parseWebviewMessage({ type: 'webviewLog', level: 'info', message: 'x'.repeat(5000) });
+    assert.equal(r.ok, false);
+    if (!r.ok) assert.ok(r.error.length < 300);
+  });
+
+  it('validates host snapshots strictly', () => {
+    const snapshot = {
+      protocolVersion: PROTOCOL_VERSION,
+      extensionVersion: '0.1.0',
+      hasApiKey: false,
+      endpointHost: 'openrouter.ai',
+      isDemoEndpoint: false,
+      look: 'editor',
+    };
+    assert.equal(parseHostMessage({ type: 'snapshot', snapshot }).ok, true);
+    assert.equal(parseHostMessage({ type: 'snapshot', snapshot: { ...snapshot, look: 'neon' } }).ok, false);
+  });
+});
+
+describe('webview content security policy', () => {
+  const csp = contentSecurityPolicy('https://file+.vscode-resource.vscode-cdn.net', 'AbCdEfGhIjKlMnOpQrSt');
+
+  it('denies everything by default', () => {
+    assert.match(csp, /^default-src 'none'/);
+  });
+
+  it('allows scripts only by nonce and never unsafe-inline or unsafe-eval', () => {
+    assert.match(csp, /script-src 'nonce-AbCdEfGhIjKlMnOpQrSt'(;|$)/);
+    assert.doesNotMatch(csp, /unsafe-/);
+  });
+
+  it('refuses a weak nonce', () => {
+    assert.throws(() => contentSecurityPolicy('x', 'abc'));
+  });
+});
