@@ -52,7 +52,12 @@ const common = {
 
 const host = {
   ...common,
-  entryPoints: { extension: 'src/extension/extension.ts' },
+  entryPoints: {
+    extension: 'src/extension/extension.ts',
+    // Tokenizer rank tables: separate files, required on first exact count.
+    'encoders/o200k_base': 'src/extension/core/encoders/o200k_base.ts',
+    'encoders/cl100k_base': 'src/extension/core/encoders/cl100k_base.ts',
+  },
   outdir: dist,
   platform: 'node',
   format: 'cjs',
