@@ -35,6 +35,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
       endpointHost: host,
       isDemoEndpoint: isLoopback(host),
       look,
+      mode: 'research',
+      placement: 'sidebar',
+      selectedModel: '',
+      notices: [],
     };
   };
 
@@ -42,7 +46,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
     extensionUri: context.extensionUri,
     log,
     snapshot,
-    runCommand: (command) => void vscode.commands.executeCommand(COMMANDS[command]),
+    onIntent: async (message) => {
+      if (message.type === 'runCommand' && message.command in COMMANDS) {
+        await vscode.commands.executeCommand(COMMANDS[message.command as keyof typeof COMMANDS]);
+        return;
+      }
+      log.debug(`No handler yet for '${message.type}' from the webview.`);
+    },
   });
 
   context.subscriptions.push(

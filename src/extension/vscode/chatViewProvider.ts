@@ -21,7 +21,8 @@ export interface ChatViewDeps {
   extensionUri: vscode.Uri;
   log: Logger;
   snapshot(): Promise<ViewSnapshot>;
-  runCommand(command: 'setApiKey' | 'showLogs'): void;
+  /** Every intent other than the handshake and webview logs goes to the controller. */
+  onIntent(message: Exclude<WebviewMessage, { type: 'ready' | 'webviewLog' }>): Promise<void>;
 }
 
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -101,16 +102,16 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         await this.post({ type: 'snapshot', snapshot: await this.deps.snapshot() });
         this.readyEmitter.fire();
         return;
-      case 'runCommand':
-        this.deps.runCommand(message.command);
-        return;
       case 'webviewLog':
         this.deps.log[message.level](`[webview] ${message.message}`);
         return;
+      default:
+        await this.deps.onIntent(message);
     }
   }
 
-  private async post(message: HostMessage): Promise<void> {
+  /** Posts to the page if it is loaded; hidden views lose messages, so callers never rely on delivery. */
+  async post(message: HostMessage): Promise<void> {
     // postMessage resolves false when the view is hidden; the next `ready` resends state.
     await this.view?.webview.postMessage(message);
   }

@@ -34,9 +34,35 @@ describe('protocol', () => {
       endpointHost: 'openrouter.ai',
       isDemoEndpoint: false,
       look: 'editor',
+      mode: 'research',
+      placement: 'sidebar',
+      selectedModel: 'openai/gpt-4o-mini',
+      notices: [],
     };
     assert.equal(parseHostMessage({ type: 'snapshot', snapshot }).ok, true);
     assert.equal(parseHostMessage({ type: 'snapshot', snapshot: { ...snapshot, look: 'neon' } }).ok, false);
+  });
+});
+
+describe('stream deltas', () => {
+  it('accepts a well-formed delta through the cheap shape check', () => {
+    const r = parseHostMessage({ type: 'stream', conversationId: 'c', messageId: 'm', content: 'hi', reasoning: '' });
+    assert.equal(r.ok, true);
+  });
+
+  it('drops a delta with a missing or mistyped field', () => {
+    assert.equal(parseHostMessage({ type: 'stream', conversationId: 'c', messageId: 'm', content: 5, reasoning: '' }).ok, false);
+    assert.equal(parseHostMessage({ type: 'stream', conversationId: 'c', content: 'x', reasoning: '' }).ok, false);
+  });
+
+  it('refuses money sent as a float', () => {
+    const entry = {
+      id: 'm', parentId: null, role: 'assistant', content: 'x', createdAt: 1, status: 'complete',
+      branch: { index: 1, count: 1 }, cost: 0.1,
+    };
+    const conversation = { id: 'c', title: 't', modelId: 'm', tags: [], totalCost: '0.1', totalTokens: 1, entries: [entry] };
+    assert.equal(parseHostMessage({ type: 'conversation', conversation }).ok, false);
+    assert.equal(parseHostMessage({ type: 'conversation', conversation: { ...conversation, entries: [{ ...entry, cost: '0.1' }] } }).ok, true);
   });
 });
 
