@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { CostTracker, type BudgetEvents, type BudgetStatus } from '../../../src/extension/core/costTracker';
 import { parseUsd, toDecimalString, ZERO, type Usd } from '../../../src/extension/core/money';
-import { estimateCost, isFree, priceFromText, type ModelPrices } from '../../../src/extension/core/pricing';
 
 const $ = (t: string): Usd => parseUsd(t)!;
 
@@ -82,29 +81,5 @@ describe('CostTracker', () => {
     const { t } = tracker();
     for (let i = 0; i < 1000; i++) t.record($('0.000123'));
     assert.equal(toDecimalString(t.sessionSpent), '0.123');
-  });
-});
-
-describe('pricing', () => {
-  const claude: ModelPrices = { prompt: priceFromText('0.000003')!, completion: priceFromText('0.000015')! };
-
-  it('estimates cost from per-token prices without dividing by 1000', () => {
-    assert.equal(toDecimalString(estimateCost(claude, 1000, 500)!), '0.0105');
-  });
-
-  it('treats -1 as variable and refuses to estimate with it', () => {
-    const auto: ModelPrices = { prompt: priceFromText('-1')!, completion: priceFromText('-1')! };
-    assert.equal(auto.prompt.kind, 'variable');
-    assert.equal(estimateCost(auto, 10, 10), undefined);
-  });
-
-  it('recognises free models', () => {
-    assert.ok(isFree({ prompt: priceFromText('0')!, completion: priceFromText('0')! }));
-    assert.ok(!isFree(claude));
-  });
-
-  it('adds a per-request fee once', () => {
-    const p: ModelPrices = { ...claude, request: priceFromText('0.005')! };
-    assert.equal(toDecimalString(estimateCost(p, 0, 0)!), '0.005');
   });
 });

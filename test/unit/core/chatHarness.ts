@@ -1,0 +1,122 @@
+/**
+ * A chat engine wired the way the extension wires it, with real parts only: the
+ * fake OpenRouter server over real sockets, the real client, a real sql.js history
+ * file in a temp folder, the real tokenizer, cost tracker and event bus.
+ */
+import { Tiktoken } from 'js-tiktoken/lite';
+import cl100k from 'js-tiktoken/ranks/cl100k_base';
+import o200k from 'js-tiktoken/ranks/o200k_base';
+import { ChatOrchestrator, DEFAULT_CHAT_SETTINGS, type ChatSettings } from '../../../src/extension/core/orchestrator';
+import type { ChatEvents } from '../../../src/extension/core/chatEvents';
+import { CostTracker, type BudgetLimits } from '../../../src/extension/core/costTracker';
+import { EventBus } from '../../../src/extension/core/events';
+import { silentLogger } from '../../../src/extension/core/logger';
+import { ZERO, parseUsd, sum, toDecimalString, type Usd } from '../../../src/extension/core/money';
+import { TokenCounter } from '../../../src/extension/core/tokenCounter';
+import { parseCatalog, type CatalogModel } from '../../../src/extension/openrouter/catalog';
+import type { OpenRouterClientDeps } from '../../../src/extension/openrouter/types';
+import type { HistoryStore } from '../../../src/extension/storage/historyStore';
+import { startFakeOpenRouter, type FakeOptions, type FakeServer } from '../../fixtures/fakeOpenRouter';
+import { makeClient } from '../openrouter/harness';
+import { openStore } from '../storage/helpers';
+
+export interface Recorded {
+  type: keyof ChatEvents;
+  payload: ChatEvents[keyof ChatEvents];
+}
+
+export interface ChatHarness {
+  fake: FakeServer;
+  store: HistoryStore;
+  engine: ChatOrchestrator;
+  costs: CostTracker;
+  bus: EventBus<ChatEvents>;
+  events: Recorded[];
+  settings: ChatSettings;
+  models: Map<string, CatalogModel>;
+  close(): Promise<void>;
+}
+
+const encoders = {
+  cl100k_base: () => new Tiktoken(cl100k),
+  o200k_base: () => new Tiktoken(o200k),
+};
+
+export async function chatHarness(
+  options: {
+    fake?: FakeOptions;
+    settings?: Partial<ChatSettings>;
+    limits?: Partial<BudgetLimits>;
+    client?: Partial<OpenRouterClientDeps>;
+    /** The engine's clock (the store and the client keep real time). */
+    clock?: { now(): number };
+  } = {},
+): Promise<ChatHarness> {
+  const fake = await startFakeOpenRouter({ latencyScale: 0.01, ...options.fake });
+  const { client } = makeClient(fake, options.client);
+  const catalog = parseCatalog(await client.fetchModelsText());
+  const models = new Map(catalog.models.map((m) => [m.id, m]));
+  // The store's own clock is real time here: persistence debounce runs on real timers.
+  const store = await openStore({ clock: { now: () => Date.now() } });
+  const bus = new EventBus<ChatEvents>(silentLogger);
+  const events: Recorded[] = [];
+  bus.onAny((type, payload) => events.push({ type, payload: payload as ChatEvents[keyof ChatEvents] }));
+  const costs = new CostTracker({
+    limits: { warnAtBasisPoints: 8000, ...options.limits },
+    monthSpentAtStart: ZERO,
+    monthKey: () => '2026-11',
+    emit: (type, payload) => bus.emit(type, payload),
+  });
+  const settings: ChatSettings = {
+    ...DEFAULT_CHAT_SETTINGS,
+    defaultModel: 'openai/gpt-4o-mini',
+    doubleSendGuardMs: 0,
+    ...options.settings,
+  };
+  const engine = new ChatOrchestrator({
+    client,
+    history: store,
+    model: (id) => models.get(id),
+    tokens: new TokenCounter(async (name) => encoders[name]()),
+    costs,
+    bus,
+    clock: options.clock ?? { now: () => Date.now() },
+    settings: () => settings,
+    log: silentLogger,
+  });
+  return {
+    fake,
+    store,
+    engine,
+    costs,
+    bus,
+    events,
+    settings,
+    models,
+    close: async () => {
+      engine.dispose();
+      await engine.idle();
+      await fake.close();
+    },
+  };
+}
+
+/** What the fake server billed across every generation it produced, summed exactly. */
+export function serverBilled(fake: FakeServer): Usd {
+  return sum(fake.generations().map((g) => parseUsd(String(g.total_cost)) ?? ZERO));
+}
+
+/** The exact sum of every conversation total in the store. */
+export function storedTotal(store: HistoryStore): string {
+  const totals: Usd[] = [];
+  for (let offset = 0; ; offset += 500) {
+    const page = store.listConversations({ limit: 500, offset, status: 'all' });
+    totals.push(...page.items.map((c) => parseUsd(c.totalCostUsd) ?? ZERO));
+    if (offset + 500 >= page.total) break;
+  }
+  return toDecimalString(sum(totals));
+}
+
+export function ofType<K extends keyof ChatEvents>(events: Recorded[], type: K): ChatEvents[K][] {
+  return events.filter((e) => e.type === type).map((e) => e.payload as ChatEvents[K]);
+}
