@@ -1,11 +1,12 @@
 /**
  * Typed access to the `neuralTerminal.*` settings. Values are validated with zod;
- * an invalid value is reported once and the default used, never thrown.
+ * an invalid value is reported once (log + warning) and the default used, never thrown.
+ * Read on every use, so changes apply without a reload.
  */
 import * as vscode from 'vscode';
 import * as z from 'zod/mini';
 import type { Logger } from '../core/logger';
-import { Look } from '../../shared/protocol';
+import { Look, Mode } from '../../shared/protocol';
 
 export const DEFAULT_BASE_URL = 'https://openrouter.ai/api/v1';
 
@@ -13,10 +14,29 @@ const BaseUrl = z.pipe(
   z.string().check(z.trim(), z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
   z.transform((u: string) => u.replace(/\/+$/, '')),
 );
+const ModelId = z.string().check(z.trim(), z.minLength(1), z.maxLength(200));
+const OptionalNumber = (min: number, max: number) => z.nullable(z.number().check(z.gte(min), z.lte(max)));
+const OptionalInt = (min: number, max: number) => z.nullable(z.int().check(z.gte(min), z.lte(max)));
 
 export interface Settings {
   baseUrl: string;
+  defaultModel: string;
+  fallbackModels: string[];
+  temperature: number | undefined;
+  maxTokens: number | undefined;
+  systemPrompt: string | undefined;
+  /** USD as the user typed it; converted exactly where it is used. */
+  budgetSession: number | undefined;
+  budgetMonthly: number | undefined;
+  warnAt: number;
+  redactPII: boolean;
+  stallTimeoutSeconds: number;
+  circuitThreshold: number;
+  circuitRecoverySeconds: number;
+  mode: Mode;
   look: Look;
+  showStatusBar: boolean;
+  sendSelectionTarget: 'current' | 'new';
 }
 
 export class SettingsReader {
@@ -26,26 +46,38 @@ export class SettingsReader {
 
   read(): Settings {
     const cfg = vscode.workspace.getConfiguration('neuralTerminal');
+    const v = <T>(key: string, schema: z.ZodMiniType<T, unknown>, fallback: T): T => this.value(cfg, key, schema, fallback);
+    const systemPrompt = v('systemPrompt', z.string().check(z.maxLength(100_000)), '').trim();
     return {
-      baseUrl: this.value(cfg, 'baseUrl', BaseUrl, DEFAULT_BASE_URL),
-      look: this.value(cfg, 'ui.look', Look, 'editor'),
+      baseUrl: v('baseUrl', BaseUrl, DEFAULT_BASE_URL),
+      defaultModel: v('defaultModel', ModelId, 'openai/gpt-4o-mini'),
+      fallbackModels: v('fallbackModels', z.array(ModelId).check(z.maxLength(3)), []),
+      temperature: v('temperature', OptionalNumber(0, 2), null) ?? undefined,
+      maxTokens: v('maxTokens', OptionalInt(1, 1_000_000), null) ?? undefined,
+      systemPrompt: systemPrompt || undefined,
+      budgetSession: v('budget.session', OptionalNumber(0, 1_000_000), 5) ?? undefined,
+      budgetMonthly: v('budget.monthly', OptionalNumber(0, 1_000_000), null) ?? undefined,
+      warnAt: v('budget.warnAt', z.number().check(z.gte(0.05), z.lte(1)), 0.8),
+      redactPII: v('privacy.redactPII', z.boolean(), false),
+      stallTimeoutSeconds: v('network.stallTimeoutSeconds', z.int().check(z.gte(5), z.lte(600)), 60),
+      circuitThreshold: v('circuitBreaker.threshold', z.int().check(z.gte(1), z.lte(100)), 5),
+      circuitRecoverySeconds: v('circuitBreaker.recoverySeconds', z.int().check(z.gte(1), z.lte(3600)), 30),
+      mode: v('ui.mode', Mode, 'research'),
+      look: v('ui.look', Look, 'editor'),
+      showStatusBar: v('ui.showStatusBar', z.boolean(), true),
+      sendSelectionTarget: v('sendSelection.target', z.enum(['current', 'new']), 'current'),
     };
   }
 
-  private value<T>(
-    cfg: vscode.WorkspaceConfiguration,
-    key: string,
-    schema: z.ZodMiniType<T, unknown>,
-    fallback: T,
-  ): T {
+  private value<T>(cfg: vscode.WorkspaceConfiguration, key: string, schema: z.ZodMiniType<T, unknown>, fallback: T): T {
     const raw = cfg.get<unknown>(key);
     if (raw === undefined) return fallback;
     const parsed = schema.safeParse(raw);
     if (parsed.success) return parsed.data;
     const note = `Setting neuralTerminal.${key} is invalid (${parsed.error.issues[0]?.message ?? 'bad value'}); using the default.`;
-    this.log.warn(note);
     if (!this.warned.has(key)) {
       this.warned.add(key);
+      this.log.warn(note);
       void vscode.window.showWarningMessage(`Neural Terminal: ${note}`);
     }
     return fallback;

@@ -7,6 +7,8 @@ import * as vscode from 'vscode';
 import type { ChatViewProvider } from './chatViewProvider';
 import type { ApiKeyStore } from './secrets';
 import type { ExtensionLog } from './log';
+import type { ChatServices } from './chatServices';
+import type { ChatController } from './chatController';
 
 export interface TestApi {
   /** Resolves once the webview page has loaded and completed the ready handshake. */
@@ -16,12 +18,21 @@ export interface TestApi {
   injectWebviewMessage(raw: unknown): Promise<boolean>;
   /** Recent log lines, already redacted. */
   logLines(): string[];
+  /** Time activate() took, ms. */
+  readonly activationMs: number;
+  /** The chat engine's parts (history, engine, catalog), created on first use. */
+  services(): Promise<ChatServices>;
+  /** The host side of the chat view. */
+  readonly controller: ChatController;
 }
 
 export function createTestApi(parts: {
   chatView: ChatViewProvider;
   keys: ApiKeyStore;
   log: ExtensionLog;
+  activationMs: number;
+  services(): Promise<ChatServices>;
+  controller: ChatController;
 }): TestApi {
   const { chatView, keys, log } = parts;
   return {
@@ -41,5 +52,8 @@ export function createTestApi(parts: {
     hasApiKey: () => keys.has(),
     injectWebviewMessage: (raw) => chatView.receive(raw),
     logLines: () => log.recentLines(),
+    activationMs: parts.activationMs,
+    services: parts.services,
+    controller: parts.controller,
   };
 }

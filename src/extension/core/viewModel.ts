@@ -1,0 +1,108 @@
+/**
+ * Maps stored history to the views the webview renders (shared/protocol.ts). Pure:
+ * the same rows always give the same view. Money stays exact decimal text.
+ * No `vscode` import.
+ */
+import type { ConversationSummary, ConversationView, EntryView, ModelView, PriceView } from '../../shared/protocol';
+import type { CatalogModel } from '../openrouter/catalog';
+import { isFree, type Price } from '../openrouter/pricing';
+import type { Conversation, PathEntry, StoredMessage } from '../storage/types';
+import { perMillion, toDecimalString } from './money';
+
+export function entryView(entry: PathEntry, siblingIds: readonly string[], streamingId: string | undefined): EntryView {
+  const m = entry.message;
+  const meta = m.metadata;
+  const error = meta.error as { kind?: unknown; message?: unknown } | undefined;
+  const index = entry.siblingIndex;
+  const view: EntryView = {
+    id: m.id,
+    parentId: m.parentId,
+    role: m.role,
+    content: m.content,
+    createdAt: m.createdAt,
+    status: m.id === streamingId ? 'streaming' : m.status,
+    branch: {
+      index: index + 1,
+      count: entry.siblingCount,
+      ...(index > 0 && siblingIds[index - 1] ? { prevId: siblingIds[index - 1] } : {}),
+      ...(siblingIds[index + 1] ? { nextId: siblingIds[index + 1] } : {}),
+    },
+  };
+  if (typeof meta.reasoning === 'string' && meta.reasoning) view.reasoning = meta.reasoning;
+  if (m.modelId) view.model = m.modelId;
+  if (m.promptTokens !== null) view.promptTokens = m.promptTokens;
+  if (m.completionTokens !== null) view.completionTokens = m.completionTokens;
+  if (m.reasoningTokens !== null) view.reasoningTokens = m.reasoningTokens;
+  if (m.cachedTokens !== null) view.cachedTokens = m.cachedTokens;
+  if (m.cost) {
+    view.cost = m.cost.usd;
+    view.costSource = m.cost.source;
+  }
+  if (m.latencyMs !== null) view.latencyMs = m.latencyMs;
+  if (m.ttftMs !== null) view.ttftMs = m.ttftMs;
+  if (typeof meta.tokensPerSecond === 'number') view.tokensPerSecond = meta.tokensPerSecond;
+  if (m.finishReason) view.finishReason = m.finishReason;
+  if (m.status === 'failed' && error && typeof error.kind === 'string' && typeof error.message === 'string') {
+    view.error = { kind: error.kind, message: error.message };
+  }
+  const pii = (meta.piiRedacted ?? meta.piiFound) as Record<string, unknown> | undefined;
+  if (pii && typeof pii === 'object') {
+    const counts: Record<string, number> = {};
+    for (const [k, v] of Object.entries(pii)) if (typeof v === 'number') counts[k] = v;
+    if (Object.keys(counts).length) view.pii = counts;
+  }
+  return view;
+}
+
+export function conversationView(
+  conversation: Conversation,
+  path: readonly PathEntry[],
+  siblingsOf: (message: StoredMessage) => readonly string[],
+  streamingId: string | undefined,
+): ConversationView {
+  return {
+    id: conversation.id,
+    title: conversation.title,
+    modelId: conversation.modelId ?? '',
+    ...(conversation.systemPrompt ? { systemPrompt: conversation.systemPrompt } : {}),
+    tags: [...conversation.tags],
+    ...(conversation.parentConversationId ? { parentConversationId: conversation.parentConversationId } : {}),
+    ...(conversation.forkedFromMessageId ? { forkedFromMessageId: conversation.forkedFromMessageId } : {}),
+    totalCost: conversation.totalCostUsd,
+    totalTokens: conversation.totalTokens,
+    entries: path.map((e) => entryView(e, e.siblingCount > 1 ? siblingsOf(e.message) : [e.message.id], streamingId)),
+    ...(streamingId ? { streamingId } : {}),
+  };
+}
+
+export function conversationSummary(c: Conversation): ConversationSummary {
+  return {
+    id: c.id,
+    title: c.title,
+    modelId: c.modelId ?? '',
+    updatedAt: c.updatedAt,
+    totalCost: c.totalCostUsd,
+    messageCount: c.messageCount,
+    archived: c.status === 'archived',
+    tags: [...c.tags],
+    ...(c.parentConversationId ? { parentConversationId: c.parentConversationId } : {}),
+  };
+}
+
+function priceView(price: Price): PriceView {
+  return price.kind === 'variable' ? { kind: 'variable' } : { kind: 'fixed', perMillion: toDecimalString(perMillion(price.perUnit)) };
+}
+
+export function modelView(m: CatalogModel): ModelView {
+  const free = isFree(m.pricing.prompt) && isFree(m.pricing.completion) && (!m.pricing.request || isFree(m.pricing.request));
+  return {
+    id: m.id,
+    name: m.name,
+    contextLength: m.contextLength,
+    ...(m.maxCompletionTokens ? { maxCompletionTokens: m.maxCompletionTokens } : {}),
+    prompt: priceView(m.pricing.prompt),
+    completion: priceView(m.pricing.completion),
+    free,
+    reasoning: m.supportedParameters.includes('reasoning'),
+  };
+}

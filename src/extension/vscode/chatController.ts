@@ -1,0 +1,488 @@
+/**
+ * The host side of the chat view: turns webview intents into engine and store calls,
+ * and engine events into protocol messages (token deltas coalesced, conversations
+ * re-read from the store, notices from the error matrix). Holds only view state
+ * the host must own: which conversation is open and which notices are showing.
+ */
+import * as vscode from 'vscode';
+import { randomUUID } from 'node:crypto';
+import type { HostMessage, Notice, ViewSnapshot, WebviewMessage } from '../../shared/protocol';
+import { contextMeter } from '../core/contextWindow';
+import type { Logger } from '../core/logger';
+import { ZERO, parseUsd, toDecimalString } from '../core/money';
+import { budgetNotice, failureNotice, refusalNotice, retryingNotice, thinkingNotice, truncationNotice } from '../core/notices';
+import type { StartOutcome } from '../core/orchestrator';
+import { StreamCoalescer } from '../core/streamCoalescer';
+import { conversationSummary, conversationView, modelView } from '../core/viewModel';
+import { estimateTokens } from '../core/tokenCounter';
+import { estimateCost } from '../openrouter/pricing';
+import { isStorageError } from '../storage';
+import { budgetLimits, type ChatServices } from './chatServices';
+import type { SettingsReader } from './config';
+import { runCodeAction, openLinkWithConfirmation } from './editorActions';
+
+const ACTIVE_KEY = 'neuralTerminal.activeConversationId';
+const MAX_NOTICES = 6;
+
+export type Intent = Exclude<WebviewMessage, { type: 'ready' | 'webviewLog' }>;
+
+export interface ChatControllerDeps {
+  services: () => Promise<ChatServices>;
+  settings: SettingsReader;
+  state: vscode.Memento;
+  log: Logger;
+  post(message: HostMessage): Promise<void>;
+  baseSnapshot(): Promise<Omit<ViewSnapshot, 'conversation' | 'telemetry' | 'notices' | 'selectedModel'>>;
+  runCommand(command: string, ...args: unknown[]): Thenable<unknown>;
+}
+
+export class ChatController implements vscode.Disposable {
+  private notices: Notice[] = [];
+  /** Texts of sends refused pending a budget confirmation, by notice id. */
+  private readonly pendingSends = new Map<string, { text: string; conversationId: string | undefined }>();
+  private readonly coalescer: StreamCoalescer;
+  private readonly unsubscribe: Array<() => void> = [];
+  private wired = false;
+
+  constructor(private readonly deps: ChatControllerDeps) {
+    this.coalescer = new StreamCoalescer((d) => void deps.post({ type: 'stream', ...d }));
+  }
+
+  get activeConversationId(): string | undefined {
+    return this.deps.state.get<string>(ACTIVE_KEY);
+  }
+
+  async setActiveConversation(id: string | undefined): Promise<void> {
+    await this.deps.state.update(ACTIVE_KEY, id);
+    await this.postConversation();
+  }
+
+  /** Everything the view needs after it (re)loads. */
+  async snapshot(): Promise<ViewSnapshot> {
+    const base = await this.deps.baseSnapshot();
+    const settings = this.deps.settings.read();
+    let services: ChatServices | undefined;
+    try {
+      services = await this.ready();
+    } catch (error) {
+      this.addNotice({ id: 'history-unavailable', severity: 'error', kind: 'history_unavailable', message: describe(error) });
+    }
+    const conversation = services ? this.conversationViewOf(services) : undefined;
+    return {
+      ...base,
+      selectedModel: conversation?.modelId || settings.defaultModel,
+      ...(conversation ? { conversation } : {}),
+      ...(services ? { telemetry: this.telemetryOf(services) } : {}),
+      notices: this.notices,
+    };
+  }
+
+  async handle(intent: Intent): Promise<void> {
+    const s = await this.ready();
+    switch (intent.type) {
+      case 'runCommand':
+        await this.deps.runCommand(`neuralTerminal.${intent.command}`);
+        return;
+      case 'send':
+        await this.start(
+          s.engine.send({
+            text: intent.text,
+            conversationId: intent.conversationId ?? this.activeConversationId,
+            overrideBudget: intent.overrideBudget,
+          }),
+          { text: intent.text, conversationId: intent.conversationId ?? this.activeConversationId },
+        );
+        return;
+      case 'cancel':
+        s.engine.cancel(intent.conversationId);
+        return;
+      case 'retry':
+        await this.start(s.engine.retry(intent.messageId));
+        return;
+      case 'regenerate':
+        await this.start(s.engine.regenerate(intent.messageId));
+        return;
+      case 'editAndResend':
+        await this.start(s.engine.editAndResend(intent.messageId, intent.text));
+        return;
+      case 'summarize':
+        await this.start(s.engine.summarize(intent.conversationId));
+        return;
+      case 'switchBranch': {
+        const message = s.history.getMessage(intent.messageId);
+        s.history.switchBranch(intent.messageId);
+        if (message.conversationId === this.activeConversationId) await this.postConversation();
+        return;
+      }
+      case 'fork':
+        await this.fork(intent.messageId);
+        return;
+      case 'noticeAction':
+        await this.noticeAction(intent.noticeId, intent.action, intent.arg);
+        return;
+      case 'dismissNotice':
+        this.removeNotice(intent.noticeId);
+        return;
+      case 'openConversation':
+        if (!s.history.findConversation(intent.conversationId)) {
+          this.addNotice({ id: randomUUID(), severity: 'warning', kind: 'not_found', message: 'That conversation no longer exists.' });
+          return;
+        }
+        await this.setActiveConversation(intent.conversationId);
+        if (intent.messageId) await this.deps.post({ type: 'reveal', messageId: intent.messageId });
+        return;
+      case 'listConversations': {
+        const page = s.history.listConversations({
+          status: intent.archived ? 'archived' : 'active',
+          ...(intent.tag ? { tags: [intent.tag] } : {}),
+          offset: intent.offset ?? 0,
+          limit: 100,
+        });
+        await this.deps.post({
+          type: 'conversations',
+          items: page.items.map(conversationSummary),
+          total: page.total,
+          offset: page.offset,
+        });
+        return;
+      }
+      case 'search':
+        await this.search(s, intent.query, intent.tag);
+        return;
+      case 'renameConversation':
+        s.history.renameConversation(intent.conversationId, intent.title);
+        await this.afterArchiveChange(intent.conversationId);
+        return;
+      case 'tagConversation':
+        s.history.setConversationTags(intent.conversationId, intent.tags);
+        await this.afterArchiveChange(intent.conversationId);
+        return;
+      case 'archiveConversation':
+        s.history.archiveConversation(intent.conversationId, intent.archived);
+        await this.afterArchiveChange(intent.conversationId);
+        return;
+      case 'deleteConversation':
+        await this.deleteConversation(s, intent.conversationId);
+        return;
+      case 'listModels':
+        await this.postModels(s, false);
+        return;
+      case 'selectModel':
+        await this.selectModel(intent.modelId);
+        return;
+      case 'estimate':
+        await this.estimate(s, intent.text);
+        return;
+      case 'codeAction':
+        await runCodeAction(intent.action, intent.code, intent.language);
+        return;
+      case 'copyText':
+        await vscode.env.clipboard.writeText(intent.text);
+        return;
+      case 'openLink':
+        await openLinkWithConfirmation(intent.url);
+        return;
+      case 'setMode':
+        await vscode.workspace.getConfiguration('neuralTerminal').update('ui.mode', intent.mode, vscode.ConfigurationTarget.Global);
+        return;
+    }
+  }
+
+  /** Re-sends the open conversation (after a store change from elsewhere). */
+  async postConversation(): Promise<void> {
+    const s = await this.ready();
+    await this.deps.post({ type: 'conversation', conversation: this.conversationViewOf(s) });
+  }
+
+  async postTelemetry(): Promise<void> {
+    const s = await this.ready();
+    await this.deps.post({ type: 'telemetry', telemetry: this.telemetryOf(s) });
+  }
+
+  /** Sets the model of the open conversation and the default for new ones. */
+  async selectModel(modelId: string): Promise<void> {
+    const s = await this.ready();
+    const id = this.activeConversationId;
+    if (id && s.history.findConversation(id)) s.history.setConversationModel(id, modelId);
+    await vscode.workspace.getConfiguration('neuralTerminal').update('defaultModel', modelId, vscode.ConfigurationTarget.Global);
+    await this.postConversation();
+  }
+
+  /** Forks at a message and opens the fork. */
+  async fork(messageId: string): Promise<string> {
+    const s = await this.ready();
+    const fork = s.history.fork(messageId);
+    await this.setActiveConversation(fork.id);
+    this.addNotice({
+      id: randomUUID(),
+      severity: 'info',
+      kind: 'forked',
+      conversationId: fork.id,
+      message: `Forked into “${fork.title}”. The original conversation is unchanged.`,
+    });
+    return fork.id;
+  }
+
+  async postModels(s: ChatServices, refresh: boolean): Promise<void> {
+    try {
+      const snapshot = refresh ? await s.catalog.refresh() : await s.catalog.get();
+      const stale = Date.now() - snapshot.fetchedAt > 60 * 60 * 1000;
+      await this.deps.post({
+        type: 'models',
+        models: snapshot.models.map(modelView),
+        selected: this.selectedModel(s),
+        stale,
+      });
+    } catch (error) {
+      this.addNotice({ id: 'models-unavailable', severity: 'error', kind: 'catalog_unavailable', message: describe(error) });
+    }
+  }
+
+  dispose(): void {
+    this.coalescer.dispose();
+    for (const off of this.unsubscribe.splice(0)) off();
+  }
+
+  // ── internals ───────────────────────────────────────────────────────────────
+
+  private async ready(): Promise<ChatServices> {
+    const s = await this.deps.services();
+    if (!this.wired) {
+      this.wired = true;
+      this.wire(s);
+    }
+    return s;
+  }
+
+  private wire(s: ChatServices): void {
+    const { bus } = s;
+    const ids = (e: { conversationId: string; messageId: string }) => ({ conversationId: e.conversationId, messageId: e.messageId });
+    this.unsubscribe.push(
+      bus.on('token.generated', (e) => {
+        if (e.conversationId === this.activeConversationId) this.coalescer.push(e);
+      }),
+      bus.on('message.started', (e) => {
+        this.clearNoticesFor(e.conversationId);
+        if (e.conversationId === this.activeConversationId) void this.postConversation();
+      }),
+      bus.on('message.completed', (e) => {
+        this.coalescer.flush();
+        this.clearNoticesFor(e.conversationId, ['retrying', 'stalled']);
+        void this.afterMessage(e.conversationId);
+      }),
+      bus.on('message.failed', (e) => {
+        this.coalescer.flush();
+        this.clearNoticesFor(e.conversationId, ['retrying', 'stalled']);
+        this.addNotice(failureNotice(`fail-${e.message.id}`, { conversationId: e.conversationId, messageId: e.message.id }, e.error));
+        void this.afterMessage(e.conversationId);
+      }),
+      bus.on('message.costUpdated', (e) => void this.afterMessage(e.conversationId)),
+      bus.on('message.retrying', (e) => this.addNotice(retryingNotice(`retry-${e.messageId}`, ids(e), e.reason, e.retryAt))),
+      bus.on('message.stalled', (e) => this.addNotice(thinkingNotice(`stall-${e.messageId}`, ids(e), e.silentForMs))),
+      bus.on('context.truncated', (e) => this.addNotice(truncationNotice(`trunc-${e.messageId}`, ids(e), e.dropped))),
+      bus.on('budget.threshold', (e) => this.addNotice(budgetNotice(`budget-threshold-${e.scope}`, 'threshold', e))),
+      bus.on('budget.exceeded', (e) => this.addNotice(budgetNotice(`budget-exceeded-${e.scope}`, 'exceeded', e))),
+      bus.on('circuit.changed', () => void this.postTelemetry()),
+    );
+    if (s.recovery) {
+      this.addNotice({
+        id: 'history-recovered',
+        severity: 'warning',
+        kind: 'history_recovered',
+        message: `The chat history file could not be read (${s.recovery.reason}). It was kept at ${s.recovery.movedTo} and a fresh history was started.`,
+      });
+    }
+  }
+
+  private async afterMessage(conversationId: string): Promise<void> {
+    if (conversationId === this.activeConversationId) await this.postConversation();
+    await this.postTelemetry();
+  }
+
+  private async start(
+    pending: Promise<StartOutcome>,
+    resend?: { text: string; conversationId: string | undefined },
+  ): Promise<void> {
+    const outcome = await pending;
+    if (outcome.status === 'refused') {
+      const id = randomUUID();
+      if (resend && (outcome.reason === 'budget' || outcome.reason === 'budget_confirm')) this.pendingSends.set(id, resend);
+      this.addNotice(refusalNotice(id, outcome.reason, outcome.message, outcome.conversationId));
+      return;
+    }
+    if (outcome.conversationId !== this.activeConversationId) await this.setActiveConversation(outcome.conversationId);
+    else await this.postConversation();
+  }
+
+  private async noticeAction(noticeId: string, action: string, arg: string | undefined): Promise<void> {
+    const notice = this.notices.find((n) => n.id === noticeId);
+    const s = await this.ready();
+    this.removeNotice(noticeId);
+    switch (action) {
+      case 'retry':
+        if (notice?.messageId) await this.start(s.engine.retry(notice.messageId));
+        return;
+      case 'cancel':
+        if (notice?.conversationId) s.engine.cancel(notice.conversationId);
+        return;
+      case 'summarize':
+        if (notice?.conversationId) await this.start(s.engine.summarize(notice.conversationId));
+        return;
+      case 'setApiKey':
+        await this.deps.runCommand('neuralTerminal.setApiKey');
+        return;
+      case 'switchModel':
+        await this.deps.runCommand('neuralTerminal.selectModel');
+        return;
+      case 'showLogs':
+        await this.deps.runCommand('neuralTerminal.showLogs');
+        return;
+      case 'lowerMaxTokens': {
+        const n = Number(arg);
+        if (Number.isInteger(n) && n > 0) {
+          await vscode.workspace.getConfiguration('neuralTerminal').update('maxTokens', n, vscode.ConfigurationTarget.Global);
+        }
+        if (notice?.messageId) await this.start(s.engine.retry(notice.messageId));
+        return;
+      }
+      case 'overrideBudget': {
+        const resend = this.pendingSends.get(noticeId);
+        this.pendingSends.delete(noticeId);
+        if (resend) await this.start(s.engine.send({ ...resend, overrideBudget: true }));
+        return;
+      }
+    }
+  }
+
+  private async deleteConversation(s: ChatServices, conversationId: string): Promise<void> {
+    const conversation = s.history.findConversation(conversationId);
+    if (!conversation) return;
+    const choice = await vscode.window.showWarningMessage(
+      `Delete “${conversation.title}”? Its ${conversation.messageCount} messages are removed from history. Forks of it are kept.`,
+      { modal: true },
+      'Delete',
+    );
+    if (choice !== 'Delete') return;
+    s.engine.cancel(conversationId);
+    s.history.deleteConversation(conversationId);
+    if (this.activeConversationId === conversationId) await this.setActiveConversation(undefined);
+    await this.handle({ type: 'listConversations' });
+  }
+
+  private async afterArchiveChange(conversationId: string): Promise<void> {
+    if (conversationId === this.activeConversationId) await this.postConversation();
+    await this.handle({ type: 'listConversations' });
+  }
+
+  private async search(s: ChatServices, query: string, tag: string | undefined): Promise<void> {
+    try {
+      const outcome = s.history.search({ text: query, limit: 50, ...(tag ? { tags: [tag] } : {}) });
+      if (outcome.kind === 'invalid-query') {
+        await this.deps.post({ type: 'searchResults', query, hits: [], error: `${outcome.message} ${outcome.action}`.trim() });
+        return;
+      }
+      await this.deps.post({
+        type: 'searchResults',
+        query,
+        hits: outcome.hits.map((h) => ({
+          conversationId: h.conversationId,
+          ...(h.messageId ? { messageId: h.messageId } : {}),
+          title: h.conversationTitle,
+          snippet: h.snippet.text,
+          highlights: h.snippet.highlights.map((r) => [r.start, r.end] as [number, number]),
+          updatedAt: h.createdAt,
+        })),
+      });
+    } catch (error) {
+      await this.deps.post({ type: 'searchResults', query, hits: [], error: describe(error) });
+    }
+  }
+
+  private async estimate(s: ChatServices, text: string): Promise<void> {
+    const model = s.catalog.current()?.byId.get(this.selectedModel(s));
+    const conversation = this.conversationViewOf(s);
+    const history = conversation?.entries.reduce((n, e) => n + estimateTokens(e.content) + 4, 0) ?? 0;
+    const promptTokens = history + estimateTokens(text) + 4;
+    if (!model) {
+      await this.deps.post({ type: 'estimate', promptTokens, varies: false });
+      return;
+    }
+    const reply = this.deps.settings.read().maxTokens ?? Math.min(model.maxCompletionTokens ?? 1024, 1024);
+    const e = estimateCost(model.pricing, { promptTokens, completionTokens: reply });
+    await this.deps.post({
+      type: 'estimate',
+      promptTokens,
+      ...(e.kind === 'estimate' ? { cost: toDecimalString(e.usd) } : {}),
+      varies: e.kind === 'variable',
+    });
+  }
+
+  private selectedModel(s: ChatServices): string {
+    const id = this.activeConversationId;
+    const conversation = id ? s.history.findConversation(id) : undefined;
+    return conversation?.modelId ?? this.deps.settings.read().defaultModel;
+  }
+
+  private conversationViewOf(s: ChatServices) {
+    const id = this.activeConversationId;
+    const conversation = id ? s.history.findConversation(id) : undefined;
+    if (!conversation) return undefined;
+    return conversationView(
+      conversation,
+      s.history.activePath(conversation.id),
+      (m) => s.history.siblings(m.id).ids,
+      s.engine.streamingMessageId(conversation.id),
+    );
+  }
+
+  private telemetryOf(s: ChatServices) {
+    const settings = this.deps.settings.read();
+    const model = s.catalog.current()?.byId.get(this.selectedModel(s));
+    const last = s.telemetry.lastUsage;
+    const context = model
+      ? (() => {
+          const reserve = settings.maxTokens ?? Math.min(model.maxCompletionTokens ?? 1024, Math.floor(model.contextLength / 4));
+          const m = contextMeter({
+            lastPromptTokens: last?.promptTokens,
+            lastCompletionTokens: last?.completionTokens,
+            newSinceTokens: 0,
+            contextLength: model.contextLength,
+            replyReserve: reserve,
+          });
+          return { used: m.used, reserve: m.reserve, limit: m.limit };
+        })()
+      : undefined;
+    return s.telemetry.snapshot({
+      costs: s.costs,
+      limits: budgetLimits(settings),
+      lifetime: parseUsd(s.history.spendSince(0)) ?? ZERO,
+      ...(context ? { context } : {}),
+    });
+  }
+
+  private addNotice(notice: Notice): void {
+    this.notices = [...this.notices.filter((n) => n.id !== notice.id), notice].slice(-MAX_NOTICES);
+    void this.deps.post({ type: 'notices', notices: this.notices });
+  }
+
+  private removeNotice(id: string): void {
+    this.pendingSends.delete(id);
+    const before = this.notices.length;
+    this.notices = this.notices.filter((n) => n.id !== id);
+    if (this.notices.length !== before) void this.deps.post({ type: 'notices', notices: this.notices });
+  }
+
+  private clearNoticesFor(conversationId: string, kinds?: string[]): void {
+    const before = this.notices.length;
+    this.notices = this.notices.filter(
+      (n) => n.conversationId !== conversationId || (kinds !== undefined && !kinds.includes(n.kind)),
+    );
+    if (this.notices.length !== before) void this.deps.post({ type: 'notices', notices: this.notices });
+  }
+}
+
+function describe(error: unknown): string {
+  if (isStorageError(error)) return error.message;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

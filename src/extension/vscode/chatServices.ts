@@ -1,0 +1,148 @@
+/**
+ * Builds the chat engine's parts for the editor: the history file under global
+ * storage, the OpenRouter client reading the key from SecretStorage and settings on
+ * every request, the catalog cached on disk, the token counter, the cost tracker and
+ * the event bus. Created on first need, not at activation (sql.js and the catalog
+ * cost tens of milliseconds).
+ */
+import * as vscode from 'vscode';
+import path from 'node:path';
+import type { ChatEvents } from '../core/chatEvents';
+import { CostTracker, type BudgetLimits } from '../core/costTracker';
+import { EventBus } from '../core/events';
+import type { Logger } from '../core/logger';
+import { ZERO, parseUsd, usdFromNumber } from '../core/money';
+import { ChatOrchestrator, DEFAULT_CHAT_SETTINGS, type ChatSettings } from '../core/orchestrator';
+import { SessionTelemetry } from '../core/telemetry';
+import { TokenCounter } from '../core/tokenCounter';
+import { ModelCatalog } from '../openrouter/catalog';
+import { OpenRouterClient } from '../openrouter/client';
+import { systemClock } from '../openrouter/clock';
+import { fileCacheStore } from '../openrouter/fileCacheStore';
+import { openHistoryStore, type HistoryStore, type RecoveryNotice } from '../storage';
+import { bundledEncoderLoader } from './encoderLoader';
+import type { Settings, SettingsReader } from './config';
+import type { ApiKeyStore } from './secrets';
+
+export interface ChatServices {
+  history: HistoryStore;
+  client: OpenRouterClient;
+  catalog: ModelCatalog;
+  engine: ChatOrchestrator;
+  costs: CostTracker;
+  bus: EventBus<ChatEvents>;
+  telemetry: SessionTelemetry;
+  /** Set when the history file could not be read and was moved aside. */
+  recovery: RecoveryNotice | undefined;
+  /** Applies changed settings (budgets) to the running parts. */
+  applySettings(settings: Settings): void;
+  dispose(): Promise<void>;
+}
+
+export interface ChatServicesDeps {
+  context: vscode.ExtensionContext;
+  log: Logger;
+  keys: ApiKeyStore;
+  settings: SettingsReader;
+  onExternalHistoryChange(): void;
+  onPersistError(message: string): void;
+}
+
+export function budgetLimits(s: Settings): BudgetLimits {
+  const usd = (n: number | undefined) => (n === undefined || n <= 0 ? undefined : usdFromNumber(n));
+  return { session: usd(s.budgetSession), monthly: usd(s.budgetMonthly), warnAtBasisPoints: Math.round(s.warnAt * 10000) };
+}
+
+export function chatSettings(s: Settings): ChatSettings {
+  return {
+    ...DEFAULT_CHAT_SETTINGS,
+    defaultModel: s.defaultModel,
+    fallbackModels: s.fallbackModels,
+    temperature: s.temperature,
+    maxTokens: s.maxTokens,
+    systemPrompt: s.systemPrompt,
+    redactPII: s.redactPII,
+  };
+}
+
+export async function createChatServices(deps: ChatServicesDeps): Promise<ChatServices> {
+  const { context, log } = deps;
+  const storage = context.globalStorageUri.fsPath;
+  const distDir = path.join(context.extensionUri.fsPath, 'dist');
+  const history = await openHistoryStore({
+    folder: storage,
+    sqlJs: { wasmPath: path.join(distDir, 'sql-wasm.wasm') },
+    logger: {
+      info: (m) => log.info(`history: ${m}`),
+      warn: (m) => log.warn(`history: ${m}`),
+      error: (m, data) => log.error(`history: ${m}${data ? ` ${JSON.stringify(data)}` : ''}`),
+    },
+    onExternalChange: () => deps.onExternalHistoryChange(),
+    onPersistError: (error) => deps.onPersistError(error.message),
+  });
+  const initial = deps.settings.read();
+  const bus = new EventBus<ChatEvents>(log);
+  const client = new OpenRouterClient({
+    baseUrl: () => deps.settings.read().baseUrl,
+    apiKey: () => deps.keys.get(),
+    fetch: (url, init) => fetch(url, init),
+    clock: systemClock,
+    logger: log,
+    random: Math.random,
+    app: { referer: 'https://github.com/neural-terminal/neural-terminal', title: 'Neural Terminal' },
+    timeouts: { stallMs: initial.stallTimeoutSeconds * 1000 },
+    circuit: { failureThreshold: initial.circuitThreshold, cooldownMs: initial.circuitRecoverySeconds * 1000 },
+  });
+  client.circuits.onChange((change) => bus.emit('circuit.changed', change));
+  const catalog = new ModelCatalog({
+    source: client,
+    store: fileCacheStore(path.join(storage, 'models-cache.json')),
+    clock: systemClock,
+    logger: log,
+  });
+  const costs = new CostTracker({
+    limits: budgetLimits(initial),
+    monthSpentAtStart: monthSpend(history),
+    monthKey: () => new Date().toISOString().slice(0, 7),
+    emit: (type, payload) => bus.emit(type, payload),
+  });
+  const engine = new ChatOrchestrator({
+    client,
+    history,
+    model: (id) => catalog.current()?.byId.get(id),
+    tokens: new TokenCounter(bundledEncoderLoader(distDir)),
+    costs,
+    bus,
+    clock: { now: () => Date.now() },
+    settings: () => chatSettings(deps.settings.read()),
+    log,
+  });
+  const telemetry = new SessionTelemetry();
+  bus.on('message.completed', (e) => telemetry.recordCompleted(e.message, e.tokensPerSecond));
+  bus.on('message.failed', (e) => telemetry.recordFailed(e.message));
+  bus.on('circuit.changed', (e) => telemetry.recordCircuit(e));
+  // Warm the catalog (disk first, then network in the background); failures are shown when needed.
+  catalog.get().catch((error: unknown) => log.warn(`Model list not available yet: ${String(error)}`));
+  return {
+    history,
+    client,
+    catalog,
+    engine,
+    costs,
+    bus,
+    telemetry,
+    recovery: history.recovery,
+    applySettings: (s) => costs.setLimits(budgetLimits(s)),
+    dispose: async () => {
+      engine.dispose();
+      await history.close();
+    },
+  };
+}
+
+/** What the history recorded this calendar month, summed exactly. */
+function monthSpend(history: HistoryStore) {
+  const now = new Date();
+  const from = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+  return parseUsd(history.spendSince(from)) ?? ZERO;
+}
