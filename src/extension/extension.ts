@@ -9,10 +9,15 @@ import { PROTOCOL_VERSION } from '../shared/protocol';
 import { ExtensionLog } from './vscode/log';
 import { ApiKeyStore } from './vscode/secrets';
 import { SettingsReader, affectsUs } from './vscode/config';
-import { ChatViewProvider, CHAT_VIEW_ID } from './vscode/chatViewProvider';
+import { ChatViewProvider, CHAT_PANEL_TYPE, CHAT_VIEW_ID } from './vscode/chatViewProvider';
 import { ChatController } from './vscode/chatController';
 import { createChatServices, type ChatServices } from './vscode/chatServices';
-import { COMMANDS, clearApiKey, setApiKey, showLogs } from './vscode/commands';
+import { clearApiKey, setApiKey, showLogs } from './vscode/commands';
+import { forkConversation, newConversation, searchHistory, selectModel, sendSelection, toggleMode, type ChatCommandDeps } from './vscode/chatCommands';
+import { exportAll, exportConversation, importHistory, MARKDOWN_SCHEME, openAsMarkdown, TranscriptProvider } from './vscode/historyCommands';
+import { SpendStatusBar } from './vscode/statusBar';
+import { EXPORT_USAGE_CSV, UsageReportPanel } from './vscode/usageReport';
+import { diagnose } from './vscode/diagnose';
 import { createTestApi, type TestApi } from './vscode/testApi';
 
 export interface NeuralTerminalApi {
@@ -27,6 +32,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
   const keys = new ApiKeyStore(context.secrets, redactor, log);
   const settings = new SettingsReader(log);
   const version = String(context.extension.packageJSON.version ?? '0.0.0');
+  const statusBar = new SpendStatusBar(settings);
 
   let services: Promise<ChatServices> | undefined;
   const getServices = (): Promise<ChatServices> => {
@@ -37,17 +43,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
       settings,
       onExternalHistoryChange: () => void controller.postConversation(),
       onPersistError: (message) => void vscode.window.showErrorMessage(`Neural Terminal could not save the chat history: ${message}`),
-    }).catch((error: unknown) => {
-      services = undefined; // let the next use try again
-      throw error;
-    });
+    }).then(
+      (s) => {
+        statusBar.attach(s);
+        return s;
+      },
+      (error: unknown) => {
+        services = undefined; // let the next use try again
+        throw error;
+      },
+    );
     return services;
   };
 
   const chatView: ChatViewProvider = new ChatViewProvider({
     extensionUri: context.extensionUri,
     log,
-    snapshot: () => controller.snapshot(),
+    snapshot: (placement) => controller.snapshot(placement),
     onIntent: (message) => controller.handle(message),
   });
   const controller: ChatController = new ChatController({
@@ -56,7 +68,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
     state: context.globalState,
     log,
     post: (message) => chatView.post(message),
-    baseSnapshot: async () => {
+    baseSnapshot: async (placement) => {
       const s = settings.read();
       const host = new URL(s.baseUrl).host;
       return {
@@ -67,25 +79,52 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
         isDemoEndpoint: isLoopback(host),
         look: s.look,
         mode: s.mode,
-        placement: 'sidebar',
+        placement,
       };
     },
     runCommand: (command, ...args) => vscode.commands.executeCommand(command, ...args),
   });
+  const commandDeps: ChatCommandDeps = { controller, services: getServices, view: chatView, settings, state: context.globalState };
+  const usage = new UsageReportPanel(context.extensionUri, getServices, settings);
+  const transcripts = new TranscriptProvider(commandDeps);
+  const validateKey = async (key: string) => (await getServices()).client.getKeyInfo({ apiKey: key });
 
+  const command = (id: string, run: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(`neuralTerminal.${id}`, run);
   context.subscriptions.push(
     log,
     keys,
     chatView,
     controller,
+    statusBar,
+    usage,
+    transcripts,
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chatView),
-    vscode.commands.registerCommand(COMMANDS.setApiKey, (arg?: unknown) => setApiKey(keys, arg)),
-    vscode.commands.registerCommand(COMMANDS.clearApiKey, () => clearApiKey(keys)),
-    vscode.commands.registerCommand(COMMANDS.showLogs, () => showLogs(log)),
+    vscode.workspace.registerTextDocumentContentProvider(MARKDOWN_SCHEME, transcripts),
+    command('setApiKey', (arg) => setApiKey(keys, validateKey, arg)),
+    command('clearApiKey', () => clearApiKey(keys)),
+    command('showLogs', () => showLogs(log)),
+    command('newConversation', () => newConversation(commandDeps)),
+    command('sendSelection', (arg) => sendSelection(commandDeps, isObject(arg) ? arg : {})),
+    command('forkConversation', (arg) => forkConversation(commandDeps, arg)),
+    command('selectModel', (arg) => selectModel(commandDeps, arg)),
+    command('searchHistory', (arg) => searchHistory(commandDeps, arg)),
+    command('exportConversation', (arg) => exportConversation(commandDeps, isObject(arg) ? arg : {})),
+    command('exportAll', (arg) => exportAll(commandDeps, isObject(arg) ? arg : {})),
+    command('importHistory', (arg) => importHistory(commandDeps, arg)),
+    command('openAsMarkdown', (arg) => openAsMarkdown(commandDeps, arg)),
+    command('openInEditor', () => chatView.openPanel()),
+    command('toggleMode', () => toggleMode(commandDeps)),
+    command('showUsage', () => usage.show()),
+    vscode.commands.registerCommand(EXPORT_USAGE_CSV, (arg?: unknown) => usage.exportCsv(arg instanceof vscode.Uri ? arg : undefined)),
+    command('diagnose', (arg) => diagnose({ services: getServices, keys, settings, log, show: !(isObject(arg) && arg.show === false) })),
+    vscode.window.registerWebviewPanelSerializer(CHAT_PANEL_TYPE, {
+      deserializeWebviewPanel: async (panel) => chatView.adoptPanel(panel),
+    }),
     keys.onDidChange(() => void chatView.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsUs(e)) return;
       if (services) void services.then((s) => s.applySettings(settings.read()));
+      statusBar.render();
       void chatView.refresh();
     }),
     { dispose: () => void services?.then((s) => s.dispose()) },
@@ -94,7 +133,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
   await keys.refresh();
   const activationMs = performance.now() - started;
   log.info(`Neural Terminal ${version} activated in ${activationMs.toFixed(1)} ms.`);
-  return { test: createTestApi({ chatView, keys, log, activationMs, services: getServices, controller }) };
+  return {
+    test: createTestApi({ chatView, keys, log, activationMs, services: getServices, controller, statusBar }),
+  };
 }
 
 export function deactivate(): void {
@@ -104,4 +145,8 @@ export function deactivate(): void {
 function isLoopback(host: string): boolean {
   const name = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
   return name === 'localhost' || name === '::1' || /^127\./.test(name);
+}
+
+function isObject(value: unknown): value is Record<string, never> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof vscode.Uri);
 }

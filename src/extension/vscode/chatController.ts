@@ -32,7 +32,7 @@ export interface ChatControllerDeps {
   state: vscode.Memento;
   log: Logger;
   post(message: HostMessage): Promise<void>;
-  baseSnapshot(): Promise<Omit<ViewSnapshot, 'conversation' | 'telemetry' | 'notices' | 'selectedModel'>>;
+  baseSnapshot(placement: ViewSnapshot['placement']): Promise<Omit<ViewSnapshot, 'conversation' | 'telemetry' | 'notices' | 'selectedModel'>>;
   runCommand(command: string, ...args: unknown[]): Thenable<unknown>;
 }
 
@@ -58,8 +58,8 @@ export class ChatController implements vscode.Disposable {
   }
 
   /** Everything the view needs after it (re)loads. */
-  async snapshot(): Promise<ViewSnapshot> {
-    const base = await this.deps.baseSnapshot();
+  async snapshot(placement: ViewSnapshot['placement'] = 'sidebar'): Promise<ViewSnapshot> {
+    const base = await this.deps.baseSnapshot(placement);
     const settings = this.deps.settings.read();
     let services: ChatServices | undefined;
     try {

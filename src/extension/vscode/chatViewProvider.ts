@@ -1,8 +1,9 @@
 /**
- * The sidebar chat view. Owns the webview's lifetime: renders the shell, validates
- * every incoming message against the protocol (invalid → dropped and logged), and
- * answers the page's `ready` with a snapshot of host state. Messages posted while the
- * view is hidden are lost, so state is always re-sent on `ready`, never assumed.
+ * The chat's webviews: the sidebar view and any number of "Open in Editor" panels.
+ * Each surface renders the same shell, validates every incoming message against the
+ * protocol (invalid → dropped and logged), and answers the page's `ready` with a
+ * snapshot. Host messages are broadcast to every loaded surface. Messages posted
+ * while a view is hidden are lost, so state is re-sent on `ready`, never assumed.
  */
 import * as vscode from 'vscode';
 import {
@@ -16,92 +17,138 @@ import type { Logger } from '../core/logger';
 import { renderShell, webviewRoots } from './webviewHtml';
 
 export const CHAT_VIEW_ID = 'neuralTerminal.chat';
+export const CHAT_PANEL_TYPE = 'neuralTerminal.chatPanel';
+
+export type Placement = ViewSnapshot['placement'];
 
 export interface ChatViewDeps {
   extensionUri: vscode.Uri;
   log: Logger;
-  snapshot(): Promise<ViewSnapshot>;
+  snapshot(placement: Placement): Promise<ViewSnapshot>;
   /** Every intent other than the handshake and webview logs goes to the controller. */
   onIntent(message: Exclude<WebviewMessage, { type: 'ready' | 'webviewLog' }>): Promise<void>;
 }
 
+interface Surface {
+  webview: vscode.Webview;
+  placement: Placement;
+  ready: boolean;
+  disposables: vscode.Disposable[];
+}
+
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
-  private view: vscode.WebviewView | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
-  private readonly readyEmitter = new vscode.EventEmitter<void>();
-  /** Fires each time the page (re)loads and completes the handshake. */
+  private readonly surfaces = new Set<Surface>();
+  private readonly readyEmitter = new vscode.EventEmitter<Placement>();
+  /** Fires each time a page (re)loads and completes the handshake. */
   readonly onDidBecomeReady = this.readyEmitter.event;
-  private ready = false;
+  private sidebar: vscode.WebviewView | undefined;
 
   constructor(private readonly deps: ChatViewDeps) {}
 
   resolveWebviewView(view: vscode.WebviewView): void {
-    this.view = view;
-    this.ready = false;
-    view.webview.options = {
-      enableScripts: true,
-      enableCommandUris: false,
-      localResourceRoots: webviewRoots(this.deps.extensionUri),
-    };
-    view.webview.html = renderShell({
-      webview: view.webview,
-      extensionUri: this.deps.extensionUri,
-      title: 'Neural Terminal',
-    });
-    this.disposables.push(
-      view.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
+    this.sidebar = view;
+    const surface = this.attach(view.webview, 'sidebar');
+    surface.disposables.push(
       view.onDidDispose(() => {
-        this.view = undefined;
-        this.ready = false;
+        this.sidebar = undefined;
+        this.detach(surface);
       }),
     );
-    this.deps.log.debug('Chat view resolved.');
+  }
+
+  /** Opens the chat as a wide editor tab (the bento layout). */
+  openPanel(): vscode.WebviewPanel {
+    const panel = vscode.window.createWebviewPanel(CHAT_PANEL_TYPE, 'Neural Terminal', vscode.ViewColumn.Active, {
+      enableFindWidget: true,
+    });
+    this.adoptPanel(panel);
+    return panel;
+  }
+
+  /** Takes over a panel (a new one, or one VS Code restored after a reload). */
+  adoptPanel(panel: vscode.WebviewPanel): void {
+    panel.iconPath = vscode.Uri.joinPath(this.deps.extensionUri, 'media', 'activity.svg');
+    const surface = this.attach(panel.webview, 'editor');
+    surface.disposables.push(panel.onDidDispose(() => this.detach(surface)));
+  }
+
+  /** Reveals the sidebar view (opening its container). */
+  async reveal(): Promise<void> {
+    if (this.sidebar) this.sidebar.show(true);
+    else await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
   }
 
   get isReady(): boolean {
-    return this.ready;
+    return [...this.surfaces].some((s) => s.ready);
   }
 
   /**
-   * Handles one raw message from the page. Returns whether it was accepted; public so
+   * Handles one raw message from a page. Returns whether it was accepted; public so
    * the integration tests can prove malformed input is dropped, not thrown.
    */
-  async receive(raw: unknown): Promise<boolean> {
+  async receive(raw: unknown, surface?: Surface): Promise<boolean> {
     const parsed = parseWebviewMessage(raw);
     if (!parsed.ok) {
       this.deps.log.warn(`Dropped a malformed message from the webview: ${parsed.error}`);
       return false;
     }
     try {
-      await this.handle(parsed.message);
+      await this.handle(parsed.message, surface);
     } catch (err) {
       this.deps.log.error(`Handling webview message '${parsed.message.type}' failed: ${String(err)}`);
     }
     return true;
   }
 
-  /** Sends the current state; a no-op until the page said it is ready. */
+  /** Sends fresh snapshots to every loaded surface. */
   async refresh(): Promise<void> {
-    if (this.ready) await this.post({ type: 'snapshot', snapshot: await this.deps.snapshot() });
+    for (const surface of this.surfaces) {
+      if (surface.ready) await this.send(surface, { type: 'snapshot', snapshot: await this.deps.snapshot(surface.placement) });
+    }
+  }
+
+  /** Broadcasts to every loaded surface; hidden ones drop it and resync on `ready`. */
+  async post(message: HostMessage): Promise<void> {
+    await Promise.all([...this.surfaces].filter((s) => s.ready).map((s) => this.send(s, message)));
   }
 
   dispose(): void {
-    for (const d of this.disposables.splice(0)) d.dispose();
+    for (const surface of [...this.surfaces]) this.detach(surface);
     this.readyEmitter.dispose();
   }
 
-  private async handle(message: WebviewMessage): Promise<void> {
+  private attach(webview: vscode.Webview, placement: Placement): Surface {
+    const surface: Surface = { webview, placement, ready: false, disposables: [] };
+    webview.options = {
+      enableScripts: true,
+      enableCommandUris: false,
+      localResourceRoots: webviewRoots(this.deps.extensionUri),
+    };
+    webview.html = renderShell({ webview, extensionUri: this.deps.extensionUri, title: 'Neural Terminal' });
+    surface.disposables.push(webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw, surface)));
+    this.surfaces.add(surface);
+    this.deps.log.debug(`Chat ${placement} surface resolved.`);
+    return surface;
+  }
+
+  private detach(surface: Surface): void {
+    for (const d of surface.disposables.splice(0)) d.dispose();
+    this.surfaces.delete(surface);
+  }
+
+  private async handle(message: WebviewMessage, surface: Surface | undefined): Promise<void> {
     switch (message.type) {
-      case 'ready':
+      case 'ready': {
         if (message.protocolVersion !== PROTOCOL_VERSION) {
-          this.deps.log.warn(
-            `Webview speaks protocol ${message.protocolVersion}, host speaks ${PROTOCOL_VERSION}; reloading it.`,
-          );
+          this.deps.log.warn(`Webview speaks protocol ${message.protocolVersion}, host speaks ${PROTOCOL_VERSION}.`);
         }
-        this.ready = true;
-        await this.post({ type: 'snapshot', snapshot: await this.deps.snapshot() });
-        this.readyEmitter.fire();
+        const target = surface ?? [...this.surfaces][0];
+        if (!target) return;
+        target.ready = true;
+        await this.send(target, { type: 'snapshot', snapshot: await this.deps.snapshot(target.placement) });
+        this.readyEmitter.fire(target.placement);
         return;
+      }
       case 'webviewLog':
         this.deps.log[message.level](`[webview] ${message.message}`);
         return;
@@ -110,9 +157,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     }
   }
 
-  /** Posts to the page if it is loaded; hidden views lose messages, so callers never rely on delivery. */
-  async post(message: HostMessage): Promise<void> {
-    // postMessage resolves false when the view is hidden; the next `ready` resends state.
-    await this.view?.webview.postMessage(message);
+  private async send(surface: Surface, message: HostMessage): Promise<void> {
+    // Resolves false when the view is hidden; the next `ready` resends state.
+    await surface.webview.postMessage(message);
   }
 }

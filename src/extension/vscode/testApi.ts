@@ -9,6 +9,7 @@ import type { ApiKeyStore } from './secrets';
 import type { ExtensionLog } from './log';
 import type { ChatServices } from './chatServices';
 import type { ChatController } from './chatController';
+import type { SpendStatusBar } from './statusBar';
 
 export interface TestApi {
   /** Resolves once the webview page has loaded and completed the ready handshake. */
@@ -24,6 +25,7 @@ export interface TestApi {
   services(): Promise<ChatServices>;
   /** The host side of the chat view. */
   readonly controller: ChatController;
+  readonly statusBar: SpendStatusBar;
 }
 
 export function createTestApi(parts: {
@@ -33,6 +35,7 @@ export function createTestApi(parts: {
   activationMs: number;
   services(): Promise<ChatServices>;
   controller: ChatController;
+  statusBar: SpendStatusBar;
 }): TestApi {
   const { chatView, keys, log } = parts;
   return {
@@ -55,5 +58,6 @@ export function createTestApi(parts: {
     activationMs: parts.activationMs,
     services: parts.services,
     controller: parts.controller,
+    statusBar: parts.statusBar,
   };
 }

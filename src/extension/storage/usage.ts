@@ -1,0 +1,115 @@
+/**
+ * Spend and token figures for the usage report, grouped by day, by model and by
+ * conversation. Money is summed exactly from the stored decimal text. Days are
+ * UTC calendar days. No `vscode` import.
+ */
+import { ZERO, add, parseUsd, toDecimalString, type Usd } from '../core/money';
+import type { SqlDatabase } from './database';
+
+export interface UsageRow {
+  readonly key: string;
+  readonly cost: string;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  readonly messages: number;
+}
+
+export interface UsageReport {
+  readonly from: number;
+  readonly to: number;
+  /** Every day from `from` to `to`, zero-filled, oldest first. */
+  readonly byDay: readonly UsageRow[];
+  /** Most expensive first. */
+  readonly byModel: readonly UsageRow[];
+  /** Top conversations by cost in the period (key = conversation id). */
+  readonly topConversations: ReadonlyArray<UsageRow & { title: string }>;
+  readonly total: string;
+}
+
+interface Acc {
+  cost: Usd;
+  promptTokens: number;
+  completionTokens: number;
+  messages: number;
+}
+
+const DAY = 86_400_000;
+
+export function usageReport(db: SqlDatabase, from: number, to: number, top = 10): UsageReport {
+  const days = new Map<string, Acc>();
+  for (let t = Math.floor(from / DAY) * DAY; t <= to; t += DAY) days.set(dayKey(t), empty());
+  const models = new Map<string, Acc>();
+  const conversations = new Map<string, Acc>();
+  let total = ZERO;
+  const rows = db.rawRows(
+    `SELECT created_at, model_id, conversation_id, cost_exact, prompt_tokens, completion_tokens
+       FROM messages WHERE role = 'assistant' AND created_at >= ? AND created_at <= ?`,
+    [from, to],
+  );
+  for (const row of rows) {
+    const cost = typeof row['cost_exact'] === 'string' ? (parseUsd(row['cost_exact']) ?? ZERO) : ZERO;
+    const prompt = Number(row['prompt_tokens'] ?? 0) || 0;
+    const completion = Number(row['completion_tokens'] ?? 0) || 0;
+    total = add(total, cost);
+    for (const [map, key] of [
+      [days, dayKey(Number(row['created_at']))],
+      [models, String(row['model_id'] ?? 'unknown')],
+      [conversations, String(row['conversation_id'])],
+    ] as const) {
+      const acc = map.get(key) ?? empty();
+      acc.cost = add(acc.cost, cost);
+      acc.promptTokens += prompt;
+      acc.completionTokens += completion;
+      acc.messages += 1;
+      map.set(key, acc);
+    }
+  }
+  const toRows = (map: Map<string, Acc>) => [...map].map(([key, acc]) => ({ key, ...view(acc) }));
+  const byCost = (a: { cost: string }, b: { cost: string }) => compareDecimal(b.cost, a.cost);
+  const titles = new Map<string, string>();
+  const topIds = toRows(conversations).sort(byCost).slice(0, top);
+  for (const { key } of topIds) {
+    const [row] = db.rawRows('SELECT title FROM conversations WHERE id = ?', [key], 1);
+    titles.set(key, typeof row?.['title'] === 'string' ? row['title'] : '(deleted conversation)');
+  }
+  return {
+    from,
+    to,
+    byDay: toRows(days).sort((a, b) => a.key.localeCompare(b.key)),
+    byModel: toRows(models).sort(byCost),
+    topConversations: topIds.map((r) => ({ ...r, title: titles.get(r.key) ?? '' })),
+    total: toDecimalString(total),
+  };
+}
+
+/** The report as CSV: one line per day and model. */
+export function usageCsv(report: UsageReport): string {
+  const lines = ['section,key,cost_usd,prompt_tokens,completion_tokens,messages'];
+  const esc = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  for (const [section, rows] of [
+    ['day', report.byDay],
+    ['model', report.byModel],
+    ['conversation', report.topConversations],
+  ] as const) {
+    for (const r of rows) lines.push([section, esc(r.key), r.cost, r.promptTokens, r.completionTokens, r.messages].join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function empty(): Acc {
+  return { cost: ZERO, promptTokens: 0, completionTokens: 0, messages: 0 };
+}
+
+function view(acc: Acc) {
+  return { cost: toDecimalString(acc.cost), promptTokens: acc.promptTokens, completionTokens: acc.completionTokens, messages: acc.messages };
+}
+
+function dayKey(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+function compareDecimal(a: string, b: string): number {
+  const x = parseUsd(a)?.atto ?? 0n;
+  const y = parseUsd(b)?.atto ?? 0n;
+  return x < y ? -1 : x > y ? 1 : 0;
+}

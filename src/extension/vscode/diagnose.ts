@@ -1,0 +1,56 @@
+/**
+ * "Diagnose": one report of what usually goes wrong — endpoint reachability, key
+ * validity (never the key itself), catalog age, database path and size, circuit
+ * states — written to the log and shown in a read-only document.
+ */
+import * as vscode from 'vscode';
+import { promises as fs } from 'node:fs';
+import { formatUsd } from '../core/money';
+import { isOpenRouterError } from '../openrouter/errors';
+import type { ChatServices } from './chatServices';
+import type { SettingsReader } from './config';
+import type { ApiKeyStore } from './secrets';
+import type { Logger } from '../core/logger';
+
+export async function diagnose(deps: {
+  services: () => Promise<ChatServices>;
+  keys: ApiKeyStore;
+  settings: SettingsReader;
+  log: Logger;
+  show?: boolean;
+}): Promise<string> {
+  const lines: string[] = ['# Neural Terminal diagnostics', ''];
+  const s = await deps.services();
+  const settings = deps.settings.read();
+  lines.push(`- Endpoint: ${new URL(settings.baseUrl).origin}`);
+  const key = await deps.keys.get();
+  lines.push(`- API key: ${key ? 'stored in secret storage' : 'not set'}`);
+  try {
+    const info = await s.client.getKeyInfo();
+    lines.push(`- Key check: valid${info.limitRemaining !== undefined ? `, ${formatUsd(info.limitRemaining, 2)} credit left` : ''}, ${formatUsd(info.usage, 2)} used`);
+  } catch (error) {
+    lines.push(`- Key check: failed — ${isOpenRouterError(error) ? `${error.kind}: ${error.userMessage}` : String(error)}`);
+  }
+  const catalog = s.catalog.current();
+  lines.push(
+    catalog
+      ? `- Model list: ${catalog.models.length} models from ${catalog.source}, ${Math.round((Date.now() - catalog.fetchedAt) / 60000)} min old${catalog.rejected.length ? `, ${catalog.rejected.length} malformed entries skipped` : ''}`
+      : '- Model list: not loaded',
+  );
+  let size = 'missing';
+  try {
+    size = `${((await fs.stat(s.history.path)).size / 1024).toFixed(1)} KB`;
+  } catch {
+    // not written yet
+  }
+  lines.push(`- History: ${s.history.path} (${size}${s.history.hasUnsavedChanges ? ', changes pending' : ''})`);
+  const circuits = s.client.circuits.snapshot();
+  lines.push(`- Circuits: ${circuits.length ? circuits.map((c) => `${c.key}=${c.state}`).join(', ') : 'all closed'}`);
+  const report = lines.join('\n');
+  deps.log.info(report.replace(/\n/g, ' | '));
+  if (deps.show !== false) {
+    const document = await vscode.workspace.openTextDocument({ content: report, language: 'markdown' });
+    await vscode.window.showTextDocument(document, { preview: true });
+  }
+  return report;
+}

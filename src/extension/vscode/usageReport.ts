@@ -1,0 +1,78 @@
+/**
+ * "Show Usage": a read-only editor tab with spend and tokens by day and model, the top
+ * conversations and the month's budget burn-down, from the history database. The page
+ * runs no script; its one link (Export CSV) is a command URI allowed for that command only.
+ */
+import * as vscode from 'vscode';
+import { usageCsv } from '../storage';
+import { usageHtml } from '../core/usageChart';
+import { budgetLimits, type ChatServices } from './chatServices';
+import type { SettingsReader } from './config';
+
+const DAYS = 30;
+const DAY = 86_400_000;
+export const EXPORT_USAGE_CSV = 'neuralTerminal.exportUsageCsv';
+
+export class UsageReportPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly services: () => Promise<ChatServices>,
+    private readonly settings: SettingsReader,
+  ) {}
+
+  async show(): Promise<vscode.WebviewPanel> {
+    const s = await this.services();
+    if (!this.panel) {
+      this.panel = vscode.window.createWebviewPanel('neuralTerminal.usage', 'Neural Terminal Usage', vscode.ViewColumn.Active, {
+        enableScripts: false,
+        enableCommandUris: [EXPORT_USAGE_CSV],
+        localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media')],
+      });
+      this.panel.onDidDispose(() => (this.panel = undefined));
+    }
+    this.panel.webview.html = this.render(s, this.panel.webview);
+    this.panel.reveal();
+    return this.panel;
+  }
+
+  /** Writes the last 30 days as CSV; `target` skips the save dialog (tests). */
+  async exportCsv(target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    const s = await this.services();
+    const csv = usageCsv(this.report(s));
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const uri =
+      target ??
+      (await vscode.window.showSaveDialog({
+        title: 'Export usage as CSV',
+        filters: { CSV: ['csv'] },
+        ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, 'neural-terminal-usage.csv') } : {}),
+      }));
+    if (!uri) return undefined;
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(csv));
+    return uri;
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+  }
+
+  private report(s: ChatServices) {
+    const now = Date.now();
+    return s.history.usage(now - (DAYS - 1) * DAY, now);
+  }
+
+  private render(s: ChatServices, webview: vscode.Webview): string {
+    const now = new Date();
+    const stylesheet = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'usage.css')).toString();
+    return usageHtml({
+      report: this.report(s),
+      monthly: budgetLimits(this.settings.read()).monthly,
+      monthStart: `${now.toISOString().slice(0, 7)}-01`,
+      csp: `default-src 'none'; style-src ${webview.cspSource}; img-src ${webview.cspSource};`,
+      stylesheet,
+      csvCommandUri: `command:${EXPORT_USAGE_CSV}`,
+    });
+  }
+}
