@@ -1,0 +1,21 @@
+export declare const REPO_ROOT: string;
+export declare const CODE_SERVER_VERSION: string;
+export declare const NODE_MAJOR: string;
+export declare const TOOLS_DIR: string;
+export declare const MARKER: string;
+export declare const NODE24_DIR: string;
+export declare const NODE24: string;
+export declare const CODE_SERVER_DIR: string;
+export declare const CODE_SERVER_ENTRY: string;
+export declare const CHROMIUM: string;
+export declare const SETUP_SCRIPT: string;
+export declare const WANT_MARKER: string;
+export declare function toolsStatus(): { ok: boolean; missing: string[] };
+export declare const tools: {
+  toolsDir: string;
+  node24: string;
+  node24Dir: string;
+  codeServerEntry: string;
+  chromium: string;
+  codeServerVersion: string;
+};

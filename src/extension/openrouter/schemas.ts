@@ -1,0 +1,89 @@
+/**
+ * zod schemas for the OpenRouter responses parsed at the boundary: /models,
+ * /key, /generation and error bodies. Unknown fields are tolerated (zod strips
+ * them); missing required ones fail. Not used on the per-token SSE path — see
+ * `sse.ts` for why. No `vscode` import.
+ */
+import * as z from 'zod'; // namespace import: lets the bundler drop zod's unused locales (~360 KB)
+
+/** Prices are decimal strings of USD per token; validated as text here, converted exactly in `catalog.ts`. */
+const priceText = z.string().regex(/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/, 'price must be a decimal string');
+
+export const modelEntrySchema = z.object({
+  id: z.string().min(1),
+  name: z.string().nullish(),
+  description: z.string().nullish(),
+  created: z.number().nullish(),
+  context_length: z.number().int().nonnegative(),
+  architecture: z
+    .object({
+      modality: z.string().nullish(),
+      input_modalities: z.array(z.string()).nullish(),
+      output_modalities: z.array(z.string()).nullish(),
+      tokenizer: z.string().nullish(),
+    })
+    .nullish(),
+  pricing: z.object({
+    prompt: priceText,
+    completion: priceText,
+    request: priceText.nullish(),
+    image: priceText.nullish(),
+    web_search: priceText.nullish(),
+    internal_reasoning: priceText.nullish(),
+    input_cache_read: priceText.nullish(),
+    input_cache_write: priceText.nullish(),
+  }),
+  top_provider: z
+    .object({
+      context_length: z.number().nullish(),
+      max_completion_tokens: z.number().int().nullish(),
+      is_moderated: z.boolean().nullish(),
+    })
+    .nullish(),
+  supported_parameters: z.array(z.string()).nullish(),
+});
+export type ModelEntry = z.infer<typeof modelEntrySchema>;
+
+/** The list envelope only: entries are parsed one by one so one bad model cannot hide the rest. */
+export const modelsEnvelopeSchema = z.object({ data: z.array(z.unknown()) });
+
+export const keyInfoSchema = z.object({
+  data: z.object({
+    label: z.string().nullish(),
+    limit: z.number().nullable(),
+    limit_remaining: z.number().nullish(),
+    usage: z.number(),
+    is_free_tier: z.boolean().nullish(),
+  }),
+});
+export type KeyInfoBody = z.infer<typeof keyInfoSchema>;
+
+export const generationSchema = z.object({
+  data: z.object({
+    id: z.string(),
+    total_cost: z.number(),
+    model: z.string().nullish(),
+    provider_name: z.string().nullish(),
+    created_at: z.string().nullish(),
+    streamed: z.boolean().nullish(),
+    cancelled: z.boolean().nullish(),
+    finish_reason: z.string().nullish(),
+    latency: z.number().nullish(),
+    generation_time: z.number().nullish(),
+    tokens_prompt: z.number().nullish(),
+    tokens_completion: z.number().nullish(),
+    native_tokens_prompt: z.number().nullish(),
+    native_tokens_completion: z.number().nullish(),
+    native_tokens_reasoning: z.number().nullish(),
+    native_tokens_cached: z.number().nullish(),
+  }),
+});
+export type GenerationBody = z.infer<typeof generationSchema>;
+
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.union([z.number(), z.string()]).nullish(),
+    message: z.string().nullish(),
+    metadata: z.record(z.string(), z.unknown()).nullish(),
+  }),
+});

@@ -1,0 +1,151 @@
+/**
+ * The OpenRouter client's public shapes: what it needs injected, what a chat
+ * request looks like and the typed events a stream yields. Types only.
+ * No `vscode` import.
+ */
+import type { Usd } from '../core/money';
+import type { CircuitOptions } from './circuitBreaker';
+import type { Clock } from './clock';
+import type { OpenRouterError } from './errors';
+import type { RetryPolicy } from './retry';
+
+export interface Logger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+
+export interface OpenRouterClientDeps {
+  /** Read on every request so a settings change applies at once (e.g. https://openrouter.ai/api/v1). */
+  readonly baseUrl: () => string;
+  /** Read on every request, never cached, so a key change or removal applies at once. */
+  readonly apiKey: () => Promise<string | undefined>;
+  readonly fetch: FetchLike;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Uniform in [0, 1); for back-off jitter. */
+  readonly random: () => number;
+  /** Optional attribution headers (HTTP-Referer, X-OpenRouter-Title). */
+  readonly app?: { readonly referer?: string; readonly title?: string };
+  readonly timeouts?: Partial<Timeouts>;
+  readonly retry?: Partial<RetryPolicy>;
+  readonly circuit?: Partial<CircuitOptions>;
+  readonly generationLookup?: Partial<GenerationLookupPolicy>;
+}
+
+export interface Timeouts {
+  /** From sending the request until response headers arrive. */
+  readonly connectMs: number;
+  /** Longest silence (no bytes at all, keep-alive comments included) once streaming. */
+  readonly stallMs: number;
+  /** Whole-request bound for the small JSON GETs (/models, /key, /generation). */
+  readonly requestMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 30_000, stallMs: 60_000, requestMs: 30_000 };
+
+export interface GenerationLookupPolicy {
+  /** Lookups in total while /generation still answers 404. */
+  readonly maxAttempts: number;
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export const DEFAULT_GENERATION_LOOKUP: GenerationLookupPolicy = { maxAttempts: 6, initialDelayMs: 500, maxDelayMs: 4_000 };
+
+export type ChatRole = 'system' | 'user' | 'assistant';
+
+export interface ChatMessage {
+  readonly role: ChatRole;
+  readonly content: string;
+}
+
+export interface ReasoningOptions {
+  readonly effort?: 'low' | 'medium' | 'high';
+  readonly maxTokens?: number;
+  readonly exclude?: boolean;
+}
+
+export interface ChatRequest {
+  readonly model: string;
+  /** Sent as OpenRouter's `models` list after `model`; the served model is reported by a `model` event. */
+  readonly fallbackModels?: readonly string[];
+  readonly messages: readonly ChatMessage[];
+  readonly maxTokens?: number;
+  readonly temperature?: number;
+  readonly topP?: number;
+  readonly reasoning?: ReasoningOptions;
+}
+
+export interface StreamOptions {
+  /** Aborting ends the stream at once with an `OpenRouterError` of kind `cancelled`. */
+  readonly signal?: AbortSignal;
+}
+
+/** Clock readings for one successful attempt, on the client's clock. */
+export interface StreamTiming {
+  /** When `streamChat` was called. */
+  readonly startedAt: number;
+  /** When the successful attempt was sent. */
+  readonly attemptStartedAt: number;
+  readonly headersAt: number;
+  /** First content or reasoning delta; undefined if the reply was empty. */
+  readonly firstTokenAt: number | undefined;
+  readonly endedAt: number;
+  readonly attempts: number;
+}
+
+export type ChatStreamEvent =
+  | { readonly type: 'generation'; readonly id: string }
+  | { readonly type: 'model'; readonly model: string; readonly provider: string | undefined }
+  | { readonly type: 'content'; readonly text: string }
+  | { readonly type: 'reasoning'; readonly text: string }
+  | {
+      readonly type: 'usage';
+      /** Already includes `cachedTokens`. */
+      readonly promptTokens: number;
+      /** Already includes `reasoningTokens`. */
+      readonly completionTokens: number;
+      readonly reasoningTokens: number;
+      readonly cachedTokens: number;
+      /** `usage.cost` exactly; what the user is billed. */
+      readonly cost: Usd | undefined;
+      /** The same amount as exact decimal text (no exponent). */
+      readonly costText: string | undefined;
+    }
+  | { readonly type: 'finish'; readonly reason: string; readonly timing: StreamTiming }
+  | {
+      readonly type: 'retry';
+      /** The attempt about to start (2 for the first retry). */
+      readonly attempt: number;
+      readonly delayMs: number;
+      /** Why the previous attempt failed; its `generationId` may still be billed. */
+      readonly error: OpenRouterError;
+    };
+
+export interface KeyInfo {
+  readonly label: string | undefined;
+  /** undefined = no limit on this key. */
+  readonly limit: Usd | undefined;
+  readonly limitRemaining: Usd | undefined;
+  readonly usage: Usd;
+  readonly isFreeTier: boolean;
+}
+
+export interface GenerationCost {
+  readonly id: string;
+  readonly cost: Usd;
+  readonly costText: string;
+  readonly model: string | undefined;
+  readonly provider: string | undefined;
+  /** Native token counts (the model's tokenizer), as `usage` reports them. */
+  readonly promptTokens: number | undefined;
+  readonly completionTokens: number | undefined;
+  readonly reasoningTokens: number | undefined;
+  readonly cachedTokens: number | undefined;
+  readonly cancelled: boolean | undefined;
+  readonly finishReason: string | undefined;
+}

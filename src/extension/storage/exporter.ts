@@ -1,0 +1,112 @@
+/**
+ * Exports conversations: as versioned JSON (every branch, fork links, exact
+ * costs — what the importer reads back) or as a Markdown transcript of the
+ * active branch with a metadata line per message, for reading and sharing.
+ * Read-only. No `vscode` import.
+ */
+import { formatUsd, parseUsd, ZERO, type Usd } from '../core/money';
+import type { ConversationStore } from './conversationStore';
+import { EXPORT_FORMAT, EXPORT_VERSION, type ExportFile, type ExportedConversation } from './exportFormat';
+import type { Clock, Conversation, PathEntry, StoredMessage } from './types';
+
+export interface ExportScope {
+  /** Conversations to export; all (active and archived) when omitted. */
+  readonly conversationIds?: readonly string[];
+}
+
+export function exportJson(store: ConversationStore, clock: Clock, scope: ExportScope = {}): string {
+  return JSON.stringify(buildExport(store, clock, scope), null, 1);
+}
+
+export function buildExport(store: ConversationStore, clock: Clock, scope: ExportScope = {}): ExportFile {
+  const conversations = scope.conversationIds ? scope.conversationIds.map((id) => store.get(id)) : store.all();
+  return {
+    format: EXPORT_FORMAT,
+    version: EXPORT_VERSION,
+    exportedAt: clock.now(),
+    conversations: conversations.map((c) => exportConversation(c, store.messages(c.id))),
+  };
+}
+
+function exportConversation(c: Conversation, messages: readonly StoredMessage[]): ExportedConversation {
+  return {
+    id: c.id,
+    title: c.title,
+    modelId: c.modelId,
+    status: c.status,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+    tags: [...c.tags],
+    systemPrompt: c.systemPrompt,
+    parentConversationId: c.parentConversationId,
+    forkedFromMessageId: c.forkedFromMessageId,
+    activeLeafId: c.activeLeafId,
+    totalCostUsd: c.totalCostUsd,
+    totalTokens: c.totalTokens,
+    messages: messages.map((m) => ({
+      id: m.id,
+      parentId: m.parentId,
+      role: m.role,
+      content: m.content,
+      promptTokens: m.promptTokens,
+      completionTokens: m.completionTokens,
+      reasoningTokens: m.reasoningTokens,
+      cachedTokens: m.cachedTokens,
+      cost: m.cost,
+      latencyMs: m.latencyMs,
+      ttftMs: m.ttftMs,
+      modelId: m.modelId,
+      generationId: m.generationId,
+      finishReason: m.finishReason,
+      status: m.status,
+      createdAt: m.createdAt,
+      metadata: m.metadata,
+      copiedFromMessageId: m.copiedFromMessageId,
+    })),
+  };
+}
+
+/** A readable transcript of the conversation's active branch. */
+export function exportMarkdown(store: ConversationStore, conversationId: string): string {
+  const conversation = store.get(conversationId);
+  const path = store.activePath(conversationId);
+  const lines: string[] = [`# ${conversation.title}`, ''];
+  const total = parseUsd(conversation.totalCostUsd) ?? ZERO;
+  lines.push(`- Conversation: \`${conversation.id}\``);
+  if (conversation.modelId) lines.push(`- Model: ${conversation.modelId}`);
+  lines.push(`- Created: ${iso(conversation.createdAt)} · Updated: ${iso(conversation.updatedAt)}`);
+  lines.push(`- Status: ${conversation.status}${conversation.tags.length > 0 ? ` · Tags: ${conversation.tags.join(', ')}` : ''}`);
+  lines.push(`- Total: ${money(total)} (exact ${conversation.totalCostUsd} USD, all branches) · ${conversation.totalTokens} tokens`);
+  if (conversation.parentConversationId) {
+    lines.push(`- Forked from: \`${conversation.parentConversationId}\` at message \`${conversation.forkedFromMessageId ?? '?'}\``);
+  }
+  lines.push(`- Exported branch: ${path.length} of ${conversation.messageCount} messages`);
+  if (conversation.systemPrompt) lines.push('', '## System prompt', '', conversation.systemPrompt);
+  for (const entry of path) lines.push('', '---', '', `### ${headerLine(entry)}`, '', entry.message.content);
+  lines.push('');
+  return lines.join('\n');
+}
+
+/** `USER · 2025-01-01 14:02:11Z` / `ASSISTANT · model · 812 tok · $0.0123 · 1.9 s · ttft 340 ms · …` */
+function headerLine({ message: m, siblingIndex, siblingCount }: PathEntry): string {
+  const parts: string[] = [m.role.toUpperCase()];
+  if (m.role === 'assistant' && m.modelId) parts.push(m.modelId);
+  const tokens = (m.promptTokens ?? 0) + (m.completionTokens ?? 0);
+  if (m.promptTokens !== null || m.completionTokens !== null) parts.push(`${tokens} tok`);
+  if (m.cost) parts.push(`${money(parseUsd(m.cost.usd) ?? ZERO)}${m.cost.source === 'estimate' ? ' (est.)' : ''}`);
+  if (m.latencyMs !== null) parts.push(`${(m.latencyMs / 1000).toFixed(1)} s`);
+  if (m.ttftMs !== null) parts.push(`ttft ${m.ttftMs} ms`);
+  if (m.status !== 'complete') parts.push(m.finishReason ? `${m.status} (${m.finishReason})` : m.status);
+  if (siblingCount > 1) parts.push(`branch ${siblingIndex + 1}/${siblingCount}`);
+  parts.push(iso(m.createdAt));
+  return parts.join(' · ');
+}
+
+/** $0.0123 as in the UI; sub-cent amounts keep six decimals so they do not read as $0.0000. */
+function money(amount: Usd): string {
+  return formatUsd(amount, amount.atto > 0n && amount.atto < 10n ** 16n ? 6 : 4);
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z').replace('T', ' ');
+}

@@ -1,0 +1,139 @@
+/**
+ * Imports a JSON export: validated with zod and for tree integrity before any
+ * write, then inserted in one transaction with fresh ids (so importing twice,
+ * or into the database it came from, never collides). Branches, the active
+ * branch and fork links between imported conversations are kept through the
+ * id map; links to things outside the file are kept as they were. Garbage, a
+ * newer version or a broken tree → StorageError and the database unchanged.
+ * No `vscode` import.
+ */
+import { randomUUID } from 'node:crypto';
+
+import type { SqlDatabase } from './database';
+import { StorageError } from './errors';
+import { EXPORT_VERSION, exportFileSchema, exportHeaderSchema, type ExportFile, type ExportedConversation } from './exportFormat';
+import { recomputeTotals } from './totals';
+import type { Clock, ImportReport } from './types';
+import { canonicalCost, normalizeTags, normalizeTitle } from './validation';
+
+export function parseExport(text: string): ExportFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw invalidImport('The file is not valid JSON.');
+  }
+  const header = exportHeaderSchema.safeParse(json);
+  if (!header.success) throw invalidImport('The file is not a Neural Terminal history export.');
+  if (header.data.version > EXPORT_VERSION) {
+    throw new StorageError(
+      'unsupported-version',
+      `The file was exported by a newer Neural Terminal (format version ${header.data.version}; this version reads ${EXPORT_VERSION}).`,
+      'Update the Neural Terminal extension and import again.',
+    );
+  }
+  const parsed = exportFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue ? issue.path.map(String).join('.') : '';
+    throw invalidImport(`The file does not match the export format${where ? ` at ${where}` : ''}: ${issue?.message ?? 'invalid'}.`);
+  }
+  checkTrees(parsed.data);
+  return parsed.data;
+}
+
+export function importExport(db: SqlDatabase, clock: Clock, file: ExportFile, newId: () => string = randomUUID): ImportReport {
+  const ids = new Map<string, string>();
+  for (const c of file.conversations) {
+    ids.set(c.id, newId());
+    for (const m of c.messages) ids.set(m.id, newId());
+  }
+  const mapped = (id: string | null): string | null => (id === null ? null : (ids.get(id) ?? id));
+  const now = clock.now();
+  let messages = 0;
+  db.transaction(() => {
+    db.withStatement(
+      `INSERT INTO conversations (id, title, model_id, status, created_at, updated_at, modified_at, tags, system_prompt,
+                                  parent_conversation_id, forked_from_message_id, active_leaf_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      (insert) => {
+        for (const c of file.conversations) {
+          insert([
+            mapped(c.id), normalizeTitle(c.title), c.modelId, c.status, c.createdAt, c.updatedAt, now,
+            JSON.stringify(normalizeTags(c.tags)), c.systemPrompt, mapped(c.parentConversationId),
+            mapped(c.forkedFromMessageId), mapped(c.activeLeafId),
+          ]);
+        }
+      },
+    );
+    db.withStatement(
+      `INSERT INTO messages (id, conversation_id, parent_id, role, content, prompt_tokens, completion_tokens,
+                             reasoning_tokens, cached_tokens, cost, cost_exact, cost_source, latency_ms, ttft_ms,
+                             model_id, generation_id, finish_reason, status, created_at, modified_at, metadata,
+                             copied_from_message_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      (insert) => {
+        for (const c of file.conversations) {
+          for (const m of c.messages) {
+            const cost = m.cost ? canonicalCost(m.cost.usd) : null;
+            insert([
+              mapped(m.id), mapped(c.id), mapped(m.parentId), m.role, m.content, m.promptTokens, m.completionTokens,
+              m.reasoningTokens, m.cachedTokens, cost === null ? null : Number(cost), cost, m.cost?.source ?? null,
+              m.latencyMs, m.ttftMs, m.modelId, m.generationId, m.finishReason, m.status, m.createdAt, now,
+              JSON.stringify(m.metadata), mapped(m.copiedFromMessageId),
+            ]);
+            messages++;
+          }
+        }
+      },
+    );
+    recomputeTotals(db, file.conversations.map((c) => ids.get(c.id) ?? c.id));
+  });
+  return {
+    conversations: file.conversations.length,
+    messages,
+    conversationIds: Object.fromEntries(file.conversations.map((c) => [c.id, ids.get(c.id) ?? c.id])),
+  };
+}
+
+/** Ids unique, parents inside their conversation, no cycles, active leaf inside — before touching the database. */
+function checkTrees(file: ExportFile): void {
+  const seen = new Set<string>();
+  const claim = (id: string): void => {
+    if (seen.has(id)) throw invalidImport(`The id ${id} appears more than once.`);
+    seen.add(id);
+  };
+  for (const c of file.conversations) {
+    claim(c.id);
+    for (const m of c.messages) claim(m.id);
+    checkTree(c);
+  }
+}
+
+function checkTree(c: ExportedConversation): void {
+  const parents = new Map(c.messages.map((m) => [m.id, m.parentId]));
+  for (const m of c.messages) {
+    if (m.parentId !== null && !parents.has(m.parentId)) {
+      throw invalidImport(`Message ${m.id} in "${c.title}" answers a message that is not in that conversation.`);
+    }
+  }
+  if (c.activeLeafId !== null && !parents.has(c.activeLeafId)) {
+    throw invalidImport(`The active branch of "${c.title}" points at a message that is not in it.`);
+  }
+  // Every chain must reach a root; memoised so the check is linear.
+  const reachesRoot = new Set<string>();
+  for (const start of parents.keys()) {
+    const chain = new Set<string>();
+    let current: string | null = start;
+    while (current !== null && !reachesRoot.has(current)) {
+      if (chain.has(current)) throw invalidImport(`The messages of "${c.title}" form a loop.`);
+      chain.add(current);
+      current = parents.get(current) ?? null;
+    }
+    for (const id of chain) reachesRoot.add(id);
+  }
+}
+
+function invalidImport(message: string): StorageError {
+  return new StorageError('invalid-import', message, 'Choose a file exported by Neural Terminal.');
+}

@@ -1,0 +1,92 @@
+/**
+ * Conversation totals, derived from message rows. Money is summed exactly with
+ * core/money.ts (BigInt), never with SQL's floating-point SUM, so a total always
+ * equals the sum of the costs shown on its messages. The REAL `total_cost`
+ * column is written alongside for ORDER BY only. Totals cover every branch:
+ * money spent on a discarded regeneration was still spent. No `vscode` import.
+ */
+import { add, parseUsd, toDecimalString, ZERO, type Usd } from '../core/money';
+import type { SqlDatabase } from './database';
+
+interface Totals {
+  cost: Usd;
+  tokens: number;
+}
+
+/**
+ * Adds one message's change to its conversation's totals: O(1) on the hot
+ * path (append, update), still exact. Merges, imports and rebuilds recompute
+ * from scratch instead.
+ */
+export function adjustTotals(db: SqlDatabase, conversationId: string, costDelta: Usd, tokenDelta: number): void {
+  if (costDelta.atto === 0n && tokenDelta === 0) return;
+  const [row] = db.rawRows('SELECT total_cost_exact FROM conversations WHERE id = ?', [conversationId]);
+  const current = typeof row?.['total_cost_exact'] === 'string' ? parseUsd(row['total_cost_exact']) : undefined;
+  if (current === undefined) {
+    recomputeTotals(db, [conversationId]);
+    return;
+  }
+  const exact = toDecimalString(add(current, costDelta));
+  db.run('UPDATE conversations SET total_cost_exact = ?, total_cost = ?, total_tokens = total_tokens + ? WHERE id = ?', [
+    exact,
+    Number(exact),
+    tokenDelta,
+    conversationId,
+  ]);
+}
+
+/** What one message contributes to its conversation's totals. */
+export function contribution(message: {
+  cost: { usd: string } | null;
+  promptTokens: number | null;
+  completionTokens: number | null;
+}): { cost: Usd; tokens: number } {
+  return {
+    cost: (message.cost ? parseUsd(message.cost.usd) : undefined) ?? ZERO,
+    tokens: (message.promptTokens ?? 0) + (message.completionTokens ?? 0),
+  };
+}
+
+/** Recomputes the totals of the given conversations from their messages. */
+export function recomputeTotals(db: SqlDatabase, conversationIds: Iterable<string>): void {
+  for (const conversationId of new Set(conversationIds)) {
+    const totals: Totals = { cost: ZERO, tokens: 0 };
+    for (const row of db.rawRows(
+      'SELECT cost_exact, prompt_tokens, completion_tokens FROM messages WHERE conversation_id = ?',
+      [conversationId],
+    )) {
+      accumulate(totals, row['cost_exact'], row['prompt_tokens'], row['completion_tokens']);
+    }
+    writeTotals(db, conversationId, totals);
+  }
+}
+
+/** Recomputes every conversation's totals in one pass over the messages. */
+export function recomputeAllTotals(db: SqlDatabase): void {
+  const byConversation = new Map<string, Totals>();
+  for (const row of db.rawRows('SELECT id FROM conversations')) {
+    if (typeof row['id'] === 'string') byConversation.set(row['id'], { cost: ZERO, tokens: 0 });
+  }
+  for (const row of db.rawRows(
+    'SELECT conversation_id, cost_exact, prompt_tokens, completion_tokens FROM messages',
+  )) {
+    const totals = typeof row['conversation_id'] === 'string' ? byConversation.get(row['conversation_id']) : undefined;
+    if (totals) accumulate(totals, row['cost_exact'], row['prompt_tokens'], row['completion_tokens']);
+  }
+  for (const [conversationId, totals] of byConversation) writeTotals(db, conversationId, totals);
+}
+
+function accumulate(totals: Totals, costExact: unknown, prompt: unknown, completion: unknown): void {
+  const cost = typeof costExact === 'string' ? parseUsd(costExact) : undefined;
+  if (cost) totals.cost = add(totals.cost, cost);
+  totals.tokens += (typeof prompt === 'number' ? prompt : 0) + (typeof completion === 'number' ? completion : 0);
+}
+
+function writeTotals(db: SqlDatabase, conversationId: string, totals: Totals): void {
+  const exact = toDecimalString(totals.cost);
+  db.run(
+    `UPDATE conversations SET total_cost_exact = ?, total_cost = ?, total_tokens = ?
+      WHERE id = ? AND (total_cost_exact IS NOT ? OR total_tokens IS NOT ?)`,
+    [exact, Number(exact), totals.tokens, conversationId, exact, totals.tokens],
+  );
+}

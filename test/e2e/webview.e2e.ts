@@ -1,0 +1,56 @@
+/**
+ * First end-to-end check in a real browser: the Neural Terminal activity-bar view opens, its
+ * webview renders the Lit app, and axe-core finds no WCAG 2 A/AA violations in each theme.
+ * Screenshots land in test-results/.
+ */
+import * as assert from 'node:assert/strict';
+import type { Frame } from 'playwright-core';
+import { deepText, editorSession, formatViolations, THEMES, type EditorSession } from './harness';
+
+describe('Neural Terminal webview (E2E, chromium + code-server)', function () {
+  this.timeout(180_000);
+  let s: EditorSession;
+  let frame: Frame;
+
+  before(async function () {
+    this.timeout(240_000);
+    s = await editorSession();
+    frame = await s.openChatView(90_000);
+  });
+
+  it('opens from the activity bar and renders the Lit app <nt-app>', async () => {
+    await frame.locator('nt-app').waitFor({ state: 'attached', timeout: 30_000 });
+    const hasShadow = await frame.evaluate(() => !!document.querySelector('nt-app')?.shadowRoot);
+    assert.equal(hasShadow, true, '<nt-app> should be a Lit element with a shadow root');
+    // The brand may be styled ("NEURAL·TERMINAL"): accept any separator, any case.
+    const brand = /neural\W*terminal/i;
+    assert.match(await deepText(frame), brand, 'the app should render its name');
+    // ...and it is on screen (Playwright locators pierce open shadow roots).
+    await frame.locator('nt-app').getByText(brand).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await s.screenshot('e2e-chat-view-dark');
+  });
+
+  it('shows the endpoint it is configured with (the fake OpenRouter)', async function () {
+    if (!s.fakeUrl) this.skip();
+    const host = new URL(s.fakeUrl!).host;
+    const deadline = Date.now() + 30_000;
+    let text = '';
+    while (Date.now() < deadline) {
+      text = await deepText(frame);
+      if (text.includes(host)) return;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.fail(`the webview never mentions the configured endpoint ${host}; its text: ${text.slice(0, 500)}`);
+  });
+
+  for (const [key, theme] of Object.entries({ dark: THEMES.dark, light: THEMES.light, highContrast: THEMES.highContrast })) {
+    it(`has no axe-core WCAG 2 A/AA violations in ${theme}`, async () => {
+      await s.setTheme(theme);
+      frame = await s.webviewFrame(30_000);
+      await frame.locator('nt-app').waitFor({ state: 'attached', timeout: 30_000 });
+      const violations = await s.axe(frame, ['wcag2a', 'wcag2aa']);
+      await s.screenshot(`e2e-chat-view-${key}`);
+      assert.equal(violations.length, 0, `axe violations in ${theme}:\n${formatViolations(violations)}`);
+    });
+  }
+});

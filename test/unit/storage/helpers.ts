@@ -1,0 +1,70 @@
+/**
+ * Shared fixtures for storage tests: temp folders that clean themselves up,
+ * a controllable clock, a logger that records, and a store opened on a real file.
+ */
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { openHistoryStore, type OpenHistoryOptions } from '../../../src/extension/storage/historyStore';
+import type { HistoryStore } from '../../../src/extension/storage/historyStore';
+import type { Clock, StorageLogger } from '../../../src/extension/storage/types';
+
+export class TestClock implements Clock {
+  constructor(public time = Date.UTC(2026, 0, 1, 12, 0, 0)) {}
+  now(): number {
+    return this.time;
+  }
+  advance(ms = 1000): void {
+    this.time += ms;
+  }
+}
+
+export class RecordingLogger implements StorageLogger {
+  readonly entries: { level: string; message: string; data?: Readonly<Record<string, unknown>> }[] = [];
+  info(message: string, data?: Readonly<Record<string, unknown>>): void {
+    this.entries.push({ level: 'info', message, data });
+  }
+  warn(message: string, data?: Readonly<Record<string, unknown>>): void {
+    this.entries.push({ level: 'warn', message, data });
+  }
+  error(message: string, data?: Readonly<Record<string, unknown>>): void {
+    this.entries.push({ level: 'error', message, data });
+  }
+}
+
+const folders: string[] = [];
+const stores: HistoryStore[] = [];
+
+export async function tempFolder(): Promise<string> {
+  const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'nt-storage-'));
+  folders.push(folder);
+  return folder;
+}
+
+export async function openStore(
+  options: Partial<OpenHistoryOptions> & { folder?: string } = {},
+): Promise<HistoryStore> {
+  const store = await openHistoryStore({
+    clock: new TestClock(),
+    debounceMs: 10,
+    maxWaitMs: 50,
+    ...options,
+    folder: options.folder ?? (await tempFolder()),
+  });
+  stores.push(store);
+  return store;
+}
+
+/** Closes stores and removes temp folders created by the test that just ran. */
+export async function cleanup(): Promise<void> {
+  for (const store of stores.splice(0)) await store.close().catch(() => undefined);
+  for (const folder of folders.splice(0)) await fs.rm(folder, { recursive: true, force: true });
+}
+
+export async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
+}

@@ -1,0 +1,98 @@
+/**
+ * The heaviest storage tests: real child processes writing one history file.
+ * Two writers at once must lose nothing; a writer killed with SIGKILL at any
+ * moment must leave a file that opens and holds everything it reported saved.
+ */
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+
+import { HISTORY_FILE_NAME } from '../../../src/extension/storage/historyStore';
+import { cleanup, openStore, tempFolder } from './helpers';
+import { startWriter, WASM_PATH } from './writerProcess';
+
+/** A folder whose history already holds one conversation, for the writers to append to. */
+async function sharedHistory(seedMessages = 0): Promise<{ folder: string; conversationId: string }> {
+  const folder = await tempFolder();
+  const store = await openStore({ folder, sqlJs: { wasmPath: WASM_PATH } });
+  const conversation = store.createConversation({ title: 'shared by processes' });
+  for (let i = 0; i < seedMessages; i++) {
+    store.appendMessage({ conversationId: conversation.id, role: 'user', content: `seed ${i} ${'padding '.repeat(40)}` });
+  }
+  await store.close();
+  return { folder, conversationId: conversation.id };
+}
+
+describe('storage/processes', function () {
+  this.timeout(180_000);
+  afterEach(cleanup);
+
+  it('stores all 1000 messages when two processes each append 500 at the same time', async () => {
+    const { folder, conversationId } = await sharedHistory();
+    const writers = await Promise.all([
+      startWriter(folder, conversationId, 'left', 500),
+      startWriter(folder, conversationId, 'right', 500),
+    ]);
+    const codes = await Promise.all(writers.map((w) => w.exited));
+    assert.deepEqual(codes, [0, 0], writers.map((w) => w.stderr()).join('\n'));
+
+    const store = await openStore({ folder });
+    const contents = new Set(store.listMessages(conversationId).map((m) => m.content.split(' ')[0]));
+    for (const label of ['left', 'right']) {
+      for (let i = 0; i < 500; i++) assert.ok(contents.has(`${label}-${i}`), `${label}-${i} is missing`);
+    }
+    assert.equal(contents.size, 1000);
+    const conversation = store.getConversation(conversationId);
+    assert.equal(conversation.totalCostUsd, '0.001');
+    assert.equal(conversation.totalTokens, 2000);
+    assert.deepEqual(store.checkIntegrity().problems, []);
+  });
+
+  it('keeps the file readable and every reported write through 50 SIGKILLs at random moments', async () => {
+    // Some hundreds of KB of history so a write takes long enough to be interrupted.
+    const { folder, conversationId } = await sharedHistory(800);
+    const kills = 50;
+    const confirmed = new Set<string>();
+    let started = 0;
+    let checks = 0;
+
+    /** Everything any writer reported as saved must be in the file, and the file must open cleanly. */
+    async function verify(): Promise<void> {
+      const reported = [...confirmed];
+      const store = await openStore({ folder });
+      try {
+        assert.equal(store.recovery, undefined, 'the file did not open cleanly');
+        const contents = new Set(store.listMessages(conversationId).map((m) => m.content.split(' ')[0]));
+        assert.deepEqual(reported.filter((label) => !contents.has(label)), [], 'reported writes are missing');
+        checks++;
+      } finally {
+        await store.close();
+      }
+    }
+
+    // Two writers alive at a time, like two windows. Writer n is killed after its
+    // (n mod 4)-th reported write plus a random fraction of one write cycle, so
+    // kills land at random phases: starting up, appending, waiting for the lock,
+    // merging, exporting, mid-write, mid-rename — whatever the machine's speed.
+    async function killLoop(): Promise<void> {
+      while (started < kills) {
+        const n = started++;
+        const label = `k${n}`;
+        const writer = await startWriter(folder, conversationId, label, 'forever');
+        await writer.ready;
+        await writer.reached((n % 4) - 1);
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 1.5 * writer.cycleMs()));
+        writer.child.kill('SIGKILL');
+        const code = await writer.exited;
+        assert.equal(code, null, `${label} exited by itself: ${writer.stderr()}`);
+        for (let i = 0; i <= writer.persisted(); i++) confirmed.add(`${label}-${i}`);
+        await verify();
+      }
+    }
+    await Promise.all([killLoop(), killLoop()]);
+
+    assert.equal(checks, kills);
+    assert.ok(confirmed.size >= kills, `writes completed between the kills (${confirmed.size})`);
+    const leftovers = (await fs.readdir(folder)).filter((name) => name !== HISTORY_FILE_NAME && !name.endsWith('.lock'));
+    assert.ok(leftovers.every((name) => name.includes('.tmp-')), `only temp files of killed writers remain: ${leftovers.join(', ')}`);
+  });
+});
