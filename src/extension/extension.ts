@@ -134,7 +134,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
   const activationMs = performance.now() - started;
   log.info(`Neural Terminal ${version} activated in ${activationMs.toFixed(1)} ms.`);
   return {
-    test: createTestApi({ chatView, keys, log, activationMs, services: getServices, controller, statusBar }),
+    test: createTestApi({ chatView, keys, log, activationMs, services: getServices, controller, statusBar, settings }),
   };
 }
 

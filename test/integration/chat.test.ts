@@ -219,6 +219,50 @@ describe('Chat and editor commands in the extension host', function () {
     assert.ok(!report.includes(KEY) && !report.includes(KEY.slice(-12)));
   });
 
+  it('returns cancelled and keeps the key when the API key box is dismissed', async () => {
+    const a = await api();
+    dismissSoon();
+    assert.equal(await vscode.commands.executeCommand('neuralTerminal.setApiKey'), 'cancelled');
+    assert.equal(await a.test.hasApiKey(), true);
+  });
+
+  it('sends nothing when the Send Selection question box is dismissed', async () => {
+    const a = await api();
+    const s = await a.test.services();
+    const before = s.history.spendSince(0);
+    const doc = await vscode.workspace.openTextDocument({ language: 'python', content: 'print(1)\n' });
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(0, 0, 0, 8);
+    dismissSoon();
+    assert.equal(await vscode.commands.executeCommand('neuralTerminal.sendSelection'), undefined);
+    assert.equal(s.history.spendSince(0), before);
+  });
+
+  it('contributes its menus with the right when clauses', () => {
+    const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as {
+      contributes: { menus: Record<string, Array<{ command: string; when?: string }>>; keybindings: Array<{ command: string; when?: string }> };
+    };
+    const editor = pkg.contributes.menus['editor/context']!;
+    assert.ok(editor.some((m) => m.command === 'neuralTerminal.sendSelection' && m.when === 'editorTextFocus'));
+    assert.ok(editor.some((m) => m.command === 'neuralTerminal.forkConversation'));
+    const title = pkg.contributes.menus['view/title']!;
+    for (const m of title) assert.equal(m.when, 'view == neuralTerminal.chat', `${m.command} shows only on our view`);
+    assert.ok(pkg.contributes.keybindings.some((k) => k.command === 'neuralTerminal.sendSelection' && k.when?.includes('editorTextFocus')));
+  });
+
+  it('warns about an invalid setting and uses the default instead', async () => {
+    const a = await api();
+    const cfg = vscode.workspace.getConfiguration('neuralTerminal');
+    await cfg.update('temperature', 7, vscode.ConfigurationTarget.Global);
+    await cfg.update('ui.mode', 'loud', vscode.ConfigurationTarget.Global);
+    const settings = a.test.readSettings();
+    assert.equal(settings.temperature, undefined);
+    assert.equal(settings.mode, 'research');
+    assert.ok(a.test.logLines().some((l) => /neuralTerminal\.temperature is invalid/.test(l)));
+    await cfg.update('temperature', undefined, vscode.ConfigurationTarget.Global);
+    await cfg.update('ui.mode', undefined, vscode.ConfigurationTarget.Global);
+  });
+
   it('keeps the key out of the database file, the logs and the settings after every flow', async () => {
     const a = await api();
     const s = await a.test.services();

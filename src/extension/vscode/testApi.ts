@@ -10,6 +10,7 @@ import type { ExtensionLog } from './log';
 import type { ChatServices } from './chatServices';
 import type { ChatController } from './chatController';
 import type { SpendStatusBar } from './statusBar';
+import type { Settings, SettingsReader } from './config';
 
 export interface TestApi {
   /** Resolves once the webview page has loaded and completed the ready handshake. */
@@ -26,6 +27,8 @@ export interface TestApi {
   /** The host side of the chat view. */
   readonly controller: ChatController;
   readonly statusBar: SpendStatusBar;
+  /** The settings as the extension reads them (validated, defaults applied). */
+  readSettings(): Settings;
 }
 
 export function createTestApi(parts: {
@@ -36,6 +39,7 @@ export function createTestApi(parts: {
   services(): Promise<ChatServices>;
   controller: ChatController;
   statusBar: SpendStatusBar;
+  settings: SettingsReader;
 }): TestApi {
   const { chatView, keys, log } = parts;
   return {
@@ -59,5 +63,6 @@ export function createTestApi(parts: {
     services: parts.services,
     controller: parts.controller,
     statusBar: parts.statusBar,
+    readSettings: () => parts.settings.read(),
   };
 }
