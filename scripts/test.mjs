@@ -344,7 +344,10 @@ for (const stage of stages) {
       report(stage, { passed: 0, failed: 0, notes: ['skipped: the build failed'] });
       continue;
     }
-    if (!summary.some((s) => s.name === 'build')) console.log(`[build] ok (${sec(b.ms)})`), summary.push({ name: 'build', passed: 0, failed: 0, ms: b.ms });
+    if (!summary.some((s) => s.name === 'build')) {
+      console.log(`[build] ok (${sec(b.ms)})`);
+      summary.push({ name: 'build', passed: 0, failed: 0, ms: b.ms });
+    }
     if (stage === 'editor') {
       banner('editor: integration tests in code-server\'s extension host');
       report('editor', await stageEditor());
@@ -362,7 +365,7 @@ const failed = summary.reduce((n, s) => n + s.failed, 0);
 banner('summary');
 for (const s of summary) console.log(`  ${s.name.padEnd(7)} ${String(s.passed).padStart(4)} passed ${String(s.failed).padStart(3)} failed  ${s.ms !== undefined ? sec(s.ms) : ''}`);
 console.log(`  total time ${sec(Date.now() - t0)}`);
-writeFileSync(join(RESULTS_DIR, 'summary.json'), JSON.stringify({ passed, failed, stages: summary.map(({ failures, ...s }) => s) }, null, 2));
+writeFileSync(join(RESULTS_DIR, 'summary.json'), JSON.stringify({ passed, failed, stages: summary.map((s) => ({ name: s.name, passed: s.passed, failed: s.failed, ms: s.ms, notes: s.notes })) }, null, 2));
 console.log(`${passed} passed, ${failed} failed`);
 // Exit explicitly: a lingering handle must not keep `npm test` alive (the exit hook kills groups).
 process.exit(failed > 0 ? 1 : 0);

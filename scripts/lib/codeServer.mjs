@@ -5,7 +5,7 @@
 // Every process started here is registered and killed by process group (TERM, then KILL) on
 // stop(), on SIGINT/SIGTERM/SIGHUP and, as a last resort, synchronously on process exit.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -122,7 +122,7 @@ export function cleanEnv(run, extra = {}) {
 
 // ------------------------------------------------------------------ run folder
 /**
- * A fresh run folder: `<repo>/.nt-run/<name>` (gitignored), or `$TMPDIR/nt-run-<name>` when the repo
+ * A fresh run folder: `<repo>/.nt-run/<name>-<pid>` (gitignored), or `$TMPDIR/nt-run-<uid>/<name>-<pid>` when the repo
  * path is so long that unix-socket paths inside it could exceed 107 bytes. Wiped at creation
  * unless `keep` (then the profile — history, user settings — survives; `settings` still win).
  * @param {string} name
@@ -131,8 +131,15 @@ export function cleanEnv(run, extra = {}) {
 export function createRun(name, opts = {}) {
   const base = process.env.NT_RUN_DIR
     || (join(REPO_ROOT, '.nt-run').length <= 48 ? join(REPO_ROOT, '.nt-run') : join(tmpdir(), `nt-run-${process.getuid?.() ?? 'u'}`));
-  const dir = join(base, name);
-  if (!opts.keep) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  // One folder per process (`<name>-<pid>`) so that two runs at once (e.g. two engineers' `npm test`
+  // in the same checkout) never wipe each other's profile. Folders of dead processes are pruned
+  // here, so the last run's logs stay until the next run. `keep` uses the fixed `<name>`.
+  let dir = join(base, name);
+  if (!opts.keep) {
+    pruneDeadRuns(base, name);
+    dir = join(base, `${name}-${process.pid}`);
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  }
   const run = {
     name,
     dir,
@@ -153,6 +160,22 @@ export function createRun(name, opts = {}) {
   // keep: reuse the profile (history, settings the user changed); our settings win.
   writeSettings(run, { ...(opts.keep ? readSettings(run) : {}), ...(opts.settings ?? {}) });
   return run;
+}
+
+function pidAlive(pid) {
+  try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; }
+}
+
+function pruneDeadRuns(base, name) {
+  let entries = [];
+  try { entries = readdirSync(base); } catch { return; }
+  const re = new RegExp(`^${name.replace(/[^\w-]/g, '')}-(\\d+)$`);
+  for (const e of entries) {
+    const m = re.exec(e);
+    if (m && Number(m[1]) !== process.pid && !pidAlive(Number(m[1]))) {
+      rmSync(join(base, e), { recursive: true, force: true, maxRetries: 3 });
+    }
+  }
 }
 
 /**
@@ -301,13 +324,23 @@ export function workbenchUrl(port, workspace, payload = {}, host = '127.0.0.1') 
 export async function launchBrowser(run, opts = {}) {
   installSignalHandlers();
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: opts.headless ?? true,
-    args: CHROMIUM_ARGS,
-    env: cleanEnv(run),
-    timeout: opts.timeoutMs ?? 60_000,
-  });
+  // Playwright puts the browser profile and its artifacts under os.tmpdir() of THIS process:
+  // point TMPDIR at the run folder for the duration of the launch so nothing lands in /tmp.
+  const prevTmp = process.env.TMPDIR;
+  process.env.TMPDIR = run.tmp;
+  let browser;
+  try {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: opts.headless ?? true,
+      args: CHROMIUM_ARGS,
+      env: cleanEnv(run),
+      timeout: opts.timeoutMs ?? 60_000,
+    });
+  } finally {
+    if (prevTmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = prevTmp;
+  }
   const off = onCleanup(() => browser.close().catch(() => {}));
   browser.once('disconnected', off);
   return browser;

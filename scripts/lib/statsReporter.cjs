@@ -1,5 +1,7 @@
 // Mocha reporter = the normal `spec` output + a JSON of the counts written to $NT_MOCHA_STATS,
 // so scripts/test.mjs can total stages without parsing text.
+/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS file: mocha loads reporters with require() */
+/* global require, module */
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
