@@ -1,0 +1,445 @@
+/**
+ * <nt-archive>: the history drawer. Lists conversations (forks under their source), searches
+ * message text through the host's full-text index, filters by tag, shows archived ones on
+ * request, and renames, tags, archives or deletes (delete asks first). Search snippets are
+ * plain text plus [start, end) ranges; matches become <mark> elements built by the template
+ * engine, so snippet text can never inject markup.
+ */
+import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-icon/index.js';
+import type { ConversationSummary, SearchHit } from '../../shared/protocol';
+import { sharedStyles } from '../styles/shared';
+import { drawerStyles } from '../styles/drawer';
+import { formatDate, formatUsd } from '../format';
+import { emitIntent, emitUi } from './events';
+
+const SEARCH_DELAY_MS = 200;
+const MAX_DEPTH = 3;
+
+/** Splits `text` at the highlight ranges; invalid or overlapping ranges are ignored. */
+export function highlightParts(text: string, ranges: readonly (readonly [number, number])[]): (string | { mark: string })[] {
+  const parts: (string | { mark: string })[] = [];
+  let at = 0;
+  const sorted = [...ranges].filter(([s, e]) => Number.isInteger(s) && Number.isInteger(e) && s < e).sort((a, b) => a[0] - b[0]);
+  for (const [start, end] of sorted) {
+    const s = Math.max(start, at);
+    const e = Math.min(end, text.length);
+    if (s >= e) continue;
+    if (s > at) parts.push(text.slice(at, s));
+    parts.push({ mark: text.slice(s, e) });
+    at = e;
+  }
+  if (at < text.length) parts.push(text.slice(at));
+  return parts;
+}
+
+/** Conversations in list order with each fork placed under its source (when listed). */
+function withLineage(items: readonly ConversationSummary[]): { item: ConversationSummary; depth: number }[] {
+  const byId = new Map(items.map((c) => [c.id, c]));
+  const children = new Map<string, ConversationSummary[]>();
+  const roots: ConversationSummary[] = [];
+  for (const c of items) {
+    const parent = c.parentConversationId;
+    if (parent && byId.has(parent) && parent !== c.id) {
+      const list = children.get(parent) ?? [];
+      list.push(c);
+      children.set(parent, list);
+    } else roots.push(c);
+  }
+  const out: { item: ConversationSummary; depth: number }[] = [];
+  const seen = new Set<string>();
+  const visit = (c: ConversationSummary, depth: number) => {
+    if (seen.has(c.id)) return;
+    seen.add(c.id);
+    out.push({ item: c, depth: Math.min(depth, MAX_DEPTH) });
+    for (const child of children.get(c.id) ?? []) visit(child, depth + 1);
+  };
+  for (const r of roots) visit(r, 0);
+  for (const c of items) visit(c, 0); // cycles, if a broken index ever produced one
+  return out;
+}
+
+type Editing = { readonly id: string; readonly field: 'title' | 'tags' | 'delete' };
+
+@customElement('nt-archive')
+export class NtArchive extends LitElement {
+  static override styles = [
+    sharedStyles,
+    drawerStyles,
+    css`
+      .filters {
+        display: flex;
+        flex-direction: column;
+        gap: var(--nt-gap-sm);
+        padding: var(--nt-gap-sm) var(--nt-gap-md);
+        border-bottom: 1px solid var(--nt-rule);
+      }
+      .tags {
+        display: flex;
+        flex-wrap: wrap;
+        gap: var(--nt-gap-xs);
+      }
+      .tags .tbtn {
+        border-color: var(--nt-border);
+        font-size: 0.86em;
+      }
+      li.conv {
+        padding: var(--nt-gap-sm) var(--nt-gap-md);
+        border-bottom: 1px dashed var(--nt-rule);
+      }
+      li.depth-1 {
+        padding-left: calc(var(--nt-gap-md) + 1.2em);
+      }
+      li.depth-2 {
+        padding-left: calc(var(--nt-gap-md) + 2.4em);
+      }
+      li.depth-3 {
+        padding-left: calc(var(--nt-gap-md) + 3.6em);
+      }
+      .open {
+        display: block;
+        width: 100%;
+        text-align: left;
+        padding: 0;
+        font-weight: 700;
+        overflow-wrap: anywhere;
+        white-space: normal;
+      }
+      .open[aria-current='true'] {
+        color: var(--nt-accent);
+      }
+      .open[aria-current='true']::before {
+        content: '▸ ';
+      }
+      .meta {
+        font-size: 0.82em;
+        color: var(--nt-dim);
+      }
+      .meta .cost {
+        color: var(--nt-warn);
+      }
+      .tagline {
+        font-size: 0.82em;
+        color: var(--nt-accent);
+      }
+      .lineage {
+        display: flex;
+        align-items: center;
+        gap: 4px;
+        font-size: 0.82em;
+        color: var(--nt-dim);
+      }
+      .lineage vscode-icon {
+        color: var(--nt-accent);
+      }
+      .lineage .tbtn {
+        font-size: inherit;
+        padding: 0 2px;
+        color: var(--nt-fg);
+        text-decoration: underline dotted;
+      }
+      .archived-tag {
+        color: var(--nt-warn);
+      }
+      .row-actions {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0 2px;
+        margin-left: calc(-1 * var(--nt-gap-sm));
+        font-size: 0.82em;
+      }
+      .row-actions .tbtn {
+        color: var(--nt-dim);
+      }
+      .row-actions .tbtn:hover,
+      .row-actions .tbtn:focus-visible {
+        color: var(--nt-fg);
+      }
+      .inline-edit {
+        display: flex;
+        gap: var(--nt-gap-xs);
+        margin-top: var(--nt-gap-xs);
+      }
+      .inline-edit input {
+        flex: 1;
+        min-width: 0;
+        padding: 1px var(--nt-gap-xs);
+      }
+      .confirm {
+        margin-top: var(--nt-gap-xs);
+        color: var(--nt-error);
+        font-size: 0.86em;
+      }
+      .hit {
+        display: block;
+        width: 100%;
+        text-align: left;
+        white-space: normal;
+        padding: var(--nt-gap-sm) var(--nt-gap-md);
+        border-radius: 0;
+        border: 0;
+        border-bottom: 1px dashed var(--nt-rule);
+      }
+      .hit .title {
+        display: block;
+        font-weight: 700;
+      }
+      .hit .snippet {
+        display: block;
+        font-size: 0.86em;
+        color: var(--nt-dim);
+        overflow-wrap: anywhere;
+      }
+      mark {
+        background: var(--nt-mark-bg);
+        color: var(--nt-warn);
+        font-weight: 700;
+        text-decoration: underline;
+        text-underline-offset: 2px;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) items: readonly ConversationSummary[] = [];
+  @property({ type: Number }) total = 0;
+  @property({ attribute: false }) hits: readonly SearchHit[] | undefined;
+  @property() searchError: string | undefined;
+  @property() activeId: string | undefined;
+  @property() query = '';
+  @property({ type: Boolean }) showArchived = false;
+  @property() tag: string | undefined;
+  @state() private editing: Editing | undefined;
+  private searchTimer: ReturnType<typeof setTimeout> | undefined;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.refresh();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.searchTimer);
+  }
+
+  override render(): TemplateResult {
+    const tags = [...new Set(this.items.flatMap((c) => c.tags).concat(this.tag ? [this.tag] : []))].sort();
+    const searching = this.query.trim().length > 0;
+    return html`
+      <header class="drawer-head">
+        <h2 id="archive-title">HISTORY</h2>
+        <span class="count">${searching ? `${this.hits?.length ?? 0} hits` : `${this.total} conversations`}</span>
+        <button type="button" class="tbtn close" aria-label="Close history" @click=${() => emitUi(this, { kind: 'closeDrawer' })}>×</button>
+      </header>
+      <div class="filters">
+        <vscode-textfield
+          type="search"
+          .label=${'Search history'}
+          placeholder="search messages and titles"
+          .value=${this.query}
+          @input=${this.onQuery}
+        ></vscode-textfield>
+        <vscode-checkbox .checked=${this.showArchived} @change=${this.onArchivedToggle}>Show archived</vscode-checkbox>
+        ${tags.length > 0
+          ? html`<div class="tags" role="group" aria-label="Filter by tag">
+              ${tags.map(
+                (t) =>
+                  html`<button type="button" class="tbtn" aria-pressed=${this.tag === t ? 'true' : 'false'} @click=${() => this.setTag(this.tag === t ? undefined : t)}>
+                    #${t}
+                  </button>`,
+              )}
+            </div>`
+          : nothing}
+      </div>
+      <div class="drawer-body">${searching ? this.renderHits() : this.renderList()}</div>
+    `;
+  }
+
+  /** Asks the host for the list (or the search) matching the current filters. */
+  refresh(): void {
+    if (this.query.trim()) this.runSearch();
+    else emitIntent(this, { type: 'listConversations', archived: this.showArchived, ...(this.tag ? { tag: this.tag } : {}) });
+  }
+
+  private renderHits(): TemplateResult {
+    if (this.searchError) return html`<p class="empty error">${this.searchError}</p>`;
+    if (!this.hits) return html`<p class="empty">searching…</p>`;
+    if (this.hits.length === 0) return html`<p class="empty">No matches.</p>`;
+    return html`<ul class="list" aria-label="Search results">
+      ${this.hits.map(
+        (h) => html`<li>
+          <button type="button" class="tbtn hit" @click=${() => this.open(h.conversationId, h.messageId)}>
+            <span class="title">${h.title}</span>
+            <span class="snippet">${highlightParts(h.snippet, h.highlights).map((p) => (typeof p === 'string' ? p : html`<mark>${p.mark}</mark>`))}</span>
+          </button>
+        </li>`,
+      )}
+    </ul>`;
+  }
+
+  private renderList(): TemplateResult {
+    if (this.items.length === 0) return html`<p class="empty">${this.showArchived ? 'No archived conversations.' : 'No conversations yet.'}</p>`;
+    const titles = new Map(this.items.map((c) => [c.id, c.title]));
+    return html`<ul class="list" aria-label="Conversations">
+        ${repeat(
+          withLineage(this.items),
+          ({ item }) => item.id,
+          ({ item, depth }) => this.renderConversation(item, depth, titles),
+        )}
+      </ul>
+      ${this.items.length < this.total
+        ? html`<div class="more"><button type="button" class="tbtn" @click=${this.loadMore}>load more (${this.total - this.items.length})</button></div>`
+        : nothing}`;
+  }
+
+  private renderConversation(c: ConversationSummary, depth: number, titles: Map<string, string>): TemplateResult {
+    const editing = this.editing?.id === c.id ? this.editing.field : undefined;
+    const parentTitle = c.parentConversationId ? titles.get(c.parentConversationId) : undefined;
+    return html`<li class="conv depth-${depth}" data-id=${c.id}>
+      ${editing === 'title'
+        ? this.renderInlineEdit(c, 'Title', c.title, (v) => emitIntent(this, { type: 'renameConversation', conversationId: c.id, title: v.slice(0, 200) }))
+        : html`<button type="button" class="tbtn open" aria-current=${c.id === this.activeId ? 'true' : 'false'} @click=${() => this.open(c.id)}>
+            ${c.title || 'Untitled'}
+          </button>`}
+      <div class="meta">
+        ${formatDate(c.updatedAt)} · ${c.modelId} · ${c.messageCount} msg · <span class="cost">${formatUsd(c.totalCost)}</span>
+        ${c.archived ? html` · <span class="archived-tag">archived</span>` : nothing}
+      </div>
+      ${c.parentConversationId
+        ? html`<div class="lineage">
+            <vscode-icon name="repo-forked" size="12"></vscode-icon> fork of
+            ${parentTitle !== undefined
+              ? html`<button type="button" class="tbtn" @click=${() => this.open(c.parentConversationId!)}>${parentTitle || 'Untitled'}</button>`
+              : html`<button type="button" class="tbtn" @click=${() => this.open(c.parentConversationId!)}>its source</button>`}
+          </div>`
+        : nothing}
+      ${c.tags.length > 0 && editing !== 'tags' ? html`<div class="tagline">${c.tags.map((t) => `#${t}`).join(' ')}</div>` : nothing}
+      ${editing === 'tags'
+        ? this.renderInlineEdit(c, 'Tags, comma separated', c.tags.join(', '), (v) =>
+            emitIntent(this, {
+              type: 'tagConversation',
+              conversationId: c.id,
+              tags: [...new Set(v.split(',').map((t) => t.trim().replace(/^#/, '').slice(0, 40)).filter(Boolean))],
+            }),
+          )
+        : nothing}
+      ${editing === 'delete'
+        ? html`<div class="confirm" role="group" aria-label="Confirm delete">
+            Delete “${c.title || 'Untitled'}” and its messages?
+            <button type="button" class="tbtn danger" @click=${() => this.confirmDelete(c.id)}>Delete</button>
+            <button type="button" class="tbtn" @click=${() => this.stopEditing(c.id)}>Keep</button>
+          </div>`
+        : nothing}
+      ${editing
+        ? nothing
+        : html`<div class="row-actions" role="toolbar" aria-label=${`Actions for ${c.title || 'Untitled'}`}>
+            <button type="button" class="tbtn" @click=${() => this.startEditing(c.id, 'title')}>rename</button>
+            <button type="button" class="tbtn" @click=${() => this.startEditing(c.id, 'tags')}>tags</button>
+            <button
+              type="button"
+              class="tbtn"
+              @click=${() => emitIntent(this, { type: 'archiveConversation', conversationId: c.id, archived: !c.archived })}
+            >
+              ${c.archived ? 'unarchive' : 'archive'}
+            </button>
+            <button type="button" class="tbtn" @click=${() => this.startEditing(c.id, 'delete')}>delete</button>
+          </div>`}
+    </li>`;
+  }
+
+  private renderInlineEdit(c: ConversationSummary, label: string, value: string, save: (v: string) => void): TemplateResult {
+    const commit = () => {
+      const input = this.renderRoot.querySelector<HTMLInputElement>(`li[data-id="${CSS.escape(c.id)}"] .inline-edit input`);
+      const v = input?.value.trim() ?? '';
+      if (label === 'Title' && !v) return;
+      save(v);
+      this.stopEditing(c.id);
+    };
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Enter') {
+        e.preventDefault();
+        commit();
+      } else if (e.key === 'Escape') {
+        e.preventDefault();
+        e.stopPropagation();
+        this.stopEditing(c.id);
+      }
+    };
+    return html`<div class="inline-edit">
+      <input type="text" aria-label=${label} .value=${value} @keydown=${onKey} />
+      <button type="button" class="tbtn" @click=${commit}>Save</button>
+      <button type="button" class="tbtn" @click=${() => this.stopEditing(c.id)}>Cancel</button>
+    </div>`;
+  }
+
+  private async startEditing(id: string, field: Editing['field']): Promise<void> {
+    this.editing = { id, field };
+    await this.updateComplete;
+    const li = this.renderRoot.querySelector(`li[data-id="${CSS.escape(id)}"]`);
+    li?.querySelector<HTMLElement>(field === 'delete' ? '.confirm .tbtn:last-of-type' : 'input')?.focus();
+  }
+
+  private async stopEditing(id: string): Promise<void> {
+    this.editing = undefined;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(`li[data-id="${CSS.escape(id)}"] .open`)?.focus();
+  }
+
+  private confirmDelete(id: string): void {
+    this.editing = undefined;
+    emitIntent(this, { type: 'deleteConversation', conversationId: id });
+  }
+
+  private open(conversationId: string, messageId?: string): void {
+    emitIntent(this, { type: 'openConversation', conversationId, ...(messageId ? { messageId } : {}) });
+  }
+
+  private readonly onQuery = (event: Event): void => {
+    this.query = (event.target as HTMLInputElement).value;
+    this.saveFilters();
+    clearTimeout(this.searchTimer);
+    if (!this.query.trim()) {
+      this.refresh();
+      return;
+    }
+    this.searchTimer = setTimeout(() => this.runSearch(), SEARCH_DELAY_MS);
+  };
+
+  private runSearch(): void {
+    emitIntent(this, { type: 'search', query: this.query.trim().slice(0, 500), ...(this.tag ? { tag: this.tag } : {}) });
+  }
+
+  private readonly onArchivedToggle = (event: Event): void => {
+    this.showArchived = (event.target as HTMLInputElement).checked;
+    this.saveFilters();
+    this.refresh();
+  };
+
+  private setTag(tag: string | undefined): void {
+    this.tag = tag;
+    this.saveFilters();
+    this.refresh();
+  }
+
+  private readonly loadMore = (): void => {
+    emitIntent(this, {
+      type: 'listConversations',
+      archived: this.showArchived,
+      offset: this.items.length,
+      ...(this.tag ? { tag: this.tag } : {}),
+    });
+  };
+
+  private saveFilters(): void {
+    emitUi(this, { kind: 'archiveFilters', query: this.query, showArchived: this.showArchived, tag: this.tag });
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'nt-archive': NtArchive;
+  }
+}

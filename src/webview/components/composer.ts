@@ -1,0 +1,235 @@
+/**
+ * <nt-composer>: the prompt line. Enter sends, Shift+Enter adds a line, Esc cancels a
+ * streaming reply. Shows the selected model (click to change) and a live token/cost estimate
+ * of the next send, asked of the host after typing pauses. Typing is never blocked — not by
+ * a stream, a notice or a missing key.
+ */
+import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import { sharedStyles } from '../styles/shared';
+import { formatCount, formatUsd } from '../format';
+import { emitIntent, emitUi } from './events';
+
+export interface EstimateView {
+  readonly promptTokens: number;
+  readonly cost?: string;
+  readonly varies: boolean;
+}
+
+const ESTIMATE_DELAY_MS = 350;
+
+@customElement('nt-composer')
+export class NtComposer extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: block;
+        padding: var(--nt-gap-sm) var(--nt-gap-md) var(--nt-gap-md);
+        border-top: 1px solid var(--nt-border);
+        background: var(--nt-bg);
+        /* vscode-button reads these; the theme's own button blue on white text is only 4.5:1. */
+        --vscode-button-background: var(--nt-accent);
+        --vscode-button-hoverBackground: color-mix(in oklab, var(--nt-accent) 88%, var(--nt-fg));
+        --vscode-button-foreground: var(--nt-bg);
+        --vscode-button-border: var(--nt-accent);
+        --vscode-button-secondaryBackground: transparent;
+        --vscode-button-secondaryHoverBackground: var(--nt-raised);
+        --vscode-button-secondaryForeground: var(--nt-fg);
+        --vscode-font-family: var(--nt-font-data);
+      }
+      .top {
+        display: flex;
+        align-items: baseline;
+        gap: var(--nt-gap-sm);
+        font-size: 0.86em;
+        margin-bottom: var(--nt-gap-xs);
+        min-height: 1.6em;
+      }
+      .model {
+        min-width: 0;
+        max-width: 65%;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        color: var(--nt-fg);
+        padding-left: 0;
+      }
+      .model .glyph {
+        color: var(--nt-accent);
+      }
+      .estimate {
+        margin-left: auto;
+        color: var(--nt-dim);
+        white-space: nowrap;
+      }
+      .estimate .cost {
+        color: var(--nt-warn);
+      }
+      .field {
+        display: flex;
+        align-items: flex-start;
+        gap: var(--nt-gap-sm);
+        padding: var(--nt-gap-xs) var(--nt-gap-sm);
+        background: var(--nt-surface);
+        border: 1px solid var(--nt-border);
+        border-radius: 2px;
+      }
+      .field:focus-within {
+        border-color: var(--nt-focus);
+      }
+      .prompt {
+        color: var(--nt-accent);
+        font-weight: 700;
+        line-height: var(--nt-line);
+        text-shadow: var(--nt-glow);
+        user-select: none;
+      }
+      textarea {
+        flex: 1;
+        min-width: 0;
+        min-height: 2lh;
+        max-height: 40vh;
+        field-sizing: content;
+        resize: none;
+        padding: 0;
+        border: 0;
+        background: transparent;
+        line-height: var(--nt-line);
+        caret-color: var(--nt-accent);
+        outline: none;
+      }
+      .bottom {
+        display: flex;
+        align-items: center;
+        gap: var(--nt-gap-sm);
+        margin-top: var(--nt-gap-sm);
+      }
+      .hint {
+        margin-right: auto;
+        font-size: 0.8em;
+        color: var(--nt-dim);
+      }
+      .hint kbd {
+        font: inherit;
+        color: var(--nt-fg);
+      }
+      :host([mode='zen']) .hint,
+      :host([mode='compact']) .hint {
+        visibility: hidden;
+      }
+      vscode-button {
+        --vsc-border-left-radius: 2px;
+        --vsc-border-right-radius: 2px;
+      }
+    `,
+  ];
+
+  @property() model = '';
+  @property({ type: Boolean }) streaming = false;
+  @property() conversationId: string | undefined;
+  @property({ attribute: false }) estimate: EstimateView | undefined;
+  @property({ reflect: true }) mode = 'research';
+  /** Draft restored from view state (applied once). */
+  @property({ attribute: false }) draft = '';
+  @state() private text = '';
+  @query('textarea') private area!: HTMLTextAreaElement;
+  private estimateTimer: ReturnType<typeof setTimeout> | undefined;
+  private draftApplied = false;
+
+  override willUpdate(): void {
+    if (!this.draftApplied && this.draft) {
+      this.text = this.draft;
+      this.draftApplied = true;
+    }
+  }
+
+  override render(): TemplateResult {
+    const canSend = this.text.trim().length > 0 && !this.streaming;
+    return html`
+      <div class="top">
+        <button type="button" class="tbtn model" aria-label=${`Model: ${this.model || 'none'}. Change model`} @click=${this.pickModel}>
+          <span class="glyph" aria-hidden="true">◆</span> ${this.model || 'choose a model'}
+        </button>
+        ${this.text.trim() && this.estimate ? this.renderEstimate(this.estimate) : nothing}
+      </div>
+      <div class="field">
+        <span class="prompt" aria-hidden="true">&gt;</span>
+        <textarea
+          aria-label="Message"
+          placeholder=${this.streaming ? 'Streaming… Esc cancels' : 'Ask anything'}
+          .value=${this.text}
+          @input=${this.onInput}
+          @keydown=${this.onKey}
+        ></textarea>
+      </div>
+      <div class="bottom">
+        <span class="hint" aria-hidden="true"><kbd>⏎</kbd> send · <kbd>⇧⏎</kbd> newline · <kbd>esc</kbd> cancel</span>
+        <!-- vscode-button does not expose its disabled state to assistive technology: aria-disabled does. -->
+        <vscode-button secondary ?disabled=${!this.streaming} aria-disabled=${this.streaming ? 'false' : 'true'} @click=${this.cancel}
+          >Cancel</vscode-button
+        >
+        <vscode-button ?disabled=${!canSend} aria-disabled=${canSend ? 'false' : 'true'} @click=${this.send}>Send</vscode-button>
+      </div>
+    `;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.estimateTimer);
+  }
+
+  override focus(): void {
+    this.area?.focus();
+  }
+
+  private renderEstimate(e: EstimateView): TemplateResult {
+    return html`<span class="estimate" aria-live="off"
+      >≈ ${formatCount(e.promptTokens)} tok ·
+      ${e.varies ? html`price varies` : e.cost !== undefined ? html`<span class="cost">${formatUsd(e.cost)}</span>` : html`cost n/a`}</span
+    >`;
+  }
+
+  private readonly onInput = (event: Event): void => {
+    this.text = (event.target as HTMLTextAreaElement).value;
+    emitUi(this, { kind: 'draft', text: this.text });
+    clearTimeout(this.estimateTimer);
+    const text = this.text;
+    if (!text.trim()) return;
+    this.estimateTimer = setTimeout(() => emitIntent(this, { type: 'estimate', text }), ESTIMATE_DELAY_MS);
+  };
+
+  private readonly onKey = (event: KeyboardEvent): void => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.altKey && !event.isComposing) {
+      event.preventDefault();
+      this.send();
+    } else if (event.key === 'Escape' && this.streaming) {
+      event.preventDefault();
+      event.stopPropagation();
+      this.cancel();
+    }
+  };
+
+  private readonly send = (): void => {
+    const text = this.text;
+    if (!text.trim() || this.streaming) return;
+    emitIntent(this, { type: 'send', text, ...(this.conversationId ? { conversationId: this.conversationId } : {}) });
+    this.text = '';
+    clearTimeout(this.estimateTimer);
+    emitUi(this, { kind: 'draft', text: '' });
+  };
+
+  private readonly cancel = (): void => {
+    if (this.streaming && this.conversationId) emitIntent(this, { type: 'cancel', conversationId: this.conversationId });
+  };
+
+  private readonly pickModel = (): void => {
+    emitIntent(this, { type: 'runCommand', command: 'selectModel' });
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'nt-composer': NtComposer;
+  }
+}

@@ -1,0 +1,472 @@
+/**
+ * <nt-entry>: one log entry of the transcript — a metadata line, the content, and the
+ * entry's actions. Assistant content is markdown drawn incrementally (finished blocks are
+ * kept, only the open block is redrawn per frame); user and system text is shown verbatim.
+ * Receives an immutable `EntryView`: an unchanged entry is never re-rendered.
+ */
+import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { EntryView, Mode } from '../../shared/protocol';
+import { MarkdownView } from '../markdown/markdownView';
+import { markdownStyles } from '../markdown/markdownStyles';
+import { sharedStyles } from '../styles/shared';
+import { formatClock, formatCount, formatDuration, formatRate, formatUsd } from '../format';
+import { emitIntent } from './events';
+
+const ROLE_LABEL = { user: 'USER', assistant: 'ASSISTANT', system: 'SYSTEM' } as const;
+
+@customElement('nt-entry')
+export class NtEntry extends LitElement {
+  static override styles = [
+    sharedStyles,
+    markdownStyles,
+    css`
+      :host {
+        display: block;
+      }
+      article {
+        position: relative;
+        --nt-role: var(--nt-accent);
+      }
+      .body {
+        padding: 0 0 0 var(--nt-gap-md);
+        border-left: 2px solid var(--nt-role);
+      }
+      article:focus-visible {
+        outline-offset: 3px;
+      }
+      article.user {
+        --nt-role: var(--nt-warn);
+      }
+      article.system {
+        --nt-role: var(--nt-dim);
+      }
+      :host([revealed]) article {
+        background: var(--nt-surface);
+        box-shadow: 0 0 0 1px var(--nt-focus);
+      }
+      .meta {
+        font-size: 0.86em;
+        line-height: 1.7;
+        color: var(--nt-dim);
+      }
+      .time {
+        color: var(--nt-dim);
+      }
+      .role {
+        color: var(--nt-role);
+        font-weight: 700;
+        letter-spacing: 0.1em;
+        text-shadow: var(--nt-glow);
+      }
+      .stat {
+        white-space: nowrap;
+      }
+      .sep {
+        color: var(--nt-dim);
+        /* A monospace space is a full cell: narrow the gaps around the dot. */
+        word-spacing: -0.45ch;
+      }
+      .model {
+        color: var(--nt-fg);
+      }
+      .cost {
+        color: var(--nt-warn);
+      }
+      .est {
+        color: var(--nt-dim);
+      }
+      .live {
+        color: var(--nt-accent);
+      }
+      .branch {
+        float: right;
+        margin-left: var(--nt-gap-sm);
+        display: inline-flex;
+        align-items: baseline;
+        gap: 2px;
+        color: var(--nt-fg);
+      }
+      .branch .tbtn {
+        padding: 0 3px;
+        color: var(--nt-accent);
+      }
+      .branch .tbtn:disabled {
+        color: var(--nt-dim);
+      }
+      .content {
+        padding: 2px 0 0;
+        line-height: var(--nt-line);
+        overflow-wrap: anywhere;
+      }
+      .plain {
+        white-space: pre-wrap;
+        margin: 0;
+        font: inherit;
+      }
+      :host([mode='zen']) .meta,
+      :host([mode='zen']) .actions {
+        display: none;
+      }
+      :host([mode='zen']) .body {
+        border-left-color: transparent;
+        padding-left: 0;
+      }
+      :host([mode='compact']) .meta {
+        line-height: 1.5;
+      }
+      /* The blinking block cursor of a streaming reply: after the last block, or alone. */
+      .md.streaming > :last-child::after,
+      .md.streaming:empty::after {
+        content: '';
+        display: inline-block;
+        width: 0.55em;
+        height: 1.05em;
+        margin-left: 1px;
+        vertical-align: text-bottom;
+        background: var(--nt-accent);
+        box-shadow: var(--nt-glow);
+        animation: nt-blink 1.06s steps(1) infinite;
+      }
+      .md.streaming > .code-block:last-child::after {
+        display: none;
+      }
+      .md.streaming > .code-block:last-child code::after {
+        content: '';
+        display: inline-block;
+        width: 0.55em;
+        height: 1.05em;
+        vertical-align: text-bottom;
+        background: var(--nt-accent);
+        animation: nt-blink 1.06s steps(1) infinite;
+      }
+      @keyframes nt-blink {
+        50% {
+          opacity: 0;
+        }
+      }
+      @media (prefers-reduced-motion: reduce) {
+        .md.streaming > :last-child::after,
+        .md.streaming:empty::after,
+        .md.streaming > .code-block:last-child code::after {
+          animation: none;
+        }
+      }
+      details.reasoning {
+        margin: 2px 0 var(--nt-gap-xs);
+        color: var(--nt-dim);
+      }
+      details.reasoning summary {
+        cursor: pointer;
+        font-size: 0.86em;
+        width: fit-content;
+      }
+      .reasoning-text {
+        white-space: pre-wrap;
+        margin: var(--nt-gap-xs) 0 0;
+        padding-left: var(--nt-gap-sm);
+        border-left: 1px dashed var(--nt-border);
+        font: inherit;
+        font-size: 0.92em;
+      }
+      .problem {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: baseline;
+        gap: 0 var(--nt-gap-sm);
+        margin: var(--nt-gap-xs) 0 0;
+        font-size: 0.92em;
+      }
+      .problem .tag {
+        font-weight: 700;
+        letter-spacing: 0.08em;
+      }
+      .problem.failed {
+        color: var(--nt-error);
+      }
+      .problem.partial {
+        color: var(--nt-warn);
+      }
+      .problem .tbtn {
+        color: inherit;
+        border-color: currentColor;
+      }
+      .pii {
+        margin: var(--nt-gap-xs) 0 0;
+        font-size: 0.86em;
+        color: var(--nt-dim);
+      }
+      .actions {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0 2px;
+        margin: 1px 0 0 calc(var(--nt-gap-md) + 2px - var(--nt-gap-sm));
+        font-size: 0.82em;
+        line-height: 1.4;
+        opacity: 0;
+        transition: opacity 120ms ease;
+      }
+      article:hover .actions,
+      article:focus-within .actions,
+      :host([last]) .actions {
+        opacity: 1;
+      }
+      .actions .tbtn {
+        color: var(--nt-dim);
+      }
+      .actions .tbtn:hover,
+      .actions .tbtn:focus-visible {
+        color: var(--nt-fg);
+      }
+      @media (prefers-reduced-motion: reduce) {
+        .actions {
+          transition: none;
+        }
+      }
+      .edit textarea {
+        display: block;
+        width: 100%;
+        min-height: 3lh;
+        max-height: 40vh;
+        field-sizing: content;
+        resize: vertical;
+        padding: var(--nt-gap-xs) var(--nt-gap-sm);
+        line-height: var(--nt-line);
+      }
+      .edit-bar {
+        display: flex;
+        gap: var(--nt-gap-sm);
+        justify-content: flex-end;
+        margin-top: var(--nt-gap-xs);
+        font-size: 0.86em;
+      }
+      .edit-bar .primary {
+        color: var(--nt-accent);
+        border-color: var(--nt-border);
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) entry!: EntryView;
+  /** The entry's content including streamed deltas not yet folded in by the host. */
+  @property({ attribute: false }) content = '';
+  @property({ attribute: false }) reasoning = '';
+  @property({ reflect: true }) mode: Mode = 'research';
+  @state() private editing = false;
+  private markdown: MarkdownView | undefined;
+
+  /** What a screen reader should hear for this entry: the rendered text, without toolbar labels. */
+  spokenText(): string {
+    const root = this.renderRoot.querySelector('.md');
+    if (!root) return this.content;
+    let text = '';
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (!n.parentElement?.closest('.code-bar')) text += `${n.textContent ?? ''} `;
+    }
+    return text;
+  }
+
+  override render(): TemplateResult {
+    const e = this.entry;
+    const streaming = e.status === 'streaming';
+    return html`
+      <article class=${e.role} data-id=${e.id} data-status=${e.status} aria-busy=${streaming ? 'true' : 'false'} tabindex="-1">
+        <div class="body">
+        <div class="meta">
+          ${e.branch.count > 1 ? this.renderBranch(e) : nothing}<span class="time">[${formatClock(e.createdAt)}]</span>
+          <span class="role">${ROLE_LABEL[e.role]}</span>${this.renderStats(e)}
+        </div>
+        ${this.reasoning ? this.renderReasoning(streaming) : nothing}
+        <div class="content">
+          ${e.role === 'assistant'
+            ? html`<div class="md ${streaming ? 'streaming' : ''}"></div>`
+            : this.editing
+              ? this.renderEditor()
+              : html`<p class="plain">${this.content}</p>`}
+        </div>
+        ${this.renderProblem(e)}
+        ${e.pii && Object.keys(e.pii).length > 0
+          ? html`<p class="pii">PII redacted: ${Object.entries(e.pii).map(([k, n]) => `${k} ×${n}`).join(', ')}</p>`
+          : nothing}
+        </div>
+        ${streaming || this.editing ? nothing : this.renderActions(e)}
+      </article>
+    `;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (this.entry.role !== 'assistant') return;
+    if (!this.markdown) {
+      const root = this.renderRoot.querySelector<HTMLElement>('.md');
+      if (!root) return;
+      this.markdown = new MarkdownView(root, {
+        incremental: !naiveBaseline(),
+        onLink: (url) => emitIntent(this, { type: 'openLink', url }),
+        onCodeAction: ({ action, code, language }) =>
+          emitIntent(this, { type: 'codeAction', action, code, ...(language ? { language } : {}) }),
+      });
+    }
+    if (changed.has('content') || changed.has('entry')) {
+      this.markdown.update(this.content, this.entry.status !== 'streaming');
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.markdown?.dispose();
+    this.markdown = undefined;
+  }
+
+  /** Focuses the article (keyboard navigation through the log). */
+  override focus(): void {
+    this.renderRoot.querySelector<HTMLElement>('article')?.focus();
+  }
+
+  private renderStats(e: EntryView): TemplateResult {
+    const items: [cls: string, value: unknown][] = [];
+    if (e.status === 'streaming') {
+      if (e.model) items.push(['model', e.model]);
+      items.push(['live', 'streaming…']);
+    } else {
+      const research = this.mode === 'research';
+      if (e.model && research) items.push(['model', e.model]);
+      const tokens = tokenText(e, research);
+      if (tokens) items.push(['', tokens]);
+      if (e.cost !== undefined) {
+        items.push(['cost', html`${formatUsd(e.cost)}${e.costSource === 'estimate' ? html` <span class="est">(est.)</span>` : nothing}`]);
+      }
+      if (research) {
+        if (e.latencyMs !== undefined) items.push(['', formatDuration(e.latencyMs)]);
+        if (e.ttftMs !== undefined) items.push(['', `ttft ${formatDuration(e.ttftMs)}`]);
+        if (e.tokensPerSecond !== undefined) items.push(['', formatRate(e.tokensPerSecond)]);
+        if (e.finishReason && e.finishReason !== 'stop' && e.status === 'complete') items.push(['', `finish: ${e.finishReason}`]);
+      }
+    }
+    // Real separators (hidden from screen readers), so copied text reads like the log line.
+    return html`${items.map(([cls, value]) => html`<span class="sep" aria-hidden="true"> · </span><span class="stat ${cls}">${value}</span>`)}`;
+  }
+
+  private renderBranch(e: EntryView): TemplateResult {
+    const { index, count, prevId, nextId } = e.branch;
+    const go = (id: string | undefined) => {
+      if (id) emitIntent(this, { type: 'switchBranch', messageId: id });
+    };
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'ArrowLeft') go(prevId);
+      else if (event.key === 'ArrowRight') go(nextId);
+      else return;
+      event.preventDefault();
+    };
+    return html`<span class="branch" role="group" aria-label=${`Branch ${index} of ${count}`} @keydown=${onKey}>
+      <button type="button" class="tbtn" aria-label="Previous branch" ?disabled=${!prevId} @click=${() => go(prevId)}>◀</button>
+      <span aria-hidden="true">${index}/${count}</span>
+      <button type="button" class="tbtn" aria-label="Next branch" ?disabled=${!nextId} @click=${() => go(nextId)}>▶</button>
+    </span>`;
+  }
+
+  private renderReasoning(streaming: boolean): TemplateResult {
+    const tokens = this.entry.reasoningTokens;
+    return html`<details class="reasoning">
+      <summary>${streaming && !this.content ? 'reasoning…' : 'reasoning'}${tokens ? ` · ${formatCount(tokens)} tok` : ''}</summary>
+      <pre class="reasoning-text">${this.reasoning}</pre>
+    </details>`;
+  }
+
+  private renderProblem(e: EntryView): TemplateResult | typeof nothing {
+    if (e.status !== 'failed' && e.status !== 'partial') return nothing;
+    const tag = e.status === 'failed' ? 'FAILED' : 'PARTIAL';
+    const why = e.error?.message ?? (e.status === 'partial' ? 'The reply stopped before it finished.' : 'The request failed.');
+    return html`<p class="problem ${e.status}">
+      <span class="tag">${tag}</span> <span>${why}</span>
+      <button type="button" class="tbtn" @click=${() => emitIntent(this, { type: 'retry', messageId: e.id })}>Retry</button>
+    </p>`;
+  }
+
+  private renderActions(e: EntryView): TemplateResult {
+    const id = e.id;
+    return html`<div class="actions" role="toolbar" aria-label="Message actions">
+      <button type="button" class="tbtn" @click=${() => emitIntent(this, { type: 'copyText', text: this.content })}>copy</button>
+      ${e.role === 'user'
+        ? html`<button type="button" class="tbtn" aria-label="Edit and resend" @click=${this.startEdit}>edit</button>`
+        : nothing}
+      ${e.role === 'assistant'
+        ? html`<button type="button" class="tbtn" @click=${() => emitIntent(this, { type: 'regenerate', messageId: id })}>regenerate</button>`
+        : nothing}
+      ${e.role !== 'system'
+        ? html`<button type="button" class="tbtn" aria-label="Fork from here" @click=${() => emitIntent(this, { type: 'fork', messageId: id })}>fork</button>`
+        : nothing}
+    </div>`;
+  }
+
+  private renderEditor(): TemplateResult {
+    const submit = () => {
+      const area = this.renderRoot.querySelector('textarea');
+      const text = area?.value ?? '';
+      if (!text.trim()) return;
+      this.editing = false;
+      emitIntent(this, { type: 'editAndResend', messageId: this.entry.id, text });
+    };
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        submit();
+      } else if (event.key === 'Escape') {
+        event.preventDefault();
+        event.stopPropagation();
+        this.stopEdit();
+      }
+    };
+    return html`<div class="edit">
+      <textarea aria-label="Edit message" .value=${this.content} @keydown=${onKey}></textarea>
+      <div class="edit-bar">
+        <button type="button" class="tbtn" @click=${this.stopEdit}>Cancel edit</button>
+        <button type="button" class="tbtn primary" @click=${submit}>Resend</button>
+      </div>
+    </div>`;
+  }
+
+  private readonly startEdit = async (): Promise<void> => {
+    this.editing = true;
+    await this.updateComplete;
+    const area = this.renderRoot.querySelector('textarea');
+    area?.focus();
+    area?.setSelectionRange(area.value.length, area.value.length);
+  };
+
+  private readonly stopEdit = async (): Promise<void> => {
+    this.editing = false;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('.actions button')?.focus();
+  };
+}
+
+function tokenText(e: EntryView, research: boolean): string | undefined {
+  if (e.role === 'assistant') {
+    const out = e.completionTokens;
+    if (out === undefined) return undefined;
+    if (!research || e.promptTokens === undefined) return `${formatCount(out)} tok`;
+    const extra = [
+      e.reasoningTokens ? `${formatCount(e.reasoningTokens)} reasoning` : '',
+      e.cachedTokens ? `${formatCount(e.cachedTokens)} cached` : '',
+    ].filter(Boolean);
+    return `${formatCount(e.promptTokens)} in → ${formatCount(out)} out${extra.length ? ` (${extra.join(', ')})` : ''}`;
+  }
+  const n = e.promptTokens;
+  return n === undefined ? undefined : `${formatCount(n)} tok`;
+}
+
+/**
+ * The bench's baseline build defines NT_BENCH_NAIVE_MARKDOWN to re-render whole replies on
+ * every update; in the shipped bundle the name is undefined and this is always false.
+ */
+declare const NT_BENCH_NAIVE_MARKDOWN: boolean | undefined;
+function naiveBaseline(): boolean {
+  return typeof NT_BENCH_NAIVE_MARKDOWN !== 'undefined' && NT_BENCH_NAIVE_MARKDOWN === true;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'nt-entry': NtEntry;
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * <nt-notices>: problems and states the user should know about, as the seed's error matrix:
+ * 429 → cooldown countdown; 503 → switch to the suggested fallback; 400 context → Summarize;
+ * stall → "model is thinking…" with Cancel; 402 balance; 401 key prompt; 403 moderation
+ * reasons. Errors are `role="alert"`, the rest `role="status"`. Notices sit beside the composer
+ * and never take focus, so typing goes on. Actions come from the host; when it sends none for
+ * a known kind, the kind's usual remedy is offered.
+ */
+import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { Notice, NoticeAction } from '../../shared/protocol';
+import { sharedStyles } from '../styles/shared';
+import { emitIntent } from './events';
+
+type ActionView = { readonly action: NoticeAction; readonly label: string; readonly arg?: string };
+
+/** The usual remedy per kind, used only when the host sent no actions. */
+const DEFAULT_ACTIONS: Readonly<Record<string, readonly ActionView[]>> = {
+  rate_limited: [{ action: 'retry', label: 'Retry now' }],
+  unavailable: [{ action: 'switchModel', label: 'Switch model' }],
+  provider: [{ action: 'switchModel', label: 'Switch model' }],
+  context_length: [{ action: 'summarize', label: 'Summarize' }],
+  stalled: [{ action: 'cancel', label: 'Cancel' }],
+  no_credits: [{ action: 'lowerMaxTokens', label: 'Lower max tokens' }],
+  unauthorized: [{ action: 'setApiKey', label: 'Set API key' }],
+  missing_key: [{ action: 'setApiKey', label: 'Set API key' }],
+  budget_exceeded: [{ action: 'overrideBudget', label: 'Send anyway' }],
+};
+
+const GLYPH: Readonly<Record<Notice['severity'], string>> = { error: '✗', warning: '!', info: '›' };
+
+@customElement('nt-notices')
+export class NtNotices extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: block;
+      }
+      ul {
+        list-style: none;
+        margin: 0;
+        padding: var(--nt-gap-xs) var(--nt-gap-md);
+        display: flex;
+        flex-direction: column;
+        gap: var(--nt-gap-xs);
+      }
+      li {
+        display: grid;
+        grid-template-columns: auto 1fr auto;
+        align-items: baseline;
+        gap: 0 var(--nt-gap-sm);
+        padding: var(--nt-gap-xs) var(--nt-gap-sm);
+        border: 1px solid var(--nt-border);
+        border-left: 3px solid var(--tone);
+        background: var(--nt-surface);
+        font-size: 0.9em;
+        --tone: var(--nt-accent);
+      }
+      li.warning {
+        --tone: var(--nt-warn);
+      }
+      li.error {
+        --tone: var(--nt-error);
+      }
+      .glyph {
+        color: var(--tone);
+        font-weight: 700;
+      }
+      .body {
+        min-width: 0;
+        overflow-wrap: anywhere;
+      }
+      .message {
+        color: var(--nt-fg);
+      }
+      .timer {
+        color: var(--tone);
+        white-space: nowrap;
+      }
+      .thinking::after {
+        content: '';
+        animation: nt-dots 1.4s steps(4) infinite;
+      }
+      @keyframes nt-dots {
+        0% {
+          content: '';
+        }
+        25% {
+          content: '.';
+        }
+        50% {
+          content: '..';
+        }
+        75% {
+          content: '...';
+        }
+      }
+      @media (prefers-reduced-motion: reduce) {
+        .thinking::after {
+          animation: none;
+          content: '…';
+        }
+      }
+      .actions {
+        display: flex;
+        flex-wrap: wrap;
+        gap: var(--nt-gap-xs);
+        margin-top: 2px;
+      }
+      .actions .tbtn {
+        border-color: var(--nt-border);
+      }
+      .actions .tbtn.primary {
+        color: var(--tone);
+        border-color: currentColor;
+      }
+      .dismiss {
+        color: var(--nt-dim);
+        align-self: start;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) notices: readonly Notice[] = [];
+  @state() private now = Date.now();
+  private ticker: ReturnType<typeof setInterval> | undefined;
+
+  override render(): TemplateResult {
+    // Two live regions, always present, so a new notice is announced when it is added.
+    const alerts = this.notices.filter((n) => n.severity === 'error');
+    const statuses = this.notices.filter((n) => n.severity !== 'error');
+    return html`
+      <div role="alert">
+        ${alerts.length > 0 ? html`<ul aria-label="Errors">${repeat(alerts, (n) => n.id, (n) => this.renderNotice(n))}</ul>` : nothing}
+      </div>
+      <div role="status">
+        ${statuses.length > 0
+          ? html`<ul aria-label="Notices">${repeat(statuses, (n) => n.id, (n) => this.renderNotice(n))}</ul>`
+          : nothing}
+      </div>
+    `;
+  }
+
+  override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    // A new notice counts from now, not from when the ticker last ran.
+    if (changed.has('notices')) this.now = Date.now();
+  }
+
+  override updated(): void {
+    const counting = this.notices.some((n) => n.retryAt !== undefined && n.retryAt > Date.now());
+    if (counting && !this.ticker) {
+      this.ticker = setInterval(() => {
+        this.now = Date.now();
+        if (!this.notices.some((n) => n.retryAt !== undefined && n.retryAt > this.now)) this.stopTicker();
+      }, 250);
+    } else if (!counting) {
+      this.stopTicker();
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.stopTicker();
+  }
+
+  private stopTicker(): void {
+    clearInterval(this.ticker);
+    this.ticker = undefined;
+  }
+
+  private renderNotice(n: Notice): TemplateResult {
+    const actions: readonly ActionView[] = n.actions && n.actions.length > 0 ? n.actions : (DEFAULT_ACTIONS[n.kind] ?? []);
+    const stalled = n.kind === 'stalled';
+    return html`<li class=${n.severity} data-kind=${n.kind} data-id=${n.id}>
+      <span class="glyph" aria-hidden="true">${GLYPH[n.severity]}</span>
+      <div class="body">
+        ${stalled ? html`<span class="message thinking">model is thinking</span> ` : nothing}
+        <span class="message">${n.message}</span>
+        ${n.retryAt !== undefined ? this.renderCountdown(n.retryAt) : nothing}
+        ${actions.length > 0
+          ? html`<div class="actions">
+              ${actions.map(
+                (a, i) =>
+                  html`<button
+                    type="button"
+                    class="tbtn ${i === 0 ? 'primary' : ''}"
+                    @click=${() => emitIntent(this, { type: 'noticeAction', noticeId: n.id, action: a.action, ...(a.arg !== undefined ? { arg: a.arg } : {}) })}
+                  >
+                    ${a.label}
+                  </button>`,
+              )}
+            </div>`
+          : nothing}
+      </div>
+      <button type="button" class="tbtn dismiss" aria-label="Dismiss" @click=${() => emitIntent(this, { type: 'dismissNotice', noticeId: n.id })}>
+        ×
+      </button>
+    </li>`;
+  }
+
+  /** The cooldown. role=timer is not live: the seconds tick silently after the notice is announced. */
+  private renderCountdown(retryAt: number): TemplateResult {
+    const seconds = Math.max(0, Math.ceil((retryAt - this.now) / 1000));
+    return html` <span class="timer" role="timer" aria-live="off">${seconds > 0 ? `retrying in ${seconds} s` : 'retrying…'}</span>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'nt-notices': NtNotices;
+  }
+}

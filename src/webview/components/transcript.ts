@@ -1,0 +1,318 @@
+/**
+ * <nt-transcript>: the conversation as a terminal log (`role="log"`, name "Transcript").
+ * Entries are keyed by id and immutable, so only changed ones re-render; a streaming reply's
+ * tokens arrive as `appended` text and touch only that entry. Long conversations render the
+ * newest entries and page older ones in as the reader scrolls up (plus `content-visibility`),
+ * so thousands of messages open quickly. Finished replies — not tokens — are announced once
+ * through a polite live region.
+ */
+import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { EntryView, Mode } from '../../shared/protocol';
+import { sharedStyles } from '../styles/shared';
+import { emitUi } from './events';
+import type { NtEntry } from './entry';
+import './entry';
+
+/** Text streamed for an entry since the host last sent it whole. */
+export interface Appended {
+  readonly content: string;
+  readonly reasoning: string;
+}
+
+const FIRST_WINDOW = 30;
+const PAGE = 50;
+/** Within this many pixels of the end, the log follows new output. */
+const STICK_SLACK = 32;
+/** Scrolled within this many pixels of the top, older entries are paged in. */
+const PAGE_IN_SLACK = 400;
+const ANNOUNCE_CHARS = 600;
+
+@customElement('nt-transcript')
+export class NtTranscript extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: block;
+        position: relative;
+        min-height: 0;
+      }
+      .scroller {
+        height: 100%;
+        overflow-y: auto;
+        padding: var(--nt-gap-md) var(--nt-gap-md) var(--nt-gap-lg);
+        scrollbar-gutter: stable;
+      }
+      .scroller:focus-visible {
+        outline-offset: -1px;
+      }
+      /* Each entry ends with its (hover) action row, which already spaces the log. */
+      .list {
+        display: flex;
+        flex-direction: column;
+        gap: var(--nt-gap-md);
+      }
+      :host([mode='compact']) .list {
+        gap: var(--nt-gap-sm);
+      }
+      /* Off-screen entries skip layout and paint; a growing entry never relayouts its siblings. */
+      nt-entry {
+        content-visibility: auto;
+        contain-intrinsic-size: auto 7em;
+      }
+      /* Never the scroll anchor: older entries go in below it, and the reader's entry must stay put. */
+      .more {
+        overflow-anchor: none;
+        display: flex;
+        justify-content: center;
+        padding-bottom: var(--nt-gap-md);
+        color: var(--nt-dim);
+        font-size: 0.86em;
+      }
+      .jump {
+        position: absolute;
+        right: var(--nt-gap-lg);
+        bottom: var(--nt-gap-md);
+        font-size: 0.86em;
+        color: var(--nt-accent);
+        background: var(--nt-raised);
+        border-color: var(--nt-border);
+        box-shadow: var(--nt-shadow);
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) entries: readonly EntryView[] = [];
+  @property({ attribute: false }) appended: ReadonlyMap<string, Appended> = new Map();
+  @property({ reflect: true }) mode: Mode = 'research';
+  @state() private windowSize = FIRST_WINDOW;
+  @state() private following = true;
+  @state() private announcement = '';
+  @query('.scroller') private scroller!: HTMLElement;
+  @query('.list') private list!: HTMLElement;
+
+  private readonly streamingSeen = new Set<string>();
+  private readonly announced = new Set<string>();
+  private resizeObserver: ResizeObserver | undefined;
+  /** True while older entries are being added above (their scroll shift must not page again). */
+  private paging = false;
+  private revealTimer: ReturnType<typeof setTimeout> | undefined;
+  private scrollReport: ReturnType<typeof setTimeout> | undefined;
+
+  override render(): TemplateResult {
+    const start = Math.max(0, this.entries.length - this.windowSize);
+    const visible = start > 0 ? this.entries.slice(start) : this.entries;
+    const lastIndex = visible.length - 1;
+    return html`
+      <div class="scroller" role="log" aria-label="Transcript" aria-live="off" tabindex="0" @scroll=${this.onScroll} @keydown=${this.onKey}>
+        ${start > 0
+          ? html`<div class="more">
+              <button type="button" class="tbtn" @click=${this.showMore}>show ${start} earlier ${start === 1 ? 'entry' : 'entries'}</button>
+            </div>`
+          : nothing}
+        <div class="list">
+          ${repeat(
+            visible,
+            (e) => e.id,
+            (e, i) => {
+              const extra = this.appended.get(e.id);
+              return html`<nt-entry
+                .entry=${e}
+                .content=${extra ? e.content + extra.content : e.content}
+                .reasoning=${extra ? (e.reasoning ?? '') + extra.reasoning : (e.reasoning ?? '')}
+                .mode=${this.mode}
+                ?last=${i === lastIndex}
+              ></nt-entry>`;
+            },
+          )}
+        </div>
+        ${this.entries.length === 0 ? html`<slot name="empty"></slot>` : nothing}
+      </div>
+      ${this.following
+        ? nothing
+        : html`<button type="button" class="tbtn jump" @click=${() => this.scrollToEnd()}>↓ latest</button>`}
+      <div class="sr-only" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
+    `;
+  }
+
+  protected override firstUpdated(): void {
+    this.resizeObserver = new ResizeObserver(() => {
+      if (this.following) this.scroller.scrollTop = this.scroller.scrollHeight;
+    });
+    this.resizeObserver.observe(this.list);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('entries')) {
+      const previous = changed.get('entries') as readonly EntryView[] | undefined;
+      if (previous && previous.length > 0 && this.entries.length > 0 && previous[0]?.id !== this.entries[0]?.id) {
+        // Another conversation: start at its end with the first window.
+        this.windowSize = FIRST_WINDOW;
+        this.following = true;
+      }
+    }
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('entries')) this.announceFinished();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resizeObserver?.disconnect();
+    clearTimeout(this.revealTimer);
+    clearTimeout(this.scrollReport);
+  }
+
+  /** Scrolls to and highlights an entry, paging it in if it is older than the window. */
+  async reveal(messageId: string): Promise<boolean> {
+    const index = this.entries.findIndex((e) => e.id === messageId);
+    if (index < 0) return false;
+    const needed = this.entries.length - index + 10;
+    if (needed > this.windowSize) this.windowSize = needed;
+    this.following = false;
+    await this.updateComplete;
+    const el = this.findEntry(messageId);
+    if (!el) return false;
+    el.scrollIntoView({ block: 'center' });
+    el.setAttribute('revealed', '');
+    el.focus();
+    clearTimeout(this.revealTimer);
+    this.revealTimer = setTimeout(() => el.removeAttribute('revealed'), 2400);
+    return true;
+  }
+
+  /** Puts `anchorId` back at the top of the log, `offset` pixels scrolled past (after a reload). */
+  async restoreScroll(anchorId: string, offset: number): Promise<boolean> {
+    const index = this.entries.findIndex((e) => e.id === anchorId);
+    if (index < 0) return false;
+    const needed = this.entries.length - index;
+    if (needed > this.windowSize) this.windowSize = needed;
+    this.following = false;
+    await this.updateComplete;
+    const el = this.findEntry(anchorId);
+    if (!el) return false;
+    this.paging = true;
+    const align = () => {
+      this.scroller.scrollTop += el.getBoundingClientRect().top - this.scroller.getBoundingClientRect().top + offset;
+    };
+    align();
+    // Entries scrolled into view lay out at their real height (content-visibility); align again.
+    await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
+    align();
+    this.updateFollowing();
+    this.paging = false;
+    return true;
+  }
+
+  scrollToEnd(): void {
+    this.following = true;
+    this.scroller.scrollTop = this.scroller.scrollHeight;
+  }
+
+  private findEntry(id: string): NtEntry | null {
+    for (const el of this.renderRoot.querySelectorAll<NtEntry>('nt-entry')) if (el.entry.id === id) return el;
+    return null;
+  }
+
+  /** Pages older entries in above; the browser's scroll anchoring keeps the reader's entry in place. */
+  private readonly showMore = (): void => {
+    if (this.paging || this.windowSize >= this.entries.length) return;
+    this.paging = true;
+    this.windowSize += PAGE;
+    void this.updateComplete.then(() =>
+      requestAnimationFrame(() => {
+        this.paging = false;
+      }),
+    );
+  };
+
+  private readonly onScroll = (): void => {
+    this.updateFollowing();
+    // Near the top of what is rendered: page older entries in before the reader gets there.
+    if (this.scroller.scrollTop < PAGE_IN_SLACK && this.entries.length > this.windowSize && !this.following) this.showMore();
+    clearTimeout(this.scrollReport);
+    this.scrollReport = setTimeout(() => {
+      const anchor = this.topEntry();
+      if (anchor) emitUi(this, { kind: 'scrolled', anchorId: anchor.id, offset: anchor.offset, following: this.following });
+    }, 250);
+  };
+
+  /** The first entry still visible at the top of the log, and how far it is scrolled past. */
+  private topEntry(): { id: string; offset: number } | undefined {
+    const top = this.scroller.getBoundingClientRect().top;
+    for (const el of this.renderRoot.querySelectorAll<NtEntry>('nt-entry')) {
+      const r = el.getBoundingClientRect();
+      if (r.bottom > top) return { id: el.entry.id, offset: top - r.top };
+    }
+    return undefined;
+  }
+
+  private updateFollowing(): void {
+    const s = this.scroller;
+    this.following = s.scrollHeight - s.scrollTop - s.clientHeight <= STICK_SLACK;
+  }
+
+  /** Up/Down move between entries, Home/End to the first/last one (when an entry or the log has focus). */
+  private readonly onKey = (event: KeyboardEvent): void => {
+    const path = event.composedPath();
+    const inField = path.some((n) => n instanceof HTMLTextAreaElement || n instanceof HTMLInputElement || n instanceof HTMLButtonElement);
+    if (inField) return;
+    const entries = [...this.renderRoot.querySelectorAll<NtEntry>('nt-entry')];
+    if (entries.length === 0) return;
+    const current = entries.findIndex((el) => path.includes(el));
+    let next: number;
+    switch (event.key) {
+      case 'ArrowDown':
+        next = current < 0 ? 0 : Math.min(entries.length - 1, current + 1);
+        break;
+      case 'ArrowUp':
+        next = current < 0 ? entries.length - 1 : Math.max(0, current - 1);
+        break;
+      case 'Home':
+        next = 0;
+        break;
+      case 'End':
+        next = entries.length - 1;
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+    entries[next]?.focus();
+    entries[next]?.scrollIntoView({ block: 'nearest' });
+  };
+
+  /** Announces each reply once, when it stops streaming (never per token). */
+  private announceFinished(): void {
+    for (const e of this.entries) {
+      if (e.status === 'streaming') {
+        this.streamingSeen.add(e.id);
+        continue;
+      }
+      if (!this.streamingSeen.has(e.id) || this.announced.has(e.id)) continue;
+      this.streamingSeen.delete(e.id);
+      this.announced.add(e.id);
+      const el = this.findEntry(e.id);
+      const done = el ? el.updateComplete : Promise.resolve(true);
+      void done.then(() => {
+        const text = (el?.spokenText() ?? e.content).replace(/\s+/g, ' ').trim();
+        const head =
+          e.status === 'failed'
+            ? `Reply failed${e.error ? `: ${e.error.message}` : ''}.`
+            : e.status === 'partial'
+              ? 'Reply stopped early.'
+              : `Reply${e.model ? ` from ${e.model}` : ''}.`;
+        this.announcement = `${head} ${text.length > ANNOUNCE_CHARS ? `${text.slice(0, ANNOUNCE_CHARS)}…` : text}`.trim();
+      });
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'nt-transcript': NtTranscript;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The lazy highlighting chunk: highlight.js core with the languages models write most.
+ * Its output is escaped spans; it still passes a span-only sanitizer before touching the DOM.
+ */
+import hljs from 'highlight.js/lib/core';
+import bash from 'highlight.js/lib/languages/bash';
+import css from 'highlight.js/lib/languages/css';
+import diff from 'highlight.js/lib/languages/diff';
+import go from 'highlight.js/lib/languages/go';
+import javascript from 'highlight.js/lib/languages/javascript';
+import json from 'highlight.js/lib/languages/json';
+import markdown from 'highlight.js/lib/languages/markdown';
+import python from 'highlight.js/lib/languages/python';
+import rust from 'highlight.js/lib/languages/rust';
+import typescript from 'highlight.js/lib/languages/typescript';
+import xml from 'highlight.js/lib/languages/xml';
+import DOMPurify from 'dompurify';
+
+hljs.registerLanguage('bash', bash);
+hljs.registerLanguage('css', css);
+hljs.registerLanguage('diff', diff);
+hljs.registerLanguage('go', go);
+hljs.registerLanguage('javascript', javascript);
+hljs.registerLanguage('json', json);
+hljs.registerLanguage('markdown', markdown);
+hljs.registerLanguage('python', python);
+hljs.registerLanguage('rust', rust);
+hljs.registerLanguage('typescript', typescript);
+hljs.registerLanguage('xml', xml); // also html, svg
+hljs.registerAliases(['sh', 'shell', 'zsh', 'console'], { languageName: 'bash' });
+
+const spansOnly = DOMPurify(window);
+
+export function highlightElement(code: HTMLElement): void {
+  const language = /(?:^|\s)language-([\w+#.-]+)/.exec(code.className)?.[1];
+  code.dataset.highlighted = language ?? '';
+  if (!language || !hljs.getLanguage(language)) return;
+  const { value } = hljs.highlight(code.textContent ?? '', { language, ignoreIllegals: true });
+  code.replaceChildren(spansOnly.sanitize(value, { ALLOWED_TAGS: ['span'], ALLOWED_ATTR: ['class'], RETURN_DOM_FRAGMENT: true }));
+}

@@ -1,0 +1,76 @@
+/**
+ * The frame shared by the side drawers (history, models, telemetry): a header with a title
+ * and close button, a scrolling body, list resets.
+ */
+import { css } from 'lit';
+
+export const drawerStyles = css`
+  :host {
+    display: flex;
+    flex-direction: column;
+    min-height: 0;
+    height: 100%;
+  }
+  .drawer-head {
+    display: flex;
+    align-items: baseline;
+    gap: var(--nt-gap-sm);
+    padding: var(--nt-gap-sm) var(--nt-gap-sm) var(--nt-gap-sm) var(--nt-gap-md);
+    border-bottom: 1px solid var(--nt-border);
+  }
+  .drawer-head h2 {
+    margin: 0;
+    font-size: 0.86em;
+    font-weight: 700;
+    letter-spacing: 0.16em;
+    color: var(--nt-accent);
+    text-shadow: var(--nt-glow);
+  }
+  .drawer-head .count {
+    color: var(--nt-dim);
+    font-size: 0.82em;
+  }
+  .drawer-head .close {
+    margin-left: auto;
+    font-size: 1.1em;
+  }
+  .drawer-body {
+    flex: 1;
+    min-height: 0;
+    overflow-y: auto;
+  }
+  .list {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+  }
+  .empty {
+    padding: var(--nt-gap-md);
+    margin: 0;
+    color: var(--nt-dim);
+  }
+  .empty.error {
+    color: var(--nt-error);
+  }
+  .more {
+    display: flex;
+    justify-content: center;
+    padding: var(--nt-gap-sm);
+  }
+  vscode-textfield {
+    width: 100%;
+    --vscode-input-background: var(--nt-surface);
+    --vscode-input-foreground: var(--nt-fg);
+    --vscode-input-border: var(--nt-border);
+    --vscode-input-placeholderForeground: var(--nt-dim);
+    --vscode-font-family: var(--nt-font-data);
+    --vscode-font-size: 0.92em;
+  }
+  vscode-checkbox {
+    --vscode-font-family: var(--nt-font-data);
+    --vscode-foreground: var(--nt-fg);
+    --vscode-checkbox-background: var(--nt-surface);
+    --vscode-checkbox-border: var(--nt-border);
+    --vscode-checkbox-foreground: var(--nt-fg);
+  }
+`;

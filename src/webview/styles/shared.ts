@@ -1,0 +1,83 @@
+/**
+ * Styles every component shares: terminal text buttons, focus rings, visually hidden text,
+ * meters. Colours come only from the tokens (see tokens.ts).
+ */
+import { css } from 'lit';
+
+export const sharedStyles = css`
+  :host {
+    font-variant-numeric: tabular-nums;
+  }
+  * {
+    box-sizing: border-box;
+  }
+  .sr-only {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    margin: -1px;
+    padding: 0;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+    border: 0;
+  }
+  :focus-visible {
+    outline: 1px solid var(--nt-focus);
+    outline-offset: 1px;
+  }
+  /* A terminal-style text button: no chrome until hovered or focused. */
+  .tbtn {
+    font: inherit;
+    color: var(--nt-fg);
+    background: transparent;
+    border: 1px solid transparent;
+    border-radius: 2px;
+    padding: 0 var(--nt-gap-sm);
+    line-height: 1.6;
+    cursor: pointer;
+    white-space: nowrap;
+  }
+  .tbtn:hover {
+    background: var(--nt-raised);
+    border-color: var(--nt-border);
+  }
+  .tbtn[aria-pressed='true'] {
+    color: var(--nt-accent);
+    border-color: var(--nt-border);
+    background: var(--nt-surface);
+  }
+  .tbtn:disabled {
+    cursor: default;
+    color: var(--nt-dim);
+    background: transparent;
+    border-color: transparent;
+  }
+  .tbtn.danger {
+    color: var(--nt-error);
+  }
+  .label {
+    color: var(--nt-dim);
+    font-size: 0.8em;
+    letter-spacing: 0.12em;
+    text-transform: uppercase;
+  }
+  .sep {
+    color: var(--nt-dim);
+    padding: 0 0.35em;
+  }
+  input[type='text'],
+  input[type='search'],
+  textarea {
+    font: inherit;
+    color: var(--nt-fg);
+    background: var(--nt-surface);
+    border: 1px solid var(--nt-border);
+    border-radius: 2px;
+  }
+  input::placeholder,
+  textarea::placeholder {
+    color: var(--nt-dim);
+    opacity: 1;
+  }
+`;

@@ -1,0 +1,59 @@
+/**
+ * Test-only entry: exposes the markdown renderer to the browser tests, which bundle it on the
+ * fly (probe.ts) and load it in the same CSP'd shell as the app. Runs the random-document
+ * comparisons inside the page so 200 documents cost one round trip.
+ */
+import { MarkdownView, renderMarkdownOnce } from '../../../src/webview/markdown/markdownView';
+
+export interface ProbeCase {
+  readonly text: string;
+  /** Prefix lengths at which the incremental renderer is updated (the last is text.length). */
+  readonly cuts: readonly number[];
+}
+
+export interface ProbeMismatch {
+  readonly doc: number;
+  readonly at: number;
+  readonly expected: string;
+  readonly actual: string;
+}
+
+function once(text: string): string {
+  const root = document.createElement('div');
+  renderMarkdownOnce(root, text);
+  return root.innerHTML;
+}
+
+function compare(cases: readonly ProbeCase[]): { mismatches: ProbeMismatch[]; updates: number } {
+  const mismatches: ProbeMismatch[] = [];
+  let updates = 0;
+  cases.forEach(({ text, cuts }, doc) => {
+    const root = document.createElement('div');
+    const view = new MarkdownView(root, { highlight: false });
+    for (const at of cuts) {
+      const final = at === text.length;
+      view.update(text.slice(0, at), final);
+      updates++;
+      const expected = once(text.slice(0, at));
+      if (root.innerHTML !== expected) {
+        mismatches.push({ doc, at, expected, actual: root.innerHTML });
+        return;
+      }
+    }
+  });
+  return { mismatches, updates };
+}
+
+/** Renders `text` through the cuts with no comparison (for timing by hand). */
+function stream(text: string, cuts: readonly number[], incremental = true): number {
+  const root = document.createElement('div');
+  document.body.append(root);
+  const view = new MarkdownView(root, { highlight: false, incremental });
+  const t0 = performance.now();
+  for (const at of cuts) view.update(text.slice(0, at), at === text.length);
+  const ms = performance.now() - t0;
+  root.remove();
+  return ms;
+}
+
+(window as unknown as { __md: unknown }).__md = { once, compare, stream };
