@@ -28,7 +28,7 @@ const STATS_REPORTER = join(REPO_ROOT, 'scripts', 'lib', 'statsReporter.cjs');
 const MOCHA_BIN = join(REPO_ROOT, 'node_modules', 'mocha', 'bin', 'mocha.js');
 /** Must equal TEST_KEY in test/integration/activation.test.ts: the run folder is scanned for it. */
 const INTEGRATION_TEST_KEY = 'sk-or-v1-nt-integration-0123456789abcdef0123456789abcdef';
-const ALL_STAGES = ['unit', 'editor', 'e2e'];
+const ALL_STAGES = ['static', 'unit', 'browser', 'editor', 'e2e'];
 
 // ------------------------------------------------------------------ arguments
 const argv = process.argv.slice(2);
@@ -139,6 +139,31 @@ function filesContaining(dir, needle, limit = 20_000) {
 }
 
 // ------------------------------------------------------------------ stages
+/** Type check and lint: each counts as one test, so a type error fails the run. */
+async function stageStatic() {
+  const res = { passed: 0, failed: 0, ms: 0, notes: [] };
+  for (const [label, bin, args] of [
+    ['typecheck (tsc --noEmit)', join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), ['--noEmit', '-p', '.']],
+    ['lint (eslint)', join(REPO_ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'), ['.']],
+  ]) {
+    const r = await runProcess(process.execPath, [bin, ...args], { timeoutMs: UNIT_TIMEOUT, label });
+    res.ms += r.ms;
+    if (r.code === 0 && !r.timedOut) res.passed += 1;
+    else {
+      res.failed += 1;
+      res.notes.push(`${label} failed (${r.timedOut ? 'timed out' : `exit ${r.code ?? r.signal}`})`);
+    }
+  }
+  return res;
+}
+
+/** The webview in chromium with the production CSP (test/browser, its own mocha config). */
+async function stageBrowser() {
+  const args = [MOCHA_BIN, '--config', join(REPO_ROOT, 'test', 'browser', '.mocharc.json'), '--reporter', STATS_REPORTER];
+  if (grep) args.push('--grep', grep);
+  return runMocha('browser', args, { timeoutMs: E2E_TIMEOUT });
+}
+
 async function stageUnit() {
   if (!existsSync(MOCHA_BIN)) return { passed: 0, failed: 1, notes: ['mocha is not installed (npm ci)'] };
   // Same as `npx mocha` (the repo's .mocharc.json picks the files and tsx), plus our stats reporter.
@@ -329,6 +354,11 @@ function report(name, r) {
 const t0 = Date.now();
 for (const stage of stages) {
   try {
+    if (stage === 'static') {
+      banner('static checks (typecheck, lint)');
+      report('static', await stageStatic());
+      continue;
+    }
     if (stage === 'unit') {
       banner('unit tests (mocha + tsx)');
       report('unit', await stageUnit());
@@ -348,7 +378,10 @@ for (const stage of stages) {
       console.log(`[build] ok (${sec(b.ms)})`);
       summary.push({ name: 'build', passed: 0, failed: 0, ms: b.ms });
     }
-    if (stage === 'editor') {
+    if (stage === 'browser') {
+      banner('browser: the webview in chromium with the production CSP');
+      report('browser', await stageBrowser());
+    } else if (stage === 'editor') {
       banner('editor: integration tests in code-server\'s extension host');
       report('editor', await stageEditor());
     } else if (stage === 'e2e') {

@@ -167,7 +167,7 @@ function pidAlive(pid) {
 }
 
 function pruneDeadRuns(base, name) {
-  let entries = [];
+  let entries;
   try { entries = readdirSync(base); } catch { return; }
   const re = new RegExp(`^${name.replace(/[^\w-]/g, '')}-(\\d+)$`);
   for (const e of entries) {
