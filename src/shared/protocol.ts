@@ -230,8 +230,8 @@ export const WebviewMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('renameConversation'), conversationId: Id, title: z.string().check(z.maxLength(200)) }),
   z.object({ type: z.literal('tagConversation'), conversationId: Id, tags: z.array(z.string().check(z.maxLength(40))) }),
   z.object({ type: z.literal('archiveConversation'), conversationId: Id, archived: z.boolean() }),
-  /** The host asks for confirmation before deleting. */
-  z.object({ type: z.literal('deleteConversation'), conversationId: Id }),
+  /** The host asks for confirmation before deleting unless the view already did (`confirmed`). */
+  z.object({ type: z.literal('deleteConversation'), conversationId: Id, confirmed: z.optional(z.boolean()) }),
   z.object({ type: z.literal('listModels') }),
   z.object({ type: z.literal('selectModel'), modelId: z.string().check(z.minLength(1), z.maxLength(200)) }),
   z.object({ type: z.literal('estimate'), text: Text }),

@@ -162,7 +162,7 @@ export class ChatController implements vscode.Disposable {
         await this.afterArchiveChange(intent.conversationId);
         return;
       case 'deleteConversation':
-        await this.deleteConversation(s, intent.conversationId);
+        await this.deleteConversation(s, intent.conversationId, intent.confirmed === true);
         return;
       case 'listModels':
         await this.postModels(s, false);
@@ -354,14 +354,16 @@ export class ChatController implements vscode.Disposable {
     }
   }
 
-  private async deleteConversation(s: ChatServices, conversationId: string): Promise<void> {
+  private async deleteConversation(s: ChatServices, conversationId: string, confirmed: boolean): Promise<void> {
     const conversation = s.history.findConversation(conversationId);
     if (!conversation) return;
-    const choice = await vscode.window.showWarningMessage(
-      `Delete “${conversation.title}”? Its ${conversation.messageCount} messages are removed from history. Forks of it are kept.`,
-      { modal: true },
-      'Delete',
-    );
+    const choice = confirmed
+      ? 'Delete'
+      : await vscode.window.showWarningMessage(
+          `Delete “${conversation.title}”? Its ${conversation.messageCount} messages are removed from history. Forks of it are kept.`,
+          { modal: true },
+          'Delete',
+        );
     if (choice !== 'Delete') return;
     s.engine.cancel(conversationId);
     s.history.deleteConversation(conversationId);

@@ -390,7 +390,7 @@ export class NtArchive extends LitElement {
 
   private confirmDelete(id: string): void {
     this.editing = undefined;
-    emitIntent(this, { type: 'deleteConversation', conversationId: id });
+    emitIntent(this, { type: 'deleteConversation', conversationId: id, confirmed: true }); // asked above
   }
 
   private open(conversationId: string, messageId?: string): void {
