@@ -121,6 +121,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
       deserializeWebviewPanel: async (panel) => chatView.adoptPanel(panel),
     }),
     keys.onDidChange(() => void chatView.refresh()),
+    // Another window may have written the shared history file: merge it in when we regain focus.
+    vscode.window.onDidChangeWindowState((state) => {
+      if (state.focused && services) {
+        void services.then((s) => s.history.refreshFromDisk()).catch((error: unknown) => log.warn(`History refresh failed: ${String(error)}`));
+      }
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsUs(e)) return;
       if (services) void services.then((s) => s.applySettings(settings.read()));

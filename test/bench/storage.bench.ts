@@ -14,6 +14,7 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 import { EXPORT_FORMAT, EXPORT_VERSION, type ExportFile } from '../../src/extension/storage/exportFormat';
 import { HISTORY_FILE_NAME, openHistoryStore, type HistoryStore } from '../../src/extension/storage/historyStore';
@@ -169,6 +170,15 @@ async function benchSize(messages: number): Promise<void> {
     }
     const [readMs] = await time(() => fs.readFile(file));
     console.log(`open: ${ms(percentile(opens, 50))} median of 3 — baseline readFile ${ms(readMs)} (${ratio(percentile(opens, 50), readMs)})`);
+    // Without the checksum sidecar (first open after an unclean exit): PRAGMA quick_check reads every page.
+    await store.close();
+    await fs.rm(`${file}.sum`);
+    const openStall = monitorEventLoopDelay({ resolution: 5 });
+    openStall.enable();
+    const [slowOpenMs, reopened] = await time(() => openHistoryStore(options));
+    openStall.disable();
+    store = reopened;
+    console.log(`open without checksum (full quick_check): ${ms(slowOpenMs)}, longest stall ${ms(openStall.max / 1e6)}`);
     const memory = process.memoryUsage();
     console.log(`memory after open: rss ${mb(memory.rss)}, external+arrayBuffers ${mb(memory.external)}, JS heap ${mb(memory.heapUsed)}`);
 
@@ -176,9 +186,14 @@ async function benchSize(messages: number): Promise<void> {
     const conversationId = imported.conversationIds[data.conversations[1]?.id ?? ''] ?? '';
     const appendMs: number[] = [];
     const persistMs: number[] = [];
+    // The longest stretch the event loop was blocked while persisting: what the
+    // extension host (and every other extension in it) feels.
+    const stall = monitorEventLoopDelay({ resolution: 5 });
     for (let i = 0; i < 15; i++) {
       const [a] = await time(() => store.appendMessage({ conversationId, role: 'assistant', content: messageText('assistant'), cost: { usd: '0.0012', source: 'usage' } }));
+      stall.enable();
       const [p] = await time(() => store.flush());
+      stall.disable();
       appendMs.push(a);
       persistMs.push(p);
     }
@@ -195,7 +210,8 @@ async function benchSize(messages: number): Promise<void> {
     const atomicWrites: number[] = [];
     for (let i = 0; i < 3; i++) atomicWrites.push((await time(() => writeFileAtomic(path.join(folder, 'atomic.bin'), image)))[0]);
     console.log(`append (in memory): p50 ${ms(percentile(appendMs, 50))}, p95 ${ms(percentile(appendMs, 95))}`);
-    console.log(`persist (lock + export + atomic write): p50 ${ms(percentile(persistMs, 50))}, p95 ${ms(percentile(persistMs, 95))}`);
+    console.log(`persist (lock + export + atomic write + checksum): p50 ${ms(percentile(persistMs, 50))}, p95 ${ms(percentile(persistMs, 95))}`);
+    console.log(`  longest event-loop stall during those persists: ${ms(stall.max / 1e6)}`);
     console.log(`  of which db.export() (synchronous, blocks the extension host): ${ms(percentile(exportTimes, 50))}`);
     console.log(`  atomic write of those bytes (temp + fsync + rename + dir fsync): ${ms(percentile(atomicWrites, 50))}`);
     console.log(`  baseline plain writeFile of the same bytes: ${ms(percentile(rawWrites, 50))} — persist ${ratio(percentile(persistMs, 50), percentile(rawWrites, 50))}`);
@@ -206,8 +222,11 @@ async function benchSize(messages: number): Promise<void> {
     await other.flush();
     await other.close();
     store.appendMessage({ conversationId, role: 'assistant', content: 'from this window' });
+    const mergeStall = monitorEventLoopDelay({ resolution: 5 });
+    mergeStall.enable();
     const [mergeMs] = await time(() => store.flush());
-    console.log(`persist after another window wrote (read + merge + write): ${ms(mergeMs)} (${ratio(mergeMs, percentile(persistMs, 50))} a plain persist)`);
+    mergeStall.disable();
+    console.log(`persist after another window wrote (read + merge + write): ${ms(mergeMs)} (${ratio(mergeMs, percentile(persistMs, 50))} a plain persist), longest stall ${ms(mergeStall.max / 1e6)}`);
 
     // Search against two baselines: an indexed lookup and a LIKE scan.
     const list = queries(data, 250);

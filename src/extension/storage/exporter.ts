@@ -76,7 +76,8 @@ export function exportMarkdown(store: ConversationStore, conversationId: string)
   if (conversation.modelId) lines.push(`- Model: ${conversation.modelId}`);
   lines.push(`- Created: ${iso(conversation.createdAt)} · Updated: ${iso(conversation.updatedAt)}`);
   lines.push(`- Status: ${conversation.status}${conversation.tags.length > 0 ? ` · Tags: ${conversation.tags.join(', ')}` : ''}`);
-  lines.push(`- Total: ${money(total)} (exact ${conversation.totalCostUsd} USD, all branches) · ${conversation.totalTokens} tokens`);
+  const scope = conversation.parentConversationId ? 'all branches, not counting messages copied from the source' : 'all branches';
+  lines.push(`- Total: ${money(total)} (exact ${conversation.totalCostUsd} USD, ${scope}) · ${conversation.totalTokens} tokens`);
   if (conversation.parentConversationId) {
     lines.push(`- Forked from: \`${conversation.parentConversationId}\` at message \`${conversation.forkedFromMessageId ?? '?'}\``);
   }

@@ -12,6 +12,7 @@ import { promises as fs } from 'node:fs';
 import type { SqlJsStatic } from 'sql.js';
 
 import { removeLeftoverTempFiles, writeFileAtomic } from './atomicFile';
+import { matchesChecksum, writeChecksum } from './checksum';
 import type { SqlDatabase } from './database';
 import { StorageError, describeError, errnoCode } from './errors';
 import { FileLock, type LockOptions } from './fileLock';
@@ -73,7 +74,8 @@ export class HistoryFile {
   async load(): Promise<LoadResult> {
     const state = await this.read();
     if (state.kind !== 'changed') return { ...this.fresh(), recovery: undefined, existed: false };
-    const snapshot = openSnapshot(this.options.sql, state.bytes);
+    const verified = await matchesChecksum(this.path, state.bytes);
+    const snapshot = openSnapshot(this.options.sql, state.bytes, 'main', verified);
     if (snapshot.kind === 'ok') {
       this.known = { identity: state.identity, stamp: readStamp(snapshot.db) };
       return { db: snapshot.db, migration: snapshot.migration, recovery: undefined, existed: true };
@@ -114,6 +116,7 @@ export class HistoryFile {
       }
       const stat = await fs.stat(this.path);
       this.known = { identity: identityOf(stat), stamp };
+      await writeChecksum(this.path, image, this.options.logger);
       return { merged, bytes: image.byteLength, generation: stamp.generation };
     }));
   }

@@ -7,7 +7,7 @@
 import { add, parseUsd, toDecimalString, ZERO, type Usd } from '../core/money';
 import type { SqlDatabase } from './database';
 import { describeError } from './errors';
-import { recomputeAllTotals } from './totals';
+import { PAID_HERE, recomputeAllTotals } from './totals';
 import type { Clock, IntegrityReport, RebuildReport } from './types';
 
 export function rebuildDerivedIndexes(db: SqlDatabase, clock: Clock): RebuildReport {
@@ -46,7 +46,7 @@ export function checkIntegrity(db: SqlDatabase): IntegrityReport {
   }
 
   const sums = new Map<string, { cost: Usd; tokens: number }>();
-  for (const row of db.rawRows('SELECT conversation_id, cost_exact, prompt_tokens, completion_tokens FROM messages')) {
+  for (const row of db.rawRows(`SELECT conversation_id, cost_exact, prompt_tokens, completion_tokens FROM messages WHERE ${PAID_HERE}`)) {
     const key = String(row['conversation_id']);
     const entry = sums.get(key) ?? { cost: ZERO, tokens: 0 };
     const cost = typeof row['cost_exact'] === 'string' ? parseUsd(row['cost_exact']) : undefined;

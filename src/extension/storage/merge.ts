@@ -3,9 +3,10 @@
  * rows are lost when both write the shared file. Rows are matched by their
  * UUID: rows only they have are added; rows both have keep the version with
  * the larger `modified_at` (on a tie the file's version wins, which makes
- * every window converge on what was written first); tombstoned conversations
- * are removed with their messages. Derived data (totals) is recomputed, FTS
- * follows through its triggers.
+ * every window converge on what was written first) — except a conversation's
+ * active branch, which stays each window's own; tombstoned conversations are
+ * removed with their messages (a delete beats a concurrent edit). Derived
+ * data (totals) is recomputed, FTS follows through its triggers.
  *
  * Both databases live in the same sql.js instance, so theirs is ATTACHed and
  * the merge is a handful of set-based statements instead of row-by-row JS.
@@ -69,7 +70,7 @@ function mergeAttached(db: SqlDatabase, since: number | undefined): MergeReport 
       null,
       countRowSchema,
     )?.n ?? 0) > 0;
-  if (lineageChanges && false) {
+  if (lineageChanges) {
     db.run('UPDATE main.conversations SET sync_gen = NULL WHERE sync_gen IS NOT NULL');
     db.run('UPDATE main.messages SET sync_gen = NULL WHERE sync_gen IS NOT NULL');
   }
@@ -139,9 +140,22 @@ function differs(columns: readonly string[]): string {
   return columns.map((c) => `t.${c} IS NOT m.${c}`).join(' OR ');
 }
 
+/**
+ * Columns whose value stays ours when their row wins: which branch a window
+ * shows is that window's view. If both windows answered the same message,
+ * each keeps showing its own reply, the other's appears as a sibling
+ * (`◀ 2/2 ▶`), and a continuation under our branch still shows because the
+ * active path follows newest children down from the stored leaf.
+ */
+const KEEP_OURS: Readonly<Record<string, string>> = {
+  active_leaf_id: 'coalesce(conversations.active_leaf_id, excluded.active_leaf_id)',
+};
+
 /** INSERT … SELECT … ON CONFLICT DO UPDATE, so UPDATE triggers (FTS) fire for changed rows. */
 function upsert(table: string, source: string, columns: readonly string[]): string {
-  const assignments = columns.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`);
+  const assignments = columns
+    .filter((c) => c !== 'id')
+    .map((c) => `${c} = ${(table === 'conversations' ? KEEP_OURS[c] : undefined) ?? `excluded.${c}`}`);
   // "WHERE true" resolves the parsing ambiguity between SELECT's join syntax and ON CONFLICT.
   return `INSERT INTO main.${table} (${columns.join(', ')})
           SELECT ${columns.join(', ')} FROM temp.${source} WHERE true

@@ -4,12 +4,14 @@
  *
  * How the active branch is stored: one `active_leaf_id` per conversation, not
  * an "active child" per parent. One column on one row means switching branches
- * is one UPDATE and a multi-window merge has a single last-writer-wins value to
- * settle. The path is read upward from that leaf; because a merge can add
- * children under it (another window continued the same branch), the path then
- * continues downward through the newest child until a real leaf, so merged-in
- * replies are always visible. Siblings are ordered oldest first (created_at,
- * then id, so every window agrees). No `vscode` import.
+ * is one UPDATE, the choice deep in a branch is remembered as a whole, and a
+ * multi-window merge has a single value to settle (each window keeps its own:
+ * it is view state, see merge.ts). The path is read upward from that leaf;
+ * because a merge can add children under it (another window continued the
+ * same branch), the path then continues downward through the newest child
+ * until a real leaf, so merged-in replies are always visible. Siblings are
+ * ordered oldest first (created_at, then id, so every window agrees).
+ * No `vscode` import.
  */
 import type { SqlDatabase } from './database';
 import { MESSAGE_COLUMNS, idRowSchema, pathRowSchema } from './rows';

@@ -2,11 +2,17 @@
  * Conversation totals, derived from message rows. Money is summed exactly with
  * core/money.ts (BigInt), never with SQL's floating-point SUM, so a total always
  * equals the sum of the costs shown on its messages. The REAL `total_cost`
- * column is written alongside for ORDER BY only. Totals cover every branch:
- * money spent on a discarded regeneration was still spent. No `vscode` import.
+ * column is written alongside for ORDER BY only. Totals cover every branch
+ * (money spent on a discarded regeneration was still spent) but not the
+ * messages a fork copied from its source: those were paid for once, in the
+ * source, and counting them again would make the sum over conversations —
+ * lifetime spend — larger than what was spent. No `vscode` import.
  */
 import { add, parseUsd, toDecimalString, ZERO, type Usd } from '../core/money';
 import type { SqlDatabase } from './database';
+
+/** Messages whose cost belongs to their own conversation: everything but a fork's copies. */
+export const PAID_HERE = 'copied_from_message_id IS NULL';
 
 interface Totals {
   cost: Usd;
@@ -35,12 +41,14 @@ export function adjustTotals(db: SqlDatabase, conversationId: string, costDelta:
   ]);
 }
 
-/** What one message contributes to its conversation's totals. */
+/** What one message contributes to its conversation's totals (nothing, for a fork's copy). */
 export function contribution(message: {
   cost: { usd: string } | null;
   promptTokens: number | null;
   completionTokens: number | null;
+  copiedFromMessageId?: string | null;
 }): { cost: Usd; tokens: number } {
+  if (message.copiedFromMessageId) return { cost: ZERO, tokens: 0 };
   return {
     cost: (message.cost ? parseUsd(message.cost.usd) : undefined) ?? ZERO,
     tokens: (message.promptTokens ?? 0) + (message.completionTokens ?? 0),
@@ -52,7 +60,8 @@ export function recomputeTotals(db: SqlDatabase, conversationIds: Iterable<strin
   for (const conversationId of new Set(conversationIds)) {
     const totals: Totals = { cost: ZERO, tokens: 0 };
     for (const row of db.rawRows(
-      'SELECT cost_exact, prompt_tokens, completion_tokens FROM messages WHERE conversation_id = ?',
+      `SELECT cost_exact, prompt_tokens, completion_tokens FROM messages
+        WHERE conversation_id = ? AND ${PAID_HERE}`,
       [conversationId],
     )) {
       accumulate(totals, row['cost_exact'], row['prompt_tokens'], row['completion_tokens']);
@@ -68,7 +77,7 @@ export function recomputeAllTotals(db: SqlDatabase): void {
     if (typeof row['id'] === 'string') byConversation.set(row['id'], { cost: ZERO, tokens: 0 });
   }
   for (const row of db.rawRows(
-    'SELECT conversation_id, cost_exact, prompt_tokens, completion_tokens FROM messages',
+    `SELECT conversation_id, cost_exact, prompt_tokens, completion_tokens FROM messages WHERE ${PAID_HERE}`,
   )) {
     const totals = typeof row['conversation_id'] === 'string' ? byConversation.get(row['conversation_id']) : undefined;
     if (totals) accumulate(totals, row['cost_exact'], row['prompt_tokens'], row['completion_tokens']);

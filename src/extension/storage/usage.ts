@@ -5,6 +5,8 @@
  */
 import { ZERO, add, parseUsd, toDecimalString, type Usd } from '../core/money';
 import type { SqlDatabase } from './database';
+// A fork's copies keep their source's cost and time; they were paid for once.
+import { PAID_HERE } from './totals';
 
 export interface UsageRow {
   readonly key: string;
@@ -43,7 +45,7 @@ export function usageReport(db: SqlDatabase, from: number, to: number, top = 10)
   let total = ZERO;
   const rows = db.rawRows(
     `SELECT created_at, model_id, conversation_id, cost_exact, prompt_tokens, completion_tokens
-       FROM messages WHERE role = 'assistant' AND created_at >= ? AND created_at <= ?`,
+       FROM messages WHERE role = 'assistant' AND created_at >= ? AND created_at <= ? AND ${PAID_HERE}`,
     [from, to],
   );
   for (const row of rows) {

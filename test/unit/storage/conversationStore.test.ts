@@ -213,12 +213,23 @@ describe('storage/conversationStore', () => {
       assert.equal(fork.messageCount, 2);
     });
 
-    it('gives the fork the totals of the messages it holds', () => {
+    it('starts a fork at zero cost, because its copied messages were paid for in the source', () => {
       const c = store.createConversation();
-      store.appendMessage({ conversationId: c.id, role: 'user', content: 'q', cost: { usd: '0.001', source: 'estimate' } });
+      const a = store.appendMessage({ conversationId: c.id, role: 'assistant', content: 'a', cost: { usd: '0.002', source: 'usage' }, completionTokens: 9 });
+      const fork = store.fork(a.id);
+      assert.equal(fork.totalCostUsd, '0');
+      assert.equal(fork.totalTokens, 0);
+      assert.equal(store.activePath(fork.id)[0]?.message.cost?.usd, '0.002', 'the copy still shows what it cost');
+    });
+
+    it('adds what is spent in the fork to the fork\'s total', () => {
+      const c = store.createConversation();
       const a = store.appendMessage({ conversationId: c.id, role: 'assistant', content: 'a', cost: { usd: '0.002', source: 'usage' } });
-      store.appendMessage({ conversationId: c.id, role: 'user', content: 'later', cost: { usd: '0.004', source: 'usage' } });
-      assert.equal(store.fork(a.id).totalCostUsd, '0.003');
+      const fork = store.fork(a.id);
+      store.appendMessage({ conversationId: fork.id, role: 'assistant', content: 'b', cost: { usd: '0.004', source: 'usage' } });
+      assert.equal(store.getConversation(fork.id).totalCostUsd, '0.004');
+      assert.equal(store.getConversation(c.id).totalCostUsd, '0.002');
+      assert.ok(store.checkIntegrity().ok);
     });
 
     it('keeps source and fork independent: deleting the source leaves the fork intact', () => {

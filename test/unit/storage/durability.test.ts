@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
 import { writeFileAtomic } from '../../../src/extension/storage/atomicFile';
+import { checksumPath, matchesChecksum } from '../../../src/extension/storage/checksum';
 import { SqlDatabase } from '../../../src/extension/storage/database';
 import { StorageError } from '../../../src/extension/storage/errors';
 import { HISTORY_FILE_NAME } from '../../../src/extension/storage/historyStore';
@@ -134,6 +135,28 @@ describe('storage/durability', () => {
     });
   });
 
+  describe('checksum', () => {
+    it('records the checksum of each save beside the file', async () => {
+      const folder = await tempFolder();
+      const store = await openStore({ folder });
+      store.createConversation();
+      await store.flush();
+      const file = path.join(folder, HISTORY_FILE_NAME);
+      assert.equal(await matchesChecksum(file, await fs.readFile(file)), true);
+    });
+
+    it('opens a healthy file whose checksum is stale the slow way', async () => {
+      const folder = await tempFolder();
+      const writer = await openStore({ folder });
+      const c = writer.createConversation({ title: 'still here' });
+      await writer.close();
+      await fs.writeFile(checksumPath(path.join(folder, HISTORY_FILE_NAME)), JSON.stringify({ size: 1, sha256: '0'.repeat(64) }));
+      const store = await openStore({ folder });
+      assert.equal(store.recovery, undefined);
+      assert.equal(store.getConversation(c.id).title, 'still here');
+    });
+  });
+
   describe('corrupt files', () => {
     it('sets an unreadable file aside, keeps its bytes, and starts fresh', async () => {
       const folder = await tempFolder();
@@ -247,6 +270,19 @@ describe('storage/durability', () => {
         assert.deepEqual(store.listMessages(shared.id).map((m) => m.content), ['common root', 'A answers', 'B answers']);
       }
       assert.equal(root.parentId, null);
+    });
+
+    it('keeps each window on its own reply when both answered the same message', async () => {
+      const { a, b, clockA, clockB, shared } = await twoWindows();
+      clockA.advance();
+      const fromA = a.appendMessage({ conversationId: shared.id, role: 'assistant', content: 'A answers' });
+      clockB.advance(2000);
+      const fromB = b.appendMessage({ conversationId: shared.id, role: 'assistant', content: 'B answers' });
+      await a.flush();
+      await b.flush();
+      await a.refreshFromDisk();
+      assert.equal(a.activePath(shared.id).at(-1)?.message.id, fromA.id);
+      assert.equal(b.activePath(shared.id).at(-1)?.message.id, fromB.id);
     });
 
     it('lets the later edit of the same conversation win in both windows', async () => {

@@ -129,6 +129,18 @@ describe('storage/export and import', () => {
     assert.ok(source.checkIntegrity().ok);
   });
 
+  it('makes imported messages searchable and keeps indexing messages appended afterwards', async () => {
+    const { conversationId } = seed();
+    const target = await openStore({ clock });
+    const newId = target.importJson(source.exportJson()).conversationIds[conversationId] ?? '';
+    const found = target.search({ text: 'markdown' });
+    assert.equal(found.kind === 'results' && found.hits.some((h) => h.conversationId === newId), true);
+    target.appendMessage({ conversationId: newId, role: 'user', content: 'appended after the import' });
+    const later = target.search({ text: 'appended' });
+    assert.equal(later.kind === 'results' && later.hits.length, 1);
+    assert.ok(target.checkIntegrity().ok);
+  });
+
   it('exports a single conversation when asked', () => {
     const { forkId } = seed();
     const file = exportFileSchema.parse(JSON.parse(source.exportJson({ conversationIds: [forkId] })));
@@ -199,6 +211,8 @@ describe('storage/export and import', () => {
     assert.throws(() => importExport(db, clock, file, () => (++calls > 3 ? 'same' : `id${calls}`)), /UNIQUE/);
     assert.equal(db.rawRows('SELECT count(*) AS n FROM conversations')[0]?.['n'], 0);
     assert.equal(db.rawRows('SELECT count(*) AS n FROM messages')[0]?.['n'], 0);
+    const triggers = db.rawRows("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name = 'messages_fts_after_insert'");
+    assert.equal(triggers.length, 1, 'the indexing trigger is back after the rollback');
     db.close();
   });
 
