@@ -136,7 +136,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
     { dispose: () => void services?.then((s) => s.dispose()) },
   );
 
-  await keys.refresh();
+  // The welcome view waits on the context key; activation does not wait on SecretStorage.
+  void keys.refresh();
   const activationMs = performance.now() - started;
   log.info(`Neural Terminal ${version} activated in ${activationMs.toFixed(1)} ms.`);
   return {
