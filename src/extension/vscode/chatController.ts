@@ -261,20 +261,22 @@ export class ChatController implements vscode.Disposable {
       bus.on('token.generated', (e) => {
         if (e.conversationId === this.activeConversationId) this.coalescer.push(e);
       }),
-      bus.on('message.started', (e) => {
-        this.clearNoticesFor(e.conversationId);
+      bus.on('message.started', (e) => this.clearNoticesFor(e.conversationId)),
+      // The engine emits this after a stream starts and after it has fully ended (no longer
+      // "streaming"), so the view redraws from it; completion events only flush tokens first.
+      bus.on('conversation.changed', (e) => {
         if (e.conversationId === this.activeConversationId) void this.postConversation();
       }),
       bus.on('message.completed', (e) => {
         this.coalescer.flush();
         this.clearNoticesFor(e.conversationId, ['retrying', 'stalled']);
-        void this.afterMessage(e.conversationId);
+        void this.postTelemetry();
       }),
       bus.on('message.failed', (e) => {
         this.coalescer.flush();
         this.clearNoticesFor(e.conversationId, ['retrying', 'stalled']);
         this.addNotice(failureNotice(`fail-${e.message.id}`, { conversationId: e.conversationId, messageId: e.message.id }, e.error));
-        void this.afterMessage(e.conversationId);
+        void this.postTelemetry();
       }),
       bus.on('message.costUpdated', (e) => void this.afterMessage(e.conversationId)),
       bus.on('message.retrying', (e) => this.addNotice(retryingNotice(`retry-${e.messageId}`, ids(e), e.reason, e.retryAt))),
