@@ -116,7 +116,7 @@ describe('history drawer', function () {
       { type: 'renameConversation', conversationId: 'c2', title: 'Exact budget maths' },
       { type: 'tagConversation', conversationId: 'c2', tags: ['money', 'decimal'] },
       { type: 'archiveConversation', conversationId: 'c2', archived: true },
-      { type: 'deleteConversation', conversationId: 'c2' },
+      { type: 'deleteConversation', conversationId: 'c2', confirmed: true },
     ]);
   });
 
