@@ -9,6 +9,7 @@
  *
  * Loaded with mocha's `require` so the shared browser is closed after the run.
  */
+import { contentSecurityPolicy } from '../../src/extension/core/webviewPolicy';
 import { createServer, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, readdirSync } from 'node:fs';
@@ -146,17 +147,8 @@ function shellHtml(params: URLSearchParams, origin: string): string {
   const bundle = params.get('bundle') ?? 'webview';
   const script = params.get('script') ?? `/${bundle}/main.js`;
   const nonce = randomBytes(18).toString('base64');
-  const csp = [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    `style-src ${origin}`,
-    `font-src ${origin}`,
-    `img-src ${origin} data:`,
-    "connect-src 'none'",
-    "frame-src 'none'",
-    "form-action 'none'",
-    "base-uri 'none'",
-  ].join('; ');
+  // The product's own policy, so the tests run under exactly what users get.
+  const csp = contentSecurityPolicy(origin, nonce);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

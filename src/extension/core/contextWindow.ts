@@ -12,6 +12,18 @@ export interface ChatTurn {
 
 export const TRUNCATION_MARKER = '[Earlier conversation context truncated]';
 
+/** Reply reserve when neither the settings nor the catalog say how long a reply may be. */
+export const DEFAULT_REPLY_RESERVE = 1_024;
+
+/**
+ * Tokens kept free for the reply: the user's max_tokens if set, else the model's
+ * completion limit, never more than a quarter of the window (long-output models would
+ * otherwise leave no room for the conversation).
+ */
+export function replyReserve(contextLength: number, maxCompletionTokens: number | undefined, maxTokens: number | undefined): number {
+  return maxTokens ?? Math.min(maxCompletionTokens ?? DEFAULT_REPLY_RESERVE, Math.floor(contextLength / 4));
+}
+
 export interface FitInput {
   /** The conversation's system prompt, if any: always kept. */
   system?: string;

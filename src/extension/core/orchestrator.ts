@@ -9,7 +9,7 @@
  */
 import type { ChatMessage, ChatRequest, ChatStreamEvent, GenerationCost, StreamTiming } from '../openrouter/types';
 import type { CatalogModel } from '../openrouter/catalog';
-import { estimateCost, isFree } from '../openrouter/pricing';
+import { estimateCost, isFreeModel } from '../openrouter/pricing';
 import { isOpenRouterError, type OpenRouterError } from '../openrouter/errors';
 import type { HistoryStore } from '../storage/historyStore';
 import type { Conversation, JsonObject, StoredMessage } from '../storage/types';
@@ -19,7 +19,7 @@ import type { EventBus } from './events';
 import type { Logger } from './logger';
 import { ZERO, add, formatUsd, parseUsd, sub, toDecimalString, type Usd } from './money';
 import { findPii, redactPii } from './piiGuard';
-import { fitToContext, type ChatTurn } from './contextWindow';
+import { DEFAULT_REPLY_RESERVE, fitToContext, replyReserve, type ChatTurn } from './contextWindow';
 import { estimateTokens, MESSAGE_OVERHEAD_TOKENS, type TokenCounter } from './tokenCounter';
 import { titleFromFirstMessage } from './titles';
 
@@ -59,7 +59,6 @@ export const DEFAULT_CHAT_SETTINGS: Omit<ChatSettings, 'defaultModel'> = {
 
 /** Used when the catalog does not know a model (custom endpoints); conservative. */
 const UNKNOWN_CONTEXT_LENGTH = 8_192;
-const DEFAULT_REPLY_RESERVE = 1_024;
 
 export interface OrchestratorDeps {
   client: ChatClientPort;
@@ -608,7 +607,7 @@ export class ChatOrchestrator {
   > {
     const settings = this.deps.settings();
     const model = this.deps.model(plan.modelId);
-    const reserve = settings.maxTokens ?? Math.min(model?.maxCompletionTokens ?? DEFAULT_REPLY_RESERVE, Math.floor(contextLength / 4));
+    const reserve = replyReserve(contextLength, model?.maxCompletionTokens, settings.maxTokens);
     const system = plan.conversation.systemPrompt ?? undefined;
     const all = system ? [{ role: 'system' as const, content: system }, ...plan.turns] : plan.turns;
     const counts = new Map<ChatTurn, number>();
@@ -692,7 +691,7 @@ export class ChatOrchestrator {
     override: boolean,
   ): { status: 'refused'; reason: Refusal; message: string } | undefined {
     const model = this.deps.model(modelId);
-    const free = model ? isFree(model.pricing.prompt) && isFree(model.pricing.completion) && (!model.pricing.request || isFree(model.pricing.request)) : false;
+    const free = model ? isFreeModel(model.pricing) : false;
     const promptTokens =
       turns.reduce((n, t) => n + estimateTokens(t.content) + MESSAGE_OVERHEAD_TOKENS, 0) +
       (systemPrompt ? estimateTokens(systemPrompt) : 0);

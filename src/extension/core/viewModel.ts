@@ -5,7 +5,7 @@
  */
 import type { ConversationSummary, ConversationView, EntryView, ModelView, PriceView } from '../../shared/protocol';
 import type { CatalogModel } from '../openrouter/catalog';
-import { isFree, type Price } from '../openrouter/pricing';
+import { isFreeModel, type Price } from '../openrouter/pricing';
 import type { Conversation, PathEntry, StoredMessage } from '../storage/types';
 import { perMillion, toDecimalString } from './money';
 
@@ -94,7 +94,6 @@ function priceView(price: Price): PriceView {
 }
 
 export function modelView(m: CatalogModel): ModelView {
-  const free = isFree(m.pricing.prompt) && isFree(m.pricing.completion) && (!m.pricing.request || isFree(m.pricing.request));
   return {
     id: m.id,
     name: m.name,
@@ -102,7 +101,7 @@ export function modelView(m: CatalogModel): ModelView {
     ...(m.maxCompletionTokens ? { maxCompletionTokens: m.maxCompletionTokens } : {}),
     prompt: priceView(m.pricing.prompt),
     completion: priceView(m.pricing.completion),
-    free,
+    free: isFreeModel(m.pricing),
     reasoning: m.supportedParameters.includes('reasoning'),
   };
 }

@@ -23,6 +23,11 @@ export function isFree(price: Price): boolean {
   return price.kind === 'fixed' && isZero(price.perUnit);
 }
 
+/** A model costs nothing when prompt, completion and any per-request fee are all free. */
+export function isFreeModel(pricing: Pick<ModelPricing, 'prompt' | 'completion' | 'request'>): boolean {
+  return isFree(pricing.prompt) && isFree(pricing.completion) && (!pricing.request || isFree(pricing.request));
+}
+
 /** "$3.00 / 1M", "free", "varies" — display only. */
 export function formatPerMillion(price: Price, decimals = 2): string {
   if (price.kind === 'variable') return 'varies';

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import path from 'node:path';
 import { formatSelection } from '../core/selectionPrompt';
 import type { CatalogModel } from '../openrouter/catalog';
-import { formatPerMillion, isFree } from '../openrouter/pricing';
+import { formatPerMillion, isFreeModel } from '../openrouter/pricing';
 import type { ChatController } from './chatController';
 import type { ChatServices } from './chatServices';
 import type { ChatViewProvider } from './chatViewProvider';
@@ -182,7 +182,7 @@ async function choose(deps: ChatCommandDeps, modelId: string): Promise<void> {
 
 export function modelItems(models: readonly CatalogModel[], recent: readonly string[], current: string): ModelPick[] {
   const item = (m: CatalogModel): ModelPick => {
-    const free = isFree(m.pricing.prompt) && isFree(m.pricing.completion);
+    const free = isFreeModel(m.pricing);
     return {
       modelId: m.id,
       label: `${m.id === current ? '$(check) ' : ''}${m.name}`,

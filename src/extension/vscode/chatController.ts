@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import type { HostMessage, Notice, ViewSnapshot, WebviewMessage } from '../../shared/protocol';
-import { contextMeter } from '../core/contextWindow';
+import { contextMeter, DEFAULT_REPLY_RESERVE, replyReserve } from '../core/contextWindow';
 import type { Logger } from '../core/logger';
 import { ZERO, parseUsd, toDecimalString } from '../core/money';
 import { budgetNotice, failureNotice, refusalNotice, retryingNotice, thinkingNotice, truncationNotice } from '../core/notices';
@@ -411,7 +411,8 @@ export class ChatController implements vscode.Disposable {
       await this.deps.post({ type: 'estimate', promptTokens, varies: false });
       return;
     }
-    const reply = this.deps.settings.read().maxTokens ?? Math.min(model.maxCompletionTokens ?? 1024, 1024);
+    // A typical reply, not the worst case: this is the live hint while typing.
+    const reply = this.deps.settings.read().maxTokens ?? Math.min(model.maxCompletionTokens ?? DEFAULT_REPLY_RESERVE, DEFAULT_REPLY_RESERVE);
     const e = estimateCost(model.pricing, { promptTokens, completionTokens: reply });
     await this.deps.post({
       type: 'estimate',
@@ -445,7 +446,7 @@ export class ChatController implements vscode.Disposable {
     const last = s.telemetry.lastUsage;
     const context = model
       ? (() => {
-          const reserve = settings.maxTokens ?? Math.min(model.maxCompletionTokens ?? 1024, Math.floor(model.contextLength / 4));
+          const reserve = replyReserve(model.contextLength, model.maxCompletionTokens, settings.maxTokens);
           const m = contextMeter({
             lastPromptTokens: last?.promptTokens,
             lastCompletionTokens: last?.completionTokens,

@@ -71,13 +71,6 @@ export class NtArchive extends LitElement {
     sharedStyles,
     drawerStyles,
     css`
-      .filters {
-        display: flex;
-        flex-direction: column;
-        gap: var(--nt-gap-sm);
-        padding: var(--nt-gap-sm) var(--nt-gap-md);
-        border-bottom: 1px solid var(--nt-rule);
-      }
       .tags {
         display: flex;
         flex-wrap: wrap;

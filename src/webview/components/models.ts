@@ -53,13 +53,6 @@ export class NtModels extends LitElement {
     sharedStyles,
     drawerStyles,
     css`
-      .filters {
-        display: flex;
-        flex-direction: column;
-        gap: var(--nt-gap-sm);
-        padding: var(--nt-gap-sm) var(--nt-gap-md);
-        border-bottom: 1px solid var(--nt-rule);
-      }
       .sorts {
         display: flex;
         align-items: baseline;

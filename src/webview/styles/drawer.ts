@@ -73,4 +73,12 @@ export const drawerStyles = css`
     --vscode-checkbox-border: var(--nt-border);
     --vscode-checkbox-foreground: var(--nt-fg);
   }
+  /* The filter bar under a drawer's header (archive search, model search). */
+  .filters {
+    display: flex;
+    flex-direction: column;
+    gap: var(--nt-gap-sm);
+    padding: var(--nt-gap-sm) var(--nt-gap-md);
+    border-bottom: 1px solid var(--nt-rule);
+  }
 `;
