@@ -6,10 +6,15 @@
 //
 //   node scripts/ensure-deps.mjs [--tools] [--quiet]
 //   NT_SKIP_DEPS=1   skip the node_modules check      NT_SKIP_TOOLS=1   skip the tool check
+//
+// Nested installs get an environment without what the parent npm exported (lib/cleanEnv.mjs), and
+// their output goes to a log: a failure prints the step, the likely cause and the log's path.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cleanNpmEnv } from './lib/cleanEnv.mjs';
+import { explainNpmFailure } from './lib/setupFailure.mjs';
 import { REPO_ROOT, SETUP_SCRIPT, toolsStatus } from './lib/tools.mjs';
 
 const args = new Set(process.argv.slice(2));
@@ -66,10 +71,28 @@ function writeStamp(hash) {
   renameSync(tmp, STAMP);
 }
 
+const LOG_DIR = join(REPO_ROOT, '.nt-run', 'logs');
+const { env: CLEAN_ENV } = cleanNpmEnv(process.env);
+
 function run(cmd, argv, opts = {}) {
-  const r = spawnSync(cmd, argv, { cwd: REPO_ROOT, stdio: 'inherit', ...opts });
+  const r = spawnSync(cmd, argv, { cwd: REPO_ROOT, stdio: 'inherit', env: CLEAN_ENV, ...opts });
   if (r.error) throw r.error;
   return r.status ?? 1;
+}
+
+/** Runs cmd with its output in logFile; on failure prints a three-line summary and exits. */
+function runLogged(step, cmd, argv, logFile, opts = {}) {
+  mkdirSync(LOG_DIR, { recursive: true });
+  const r = spawnSync(cmd, argv, { cwd: REPO_ROOT, env: CLEAN_ENV, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...opts });
+  const text = `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? `\n${r.error.message}` : ''}`;
+  writeFileSync(logFile, text);
+  if (r.status === 0 && !r.error) return;
+  const { cause, lines } = explainNpmFailure(text);
+  console.error(`[ensure-deps] FAILED step: ${step} (exit ${r.status ?? r.signal ?? 'none'})`);
+  console.error(`[ensure-deps]   likely cause: ${cause}`);
+  for (const l of lines) console.error(`[ensure-deps]   | ${l}`);
+  console.error(`[ensure-deps]   full log: ${logFile}`);
+  process.exit(r.status || 1);
 }
 
 function ensureNodeModules() {
@@ -84,26 +107,28 @@ function ensureNodeModules() {
     return;
   }
   const npmArgs = hasLock ? ['ci'] : ['install'];
-  log(`node_modules ${existsSync(NM) ? 'is stale' : 'is missing'}: running npm ${npmArgs.join(' ')}`);
+  const logFile = join(LOG_DIR, `npm-${npmArgs[0]}.log`);
+  log(`node_modules ${existsSync(NM) ? 'is stale' : 'is missing'}: running npm ${npmArgs.join(' ')} (log: ${logFile})`);
   const t0 = Date.now();
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const status = run(npm, [...npmArgs, '--no-audit', '--no-fund'], { shell: process.platform === 'win32' });
-  if (status !== 0) {
-    console.error(`[ensure-deps] npm ${npmArgs[0]} failed (exit ${status})`);
-    process.exit(status);
-  }
+  runLogged(`npm ${npmArgs[0]} (project dependencies)`, npm, [...npmArgs, '--no-audit', '--no-fund'], logFile, { shell: process.platform === 'win32' });
   writeStamp(fingerprint().hash); // npm install may have written a lockfile
   log(`dependencies installed (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 }
 
 function ensureTools() {
   if (!args.has('--tools') || process.env.NT_SKIP_TOOLS === '1') return;
+  if (process.platform !== 'linux') {
+    log('the code-server tool chain is installed on Linux only: see README "macOS and Windows" (npm run test:unit, npm run test:electron)');
+    return;
+  }
   const st = toolsStatus();
   if (st.ok) return;
   log(`editor tool chain incomplete (${st.missing.join(', ')}): running scripts/setup-tools.sh`);
   const status = run('bash', [SETUP_SCRIPT]);
   if (status !== 0) {
-    console.error(`[ensure-deps] scripts/setup-tools.sh failed (exit ${status})`);
+    // setup-tools.sh already named the step, the cause and its log.
+    console.error(`[ensure-deps] the editor tool chain is not installed (scripts/setup-tools.sh exit ${status}); see the FAILED step above`);
     process.exit(status);
   }
   const after = toolsStatus();

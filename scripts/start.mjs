@@ -9,13 +9,14 @@
 // "DEMO ENDPOINT (offline fake OpenRouter)". Ctrl+C stops everything this script started.
 //
 //   node scripts/start.mjs [--code-server] [--watch] [--port N]
-//   env: NT_HOST (default 127.0.0.1), NT_PORT, NT_FORCE_CODE_SERVER=1
+//   env: NT_HOST (default 127.0.0.1), NT_PORT, NT_FORCE_CODE_SERVER=1, NT_START_PROFILE (default start)
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import {
   createRun, freePort, installSignalHandlers, killGroup, readSettings, startCodeServer, trackGroup, writeSettings,
 } from './lib/codeServer.mjs';
+import { cleanNpmEnv } from './lib/cleanEnv.mjs';
 import { fakeServerAvailable, startFakeServer } from './lib/fakeServer.mjs';
 import { REPO_ROOT, SETUP_SCRIPT, toolsStatus } from './lib/tools.mjs';
 
@@ -30,6 +31,13 @@ const host = process.env.NT_HOST || '127.0.0.1';
 
 const say = (m) => console.log(`[start] ${m}`);
 installSignalHandlers();
+// `npm start` runs us under `sh -c`: a SIGTERM to npm ends npm and the shell but does not reach
+// this process, which would then keep code-server and the fake endpoint running. Follow the parent:
+// once it is gone (we were re-parented), stop everything as if the signal had reached us.
+const parentPid = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentPid) process.kill(process.pid, 'SIGTERM');
+}, 250).unref();
 
 function onPath(cmd) {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
@@ -106,16 +114,18 @@ if (code) {
 // 3b. code-server
 if (!toolsStatus().ok) {
   say('code-server is not installed yet: running scripts/setup-tools.sh (a few minutes, once)...');
-  const r = spawnSync('bash', [SETUP_SCRIPT], { stdio: 'inherit' });
+  // A clean environment: `npm start` exported the outer npm's variables (see lib/cleanEnv.mjs).
+  const r = spawnSync('bash', [SETUP_SCRIPT], { stdio: 'inherit', env: cleanNpmEnv(process.env).env });
   if (r.status !== 0 || !toolsStatus().ok) {
-    console.error('[start] setup-tools.sh failed; see its output above');
+    console.error('[start] the editor tool chain could not be installed; the FAILED step above names the cause and its log');
     if (fake) await fake.stop();
     process.exit(1);
   }
 }
 // The demo profile (history DB, settings changed in the UI) survives between `npm start` runs;
 // `rm -rf .nt-run/start` resets it. Without the fake, drop a stale demo baseUrl.
-const run = createRun('start', { keep: true });
+// NT_START_PROFILE names another profile folder (the `npm start` check in `npm test` uses its own).
+const run = createRun(process.env.NT_START_PROFILE || 'start', { keep: true });
 {
   const current = readSettings(run);
   if (!fake && /^http:\/\/127\.0\.0\.1:/.test(String(current['neuralTerminal.baseUrl'] ?? ''))) delete current['neuralTerminal.baseUrl'];

@@ -5,14 +5,17 @@
 //   editor  integration tests INSIDE code-server's real extension host (payload URL with
 //           extensionDevelopmentPath + extensionTestsPath), result JSON written by the test entry
 //   e2e     mocha + tsx + playwright-core over test/e2e/*.e2e.ts (chromium against code-server)
+//   start   `npm start` as the README says, headless: URL printed and served, SIGTERM stops it,
+//           nothing left behind (scripts/lib/startCheck.mjs); under CI with an empty tool cache
 // Each stage prints `N passed, N failed`; the last line is the total `N passed, N failed`.
 // Exit code is non-zero on any failure, crash or timeout. Every wait is bounded.
 //
-//   node scripts/test.mjs [--only unit|editor|e2e[,...]] [--grep <re>] [--headed]
-//   env: NT_EDITOR_TIMEOUT_MS (default 300000), NT_E2E_TIMEOUT_MS (1200000),
+//   node scripts/test.mjs [--only static|unit|browser|editor|e2e|start[,...]] [--grep <re>] [--headed]
+//   env: NT_EDITOR_TIMEOUT_MS (default 300000), NT_E2E_TIMEOUT_MS (1200000), NT_START_TIMEOUT_MS (900000),
+//        NT_START_FRESH_TOOLS=1 (the start stage installs into an empty tool cache, as CI does),
 //        NT_UNIT_TIMEOUT_MS (600000), NT_VERBOSE=1 (echo the whole workbench log)
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { format } from 'node:util';
 import {
@@ -21,6 +24,8 @@ import {
 } from './lib/codeServer.mjs';
 import { buildIntegrationTests, INTEGRATION_OUT } from './lib/buildTests.mjs';
 import { fakeServerAvailable, startFakeServer } from './lib/fakeServer.mjs';
+import { filesContaining } from './lib/fileScan.mjs';
+import { runStartCheck } from './lib/startCheck.mjs';
 import { REPO_ROOT, toolsStatus } from './lib/tools.mjs';
 
 const RESULTS_DIR = join(REPO_ROOT, 'test-results');
@@ -28,7 +33,7 @@ const STATS_REPORTER = join(REPO_ROOT, 'scripts', 'lib', 'statsReporter.cjs');
 const MOCHA_BIN = join(REPO_ROOT, 'node_modules', 'mocha', 'bin', 'mocha.js');
 /** Must equal TEST_KEY in test/integration/activation.test.ts: the run folder is scanned for it. */
 const INTEGRATION_TEST_KEY = 'sk-or-v1-nt-integration-0123456789abcdef0123456789abcdef';
-const ALL_STAGES = ['static', 'unit', 'browser', 'editor', 'e2e'];
+const ALL_STAGES = ['static', 'unit', 'browser', 'editor', 'e2e', 'start'];
 
 // ------------------------------------------------------------------ arguments
 const argv = process.argv.slice(2);
@@ -54,6 +59,7 @@ const UNIT_TIMEOUT = num(process.env.NT_UNIT_TIMEOUT_MS, 10 * 60_000);
 const BUILD_TIMEOUT = num(process.env.NT_BUILD_TIMEOUT_MS, 5 * 60_000);
 const EDITOR_TIMEOUT = num(process.env.NT_EDITOR_TIMEOUT_MS, 5 * 60_000);
 const E2E_TIMEOUT = num(process.env.NT_E2E_TIMEOUT_MS, 20 * 60_000);
+const START_TIMEOUT = num(process.env.NT_START_TIMEOUT_MS, 15 * 60_000);
 
 installSignalHandlers();
 mkdirSync(RESULTS_DIR, { recursive: true });
@@ -112,30 +118,6 @@ async function runMocha(name, args, { timeoutMs, env = {} }) {
   else if (!stats) { res.failed += 1; res.notes.push(`mocha ${r.error ? `failed to start: ${r.error.message}` : `exited ${r.code ?? r.signal}`} without reporting results`); }
   else if (r.code !== 0 && stats.failed === 0) { res.failed += 1; res.notes.push(`mocha exited ${r.code ?? r.signal} although no test failed`); }
   return res;
-}
-
-/** Files under dir (bounded in count and size) that contain needle. */
-function filesContaining(dir, needle, limit = 20_000) {
-  const hits = [];
-  const buf = Buffer.from(needle);
-  let seen = 0;
-  const walk = (d) => {
-    let ents;
-    try { ents = readdirSync(d, { withFileTypes: true }); } catch { return; }
-    for (const e of ents) {
-      if (++seen > limit) return;
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile()) {
-        try {
-          if (statSync(p).size > 64 * 1024 * 1024) continue;
-          if (readFileSync(p).includes(buf)) hits.push(p);
-        } catch { /* vanished */ }
-      }
-    }
-  };
-  walk(dir);
-  return hits;
 }
 
 // ------------------------------------------------------------------ stages
@@ -335,7 +317,7 @@ async function stageE2E() {
 
 // ------------------------------------------------------------------ main
 const summary = [];
-const watchdogMs = UNIT_TIMEOUT + BUILD_TIMEOUT + EDITOR_TIMEOUT + E2E_TIMEOUT + 5 * 60_000;
+const watchdogMs = UNIT_TIMEOUT + BUILD_TIMEOUT + EDITOR_TIMEOUT + E2E_TIMEOUT + START_TIMEOUT + 5 * 60_000;
 const watchdog = setTimeout(() => {
   console.error(`\n[test] overall watchdog (${sec(watchdogMs)}) fired`);
   console.log('0 passed, 1 failed');
@@ -362,6 +344,13 @@ for (const stage of stages) {
     if (stage === 'unit') {
       banner('unit tests (mocha + tsx)');
       report('unit', await stageUnit());
+      continue;
+    }
+    if (stage === 'start') {
+      // `npm start` builds for itself; CI gives it an empty tool cache so its set-up path runs too.
+      const freshTools = process.env.NT_START_FRESH_TOOLS === '1' || process.env.CI === 'true';
+      banner(`start: npm start, headless${freshTools ? ', empty tool cache' : ''}`);
+      report('start', await runStartCheck({ freshTools, timeoutMs: START_TIMEOUT }));
       continue;
     }
     const b = await (async () => {

@@ -1,5 +1,5 @@
 // Start code-server (VS Code's workbench + real extension host) and a chromium driven by
-// playwright-core, following /work/shared/TESTING.md. Used by scripts/test.mjs (editor + e2e
+// playwright-core, following docs/testing.md. Used by scripts/test.mjs (editor + e2e
 // stages), scripts/start.mjs and the E2E harness (test/e2e/harness.ts).
 //
 // Every process started here is registered and killed by process group (TERM, then KILL) on
@@ -10,6 +10,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { cleanNpmEnv } from './cleanEnv.mjs';
 import { CHROMIUM, CODE_SERVER_ENTRY, NODE24, REPO_ROOT, toolsStatus } from './tools.mjs';
 
 export const EXTENSION_ID = 'neural-terminal.neural-terminal';
@@ -107,7 +108,8 @@ const STRIP_PREFIX = ['VSCODE_', 'CODE_SERVER_', 'ELECTRON_'];
 /** A copy of env without the variables that make code-server/chromium misbehave, XDG_* and TMPDIR in the run folder. */
 export function cleanEnv(run, extra = {}) {
   const env = {};
-  for (const [k, v] of Object.entries(process.env)) {
+  // Also without what a parent npm exported (`npm test`/`npm start` run us as scripts).
+  for (const [k, v] of Object.entries(cleanNpmEnv(process.env).env)) {
     if (v === undefined || STRIP_EXACT.has(k) || STRIP_PREFIX.some((p) => k.startsWith(p))) continue;
     env[k] = v;
   }

@@ -1,0 +1,1 @@
+export function cleanNpmEnv(env?: NodeJS.ProcessEnv): { env: NodeJS.ProcessEnv; removed: string[] };

@@ -1,0 +1,1 @@
+export function explainNpmFailure(text: string): { cause: string; lines: string[] };
