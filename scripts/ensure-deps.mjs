@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import { cleanNpmEnv } from './lib/cleanEnv.mjs';
 import { explainNpmFailure } from './lib/setupFailure.mjs';
-import { REPO_ROOT, SETUP_SCRIPT, toolsStatus } from './lib/tools.mjs';
+import { REPO_ROOT, SETUP_SCRIPT, TOOLS_DIR, toolsStatus } from './lib/tools.mjs';
 
 const args = new Set(process.argv.slice(2));
 const quiet = args.has('--quiet');
@@ -124,7 +124,8 @@ function ensureTools() {
   }
   const st = toolsStatus();
   if (st.ok) return;
-  log(`editor tool chain incomplete (${st.missing.join(', ')}): running scripts/setup-tools.sh`);
+  const what = st.missing.length >= 3 ? `not installed yet in ${TOOLS_DIR}` : `incomplete (${st.missing.join(', ')})`;
+  log(`editor tool chain ${what}: running scripts/setup-tools.sh`);
   const status = run('bash', [SETUP_SCRIPT]);
   if (status !== 0) {
     // setup-tools.sh already named the step, the cause and its log.
