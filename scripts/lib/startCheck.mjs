@@ -21,7 +21,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export function processesWithMarker(name, value) {
   const needle = Buffer.from(`${name}=${value}\0`);
   const pids = [];
-  let entries = [];
+  let entries;
   try { entries = readdirSync('/proc'); } catch { return pids; }
   for (const e of entries) {
     if (!/^\d+$/.test(e) || Number(e) === process.pid) continue;
