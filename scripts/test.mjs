@@ -125,7 +125,8 @@ async function runMocha(name, args, { timeoutMs, env = {} }) {
 async function stageStatic() {
   const res = { passed: 0, failed: 0, ms: 0, notes: [] };
   for (const [label, bin, args] of [
-    ['typecheck (tsc --noEmit)', join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), ['--noEmit', '-p', '.']],
+    // One program per runtime: the host (Node, no DOM), the view (DOM, no Node), browser-driving tests.
+    ...['.', 'src/webview', 'test/browser'].map((project) => [`typecheck ${project} (tsc --noEmit)`, join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), ['--noEmit', '-p', project]]),
     ['lint (eslint)', join(REPO_ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'), ['.']],
   ]) {
     const r = await runProcess(process.execPath, [bin, ...args], { timeoutMs: UNIT_TIMEOUT, label });

@@ -4,7 +4,7 @@
  * catalog and the tokenizer are created on first need, not here.
  */
 import * as vscode from 'vscode';
-import { Redactor } from './core/redact';
+import { Redactor } from './base/redact';
 import { PROTOCOL_VERSION } from '../shared/protocol';
 import { ExtensionLog } from './vscode/log';
 import { ApiKeyStore } from './vscode/secrets';

@@ -1,72 +1,34 @@
 /**
  * Display formatting for the research terminal: money, token counts, durations, clock times.
- * Money arrives as exact decimal strings ("0.0123"); it is compared, rounded and divided with
- * BigInt so sums and ratios never pick up binary floating-point error. No DOM, no host.
+ * Money arrives as exact decimal strings ("0.0123"); it is compared, rounded and divided by
+ * the one decimal engine, src/shared/money.ts, so sums and ratios never pick up binary
+ * floating-point error. No DOM, no host.
  */
-
-/** An exact decimal: `units / 10^scale`. */
-export interface Decimal {
-  readonly units: bigint;
-  readonly scale: number;
-}
-
-const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
-
-/** Parses an exact decimal string; anything else is undefined (never NaN). */
-export function parseDecimal(text: string): Decimal | undefined {
-  const m = DECIMAL.exec(text.trim());
-  if (!m) return undefined;
-  const [, sign = '', whole = '0', fraction = ''] = m;
-  const units = BigInt(whole + fraction) * (sign === '-' ? -1n : 1n);
-  return { units, scale: fraction.length };
-}
-
-function rescale(d: Decimal, scale: number): bigint {
-  return d.units * 10n ** BigInt(scale - d.scale);
-}
+import { abs, compare, isZero, parseUsd, ratioBasisPoints as moneyRatio, toFixedDecimal, type Usd } from '../shared/money';
 
 /** Compares two decimal strings; unparsable values sort last. */
 export function compareDecimal(a: string, b: string): number {
-  const x = parseDecimal(a);
-  const y = parseDecimal(b);
+  const x = parseUsd(a);
+  const y = parseUsd(b);
   if (!x || !y) return x ? -1 : y ? 1 : 0;
-  const scale = Math.max(x.scale, y.scale);
-  const diff = rescale(x, scale) - rescale(y, scale);
-  return diff < 0n ? -1 : diff > 0n ? 1 : 0;
+  return compare(x, y);
 }
 
 /** `part / whole` in basis points (1% = 100), floored; undefined when `whole` is not positive. */
 export function ratioBasisPoints(part: string, whole: string): number | undefined {
-  const x = parseDecimal(part);
-  const y = parseDecimal(whole);
-  if (!x || !y || y.units <= 0n) return undefined;
-  const scale = Math.max(x.scale, y.scale);
-  const bp = (rescale(x, scale) * 10_000n) / rescale(y, scale);
-  // Clamp before converting: a runaway ratio must not become an unsafe Number.
-  return Number(bp > 1_000_000n ? 1_000_000n : bp < 0n ? 0n : bp);
+  const x = parseUsd(part);
+  const y = parseUsd(whole);
+  return x && y ? moneyRatio(x, y) : undefined;
 }
 
-/** Rounds half away from zero to `digits` fraction digits. */
-function roundTo(d: Decimal, digits: number): bigint {
-  if (d.scale <= digits) return rescale(d, digits);
-  const divisor = 10n ** BigInt(d.scale - digits);
-  const negative = d.units < 0n;
-  const abs = negative ? -d.units : d.units;
-  const rounded = (abs + divisor / 2n) / divisor;
-  return negative ? -rounded : rounded;
+function groupThousands(text: string): string {
+  const [whole = '', fraction] = text.split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
 }
 
-function groupThousands(whole: string): string {
-  return whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-function render(units: bigint, digits: number): string {
-  const negative = units < 0n;
-  const text = (negative ? -units : units).toString().padStart(digits + 1, '0');
-  const whole = text.slice(0, text.length - digits);
-  const fraction = text.slice(text.length - digits);
-  return `${negative ? '-' : ''}${groupThousands(whole)}${digits > 0 ? `.${fraction}` : ''}`;
-}
+const ONE_CENT = parseUsd('0.01') as Usd;
+const TEN_DOLLARS = parseUsd('10') as Usd;
 
 /**
  * "$0.0123": 2 decimals from $10, 4 from a cent, and up to 6 significant places below a cent
@@ -74,18 +36,11 @@ function render(units: bigint, digits: number): string {
  * columns of costs aligned.
  */
 export function formatUsd(text: string): string {
-  const d = parseDecimal(text);
-  if (!d) return '$?';
-  const scale = Math.max(d.scale, 2);
-  const abs = rescale({ units: d.units < 0n ? -d.units : d.units, scale: d.scale }, scale);
-  const oneCent = 10n ** BigInt(scale - 2);
-  const tenDollars = 10n * 10n ** BigInt(scale);
-  let digits: number;
-  if (abs === 0n) digits = 2;
-  else if (abs >= tenDollars) digits = 2;
-  else if (abs >= oneCent) digits = 4;
-  else digits = 6;
-  let out = render(roundTo(d, digits), digits);
+  const amount = parseUsd(text);
+  if (!amount) return '$?';
+  const size = abs(amount);
+  const digits = isZero(size) || compare(size, TEN_DOLLARS) >= 0 ? 2 : compare(size, ONE_CENT) >= 0 ? 4 : 6;
+  let out = groupThousands(toFixedDecimal(amount, digits));
   if (digits === 6) out = out.replace(/(\.\d{4}\d*?)0+$/, '$1');
   if (out.startsWith('-')) return `-$${out.slice(1)}`;
   return `$${out}`;
@@ -144,8 +99,8 @@ export function formatPercent(basisPoints: number): string {
 
 /** A price per million tokens: "$3.00", "free" for zero. */
 export function formatPerMillion(text: string): string {
-  const d = parseDecimal(text);
+  const d = parseUsd(text);
   if (!d) return '?';
-  if (d.units === 0n) return 'free';
+  if (isZero(d)) return 'free';
   return formatAmount(text);
 }

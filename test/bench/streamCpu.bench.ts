@@ -19,9 +19,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { createParser } from 'eventsource-parser';
-import { add, toDecimalString, ZERO, type Usd } from '../../src/extension/core/money';
+import { add, toDecimalString, ZERO, type Usd } from '../../src/shared/money';
 import { OpenRouterClient } from '../../src/extension/openrouter/client';
-import { systemClock } from '../../src/extension/openrouter/clock';
+import { systemClock } from '../../src/extension/base/clock';
 
 const root = path.resolve(__dirname, '..', '..');
 // The fake bills ceil(chars / 4) tokens; "tok " is one token, four per `long` chunk.
@@ -148,7 +148,7 @@ function makeClient(f: Fetch, url: string): OpenRouterClient {
     apiKey: async () => KEY,
     fetch: f,
     clock: systemClock,
-    logger: { debug: quiet, info: quiet, warn: quiet, error: quiet },
+    logger: { trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet },
     random: Math.random,
   });
 }

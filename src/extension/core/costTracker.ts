@@ -7,7 +7,7 @@
  * store (sums of their rows); this holds what the store cannot know: the session.
  * No `vscode` import.
  */
-import { ZERO, add, compare, ratioBasisPoints, type Usd } from './money';
+import { ZERO, add, compare, ratioBasisPoints, type Usd } from '../../shared/money';
 
 export type BudgetScope = 'session' | 'monthly';
 

@@ -7,7 +7,7 @@
 import type { Notice, NoticeAction } from '../../shared/protocol';
 import type { FailureInfo } from './chatEvents';
 import type { BudgetStatus } from './costTracker';
-import { formatUsd } from './money';
+import { formatUsd } from '../../shared/money';
 
 type Action = NonNullable<Notice['actions']>[number];
 const act = (action: NoticeAction, label: string, arg?: string): Action => ({ action, label, ...(arg ? { arg } : {}) });

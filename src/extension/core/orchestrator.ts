@@ -7,31 +7,22 @@
  * policy. The client, the store, the catalog, the token counter and the cost
  * tracker are passed in. No `vscode` import.
  */
-import type { ChatMessage, ChatRequest, ChatStreamEvent, GenerationCost, StreamTiming } from '../openrouter/types';
+import type { ChatMessage, ChatRequest, ChatStreamEvent, StreamTiming } from '../openrouter/types';
 import type { CatalogModel } from '../openrouter/catalog';
 import { estimateCost, isFreeModel } from '../openrouter/pricing';
 import { isOpenRouterError, type OpenRouterError } from '../openrouter/errors';
-import type { HistoryStore } from '../storage/historyStore';
 import type { Conversation, JsonObject, StoredMessage } from '../storage/types';
 import type { ChatEvents, FailureInfo } from './chatEvents';
 import type { CostTracker } from './costTracker';
-import type { EventBus } from './events';
-import type { Logger } from './logger';
-import { ZERO, add, formatUsd, parseUsd, sub, toDecimalString, type Usd } from './money';
+import type { EventBus } from '../base/events';
+import type { Clock } from '../base/clock';
+import type { Logger } from '../base/logger';
+import { ZERO, add, formatUsd, parseUsd, sub, toDecimalString, type Usd } from '../../shared/money';
 import { findPii, redactPii } from './piiGuard';
 import { DEFAULT_REPLY_RESERVE, fitToContext, replyReserve, type ChatTurn } from './contextWindow';
-import { estimateTokens, MESSAGE_OVERHEAD_TOKENS, type TokenCounter } from './tokenCounter';
+import { estimateTokens, MESSAGE_OVERHEAD_TOKENS } from './tokenCounter';
+import type { ChatClientPort, HistoryPort, TokenCounterPort } from './ports';
 import { titleFromFirstMessage } from './titles';
-
-export interface ChatClientPort {
-  streamChat(request: ChatRequest, options: { signal?: AbortSignal }): AsyncIterable<ChatStreamEvent>;
-  lookupGenerationCost(id: string, signal?: AbortSignal): Promise<GenerationCost>;
-}
-
-export type HistoryPort = Pick<
-  HistoryStore,
-  'createConversation' | 'getConversation' | 'findConversation' | 'appendMessage' | 'updateMessage' | 'getMessage' | 'activePath'
->;
 
 export interface ChatSettings {
   defaultModel: string;
@@ -64,10 +55,10 @@ export interface OrchestratorDeps {
   client: ChatClientPort;
   history: HistoryPort;
   model: (id: string) => CatalogModel | undefined;
-  tokens: TokenCounter;
+  tokens: TokenCounterPort;
   costs: CostTracker;
   bus: EventBus<ChatEvents>;
-  clock: { now(): number };
+  clock: Pick<Clock, 'now'>;
   settings: () => ChatSettings;
   log: Logger;
   timers?: { setInterval: typeof setInterval; clearInterval: typeof clearInterval };

@@ -8,7 +8,7 @@ import type { Telemetry } from '../../shared/protocol';
 import type { CircuitChange } from '../openrouter/circuitBreaker';
 import type { StoredMessage } from '../storage/types';
 import type { BudgetLimits, CostTracker } from './costTracker';
-import { toDecimalString, type Usd } from './money';
+import { toDecimalString, type Usd } from '../../shared/money';
 
 const RECENT = 24;
 

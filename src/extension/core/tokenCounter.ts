@@ -5,6 +5,7 @@
  * bounded chunks first: BPE on one long unbroken run (100k characters without a space)
  * is super-linear and would stall the extension host. No `vscode` import.
  */
+import type { TokenCounterPort } from './ports';
 
 export type EncodingName = 'o200k_base' | 'cl100k_base';
 
@@ -96,7 +97,7 @@ export function estimateTokens(text: string): number {
   return Math.ceil(ascii / 4 + other / 1.5);
 }
 
-export class TokenCounter {
+export class TokenCounter implements TokenCounterPort {
   private readonly encoders = new Map<EncodingName, Promise<Encoder>>();
 
   constructor(private readonly load: EncoderLoader) {}

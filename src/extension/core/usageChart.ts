@@ -4,7 +4,7 @@
  * Bar heights come from exact decimal ratios computed in BigInt. No `vscode` import.
  */
 import type { UsageReport, UsageRow } from '../storage/usage';
-import { formatUsd, parseUsd, ZERO, type Usd } from './money';
+import { formatUsd, parseUsd, ZERO, type Usd } from '../../shared/money';
 
 const W = 640;
 const H = 160;

@@ -7,7 +7,7 @@ import type { ConversationSummary, ConversationView, EntryView, ModelView, Price
 import type { CatalogModel } from '../openrouter/catalog';
 import { isFreeModel, type Price } from '../openrouter/pricing';
 import type { Conversation, PathEntry, StoredMessage } from '../storage/types';
-import { perMillion, toDecimalString } from './money';
+import { perMillion, toDecimalString } from '../../shared/money';
 
 export function entryView(entry: PathEntry, siblingIds: readonly string[], streamingId: string | undefined): EntryView {
   const m = entry.message;

@@ -7,11 +7,11 @@
  * this file touches no file system and no `vscode`.
  */
 import * as z from 'zod'; // namespace import: lets the bundler drop zod's unused locales (~360 KB)
-import type { Clock } from './clock';
+import type { Clock } from '../base/clock';
 import { action, invalidResponseError, isOpenRouterError, OpenRouterError } from './errors';
 import { parsePrice, type ModelPricing, type Price } from './pricing';
 import { modelEntrySchema, modelsEnvelopeSchema, type ModelEntry } from './schemas';
-import type { Logger } from './types';
+import type { Logger } from '../base/logger';
 
 /** Where the catalog keeps its last good copy. */
 export interface CacheStore {

@@ -11,8 +11,8 @@
  * test/bench/streamCpu.bench.ts). The client unpacks them and counts what it
  * actually delivered.
  */
-import { usdFromNumber, toDecimalString } from '../core/money';
-import type { Clock, TimerHandle } from './clock';
+import { usdFromNumber, toDecimalString } from '../../shared/money';
+import type { Clock, TimerHandle } from '../base/clock';
 import {
   cancelledError,
   connectTimeoutError,
@@ -27,7 +27,8 @@ import {
 } from './errors';
 import { errorFromResponse } from './http';
 import { DONE_SENTINEL, isRejection, parseChunk, SseDecoder, type StreamChunk } from './sse';
-import type { ChatStreamEvent, FetchLike, Logger, Timeouts } from './types';
+import type { Logger } from '../base/logger';
+import type { ChatStreamEvent, FetchLike, Timeouts } from './types';
 
 /** What one attempt has seen so far; read by the client when the attempt fails. */
 export class AttemptProgress {
@@ -230,7 +231,7 @@ export async function* streamAttempt(input: AttemptInput): AsyncGenerator<readon
 
     reader = response.body.getReader();
     for (;;) {
-      let read: ReadableStreamReadResult<Uint8Array>;
+      let read: Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']>>;
       try {
         lastActivity = clock.now();
         reading = true;

@@ -7,7 +7,7 @@
  * (400/401/402/403) never trip it. No timers: state moves lazily when asked, so
  * nothing outlives its owner. No `vscode` import.
  */
-import type { Clock } from './clock';
+import type { Clock } from '../base/clock';
 import type { OpenRouterErrorKind } from './errors';
 
 export type CircuitState = 'closed' | 'open' | 'half_open';

@@ -6,7 +6,7 @@
  * provider on every request and never appears in a log line or error text.
  * No `vscode` import.
  */
-import { toDecimalString, usdFromNumber } from '../core/money';
+import { toDecimalString, usdFromNumber } from '../../shared/money';
 import { AttemptProgress, streamAttempt, type AttemptEnd } from './chatStream';
 import {
   CircuitBreakers,
@@ -16,7 +16,7 @@ import {
   modelKey,
   type CircuitBreaker,
 } from './circuitBreaker';
-import { sleep } from './clock';
+import { sleep } from '../base/clock';
 import {
   action,
   cancelledError,
@@ -28,6 +28,7 @@ import {
   OpenRouterError,
   connectTimeoutError,
 } from './errors';
+import type { Logger } from '../base/logger';
 import { errorFromResponse, joinUrl, requestHeaders, scrubbingLogger } from './http';
 import { decideRetry, DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry';
 import { generationSchema, keyInfoSchema } from './schemas';
@@ -39,7 +40,6 @@ import {
   type GenerationCost,
   type GenerationLookupPolicy,
   type KeyInfo,
-  type Logger,
   type OpenRouterClientDeps,
   type StreamOptions,
   type Timeouts,

@@ -1,10 +1,11 @@
 /**
  * Every way an OpenRouter call can fail, as a value: a kind, a message fit for
  * the user, a suggested action, and whether trying again may help. Owns the
- * mapping from HTTP status + error body (OPENROUTER.md's table) to those values.
- * Must never carry the API key in any text: every detail passes through `scrubSecrets`.
+ * mapping from HTTP status + error body (docs/openrouter.md's table) to those values.
+ * Must never carry the API key in any text: every detail passes through `redactSecrets`.
  * No `vscode` import.
  */
+import { redactSecrets } from '../base/redact';
 
 export type OpenRouterErrorKind =
   | 'context_length'
@@ -162,21 +163,6 @@ export function isOpenRouterError(value: unknown): value is OpenRouterError {
   return value instanceof OpenRouterError;
 }
 
-// OpenRouter keys look like "sk-or-v1-<64 hex>"; scrub that shape even when the
-// exact key is unknown (a different key echoed by a proxy, a pasted key in a prompt error).
-const KEY_SHAPE = /sk-or-[A-Za-z0-9_-]{8,}/g;
-const BEARER = /Bearer\s+[A-Za-z0-9._~+/=-]+/gi;
-export const REDACTED = '[redacted]';
-
-/** Removes every known secret and anything shaped like a key or bearer token. */
-export function scrubSecrets(text: string, secrets: Iterable<string> = []): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret.length >= 4) out = out.split(secret).join(REDACTED);
-  }
-  return out.replace(KEY_SHAPE, REDACTED).replace(BEARER, `Bearer ${REDACTED}`);
-}
-
 /** The parts of an error body (`{error: {code, message, metadata}}`) the mapping reads. */
 export interface ServerErrorBody {
   readonly code?: string | number;
@@ -204,7 +190,7 @@ const DAILY = /free-models-per-day|per[-\s]day/i;
 /** Maps a non-2xx response to its typed error (OPENROUTER.md, "Errors before the stream"). */
 export function errorFromHttp(input: HttpErrorInput): OpenRouterError {
   const { status } = input;
-  const serverMessage = input.body?.message ? scrubSecrets(input.body.message, input.secrets).slice(0, 2000) : undefined;
+  const serverMessage = input.body?.message ? redactSecrets(input.body.message, input.secrets).slice(0, 2000) : undefined;
   const base: ErrorDetails = {
     ...(serverMessage !== undefined ? { serverMessage } : {}),
     ...(input.body?.code !== undefined ? { serverCode: input.body.code } : {}),
@@ -278,7 +264,7 @@ export function errorFromHttp(input: HttpErrorInput): OpenRouterError {
       details: {
         ...base,
         moderationReasons: reasons,
-        ...(typeof flagged === 'string' ? { flaggedInput: scrubSecrets(flagged, input.secrets).slice(0, 500) } : {}),
+        ...(typeof flagged === 'string' ? { flaggedInput: redactSecrets(flagged, input.secrets).slice(0, 500) } : {}),
       },
     });
   }
@@ -392,7 +378,7 @@ export function errorFromMidstream(
   secrets: Iterable<string>,
   context: { model?: string; provider?: string },
 ): OpenRouterError {
-  const serverMessage = body?.message ? scrubSecrets(body.message, secrets).slice(0, 2000) : undefined;
+  const serverMessage = body?.message ? redactSecrets(body.message, secrets).slice(0, 2000) : undefined;
   const code = body?.code;
   const status = typeof code === 'number' ? code : undefined;
   return new OpenRouterError({
@@ -453,7 +439,7 @@ export function networkError(cause: unknown, secrets: Iterable<string>): OpenRou
     userMessage: 'Could not reach OpenRouter.',
     action: action('check_connection'),
     retryable: true,
-    details: { serverMessage: scrubSecrets(describeCause(cause), secrets).slice(0, 500) },
+    details: { serverMessage: redactSecrets(describeCause(cause), secrets).slice(0, 500) },
   });
 }
 

@@ -5,8 +5,10 @@
  * logged, echoed or put into an error. No `vscode` import.
  */
 import { errorBodySchema } from './schemas';
-import { errorFromHttp, scrubSecrets, type OpenRouterError, type ServerErrorBody } from './errors';
-import type { Logger, OpenRouterClientDeps } from './types';
+import { mapLogger, type Logger } from '../base/logger';
+import { redactSecrets } from '../base/redact';
+import { errorFromHttp, type OpenRouterError, type ServerErrorBody } from './errors';
+import type { OpenRouterClientDeps } from './types';
 
 export function joinUrl(base: string, path: string): string {
   return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
@@ -67,10 +69,5 @@ export async function errorFromResponse(
 
 /** Wraps a logger so no line can carry a known key or anything shaped like one. */
 export function scrubbingLogger(logger: Logger, secrets: ReadonlySet<string>): Logger {
-  return {
-    debug: (m) => logger.debug(scrubSecrets(m, secrets)),
-    info: (m) => logger.info(scrubSecrets(m, secrets)),
-    warn: (m) => logger.warn(scrubSecrets(m, secrets)),
-    error: (m) => logger.error(scrubSecrets(m, secrets)),
-  };
+  return mapLogger(logger, (line) => redactSecrets(line, secrets));
 }

@@ -4,7 +4,7 @@
  * never computed with. Also the pre-usage estimate (catalog price × tokens) that
  * `usage.cost` replaces when it arrives. No `vscode` import.
  */
-import { add, formatUsd, isZero, parseUsd, perMillion, times, ZERO, type Usd } from '../core/money';
+import { add, formatUsd, isZero, parseUsd, perMillion, times, ZERO, type Usd } from '../../shared/money';
 
 /** USD per unit (token, request, image…); `variable` for routers whose price depends on the model chosen. */
 export type Price = { readonly kind: 'fixed'; readonly perUnit: Usd } | { readonly kind: 'variable' };

@@ -6,7 +6,7 @@
  * Never decides to retry once tokens were delivered: that would duplicate a reply.
  * No `vscode` import.
  */
-import { sleep, type Clock } from './clock';
+import { sleep, type Clock } from '../base/clock';
 import { cancelledError, isOpenRouterError, type OpenRouterError } from './errors';
 
 export interface RetryPolicy {

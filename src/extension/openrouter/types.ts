@@ -3,18 +3,12 @@
  * request looks like and the typed events a stream yields. Types only.
  * No `vscode` import.
  */
-import type { Usd } from '../core/money';
+import type { Usd } from '../../shared/money';
 import type { CircuitOptions } from './circuitBreaker';
-import type { Clock } from './clock';
+import type { Clock } from '../base/clock';
+import type { Logger } from '../base/logger';
 import type { OpenRouterError } from './errors';
 import type { RetryPolicy } from './retry';
-
-export interface Logger {
-  debug(message: string): void;
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 

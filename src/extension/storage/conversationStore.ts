@@ -15,7 +15,7 @@ import { StorageError } from './errors';
 import { activePath, activeTip, newestInSubtree, pathTo, siblingsOf } from './messageTree';
 import { CONVERSATION_COLUMNS, MESSAGE_COLUMNS, conversationRowSchema, messageRowSchema } from './rows';
 import { adjustTotals, contribution, recomputeTotals } from './totals';
-import { sub } from '../core/money';
+import { sub } from '../../shared/money';
 import type {
   Clock,
   Conversation,

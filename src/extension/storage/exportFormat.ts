@@ -8,7 +8,7 @@
  */
 import * as z from 'zod'; // namespace import: lets the bundler drop zod's unused locales (~360 KB)
 
-import { parseUsd } from '../core/money';
+import { parseUsd } from '../../shared/money';
 import { jsonObjectSchema } from './rows';
 
 export const EXPORT_FORMAT = 'neural-terminal.history';

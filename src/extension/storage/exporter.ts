@@ -4,7 +4,7 @@
  * active branch with a metadata line per message, for reading and sharing.
  * Read-only. No `vscode` import.
  */
-import { formatUsd, parseUsd, ZERO, type Usd } from '../core/money';
+import { formatUsd, parseUsd, ZERO, type Usd } from '../../shared/money';
 import type { ConversationStore } from './conversationStore';
 import { EXPORT_FORMAT, EXPORT_VERSION, type ExportFile, type ExportedConversation } from './exportFormat';
 import type { Clock, Conversation, PathEntry, StoredMessage } from './types';

@@ -4,7 +4,7 @@
  * the invariants the store maintains (used by tests and before a rebuild is
  * suggested). No `vscode` import.
  */
-import { add, parseUsd, toDecimalString, ZERO, type Usd } from '../core/money';
+import { add, parseUsd, toDecimalString, ZERO, type Usd } from '../../shared/money';
 import type { SqlDatabase } from './database';
 import { describeError } from './errors';
 import { PAID_HERE, recomputeAllTotals } from './totals';

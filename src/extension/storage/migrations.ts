@@ -14,7 +14,7 @@
  *      branch per conversation, fork provenance on copied messages, and the
  *      message index rebuilt newest-first for search.
  */
-import { add, parseUsd, toDecimalString, usdFromNumber, ZERO, type Usd } from '../core/money';
+import { add, parseUsd, toDecimalString, usdFromNumber, ZERO, type Usd } from '../../shared/money';
 import type { SqlDatabase } from './database';
 import { StorageError } from './errors';
 

@@ -3,7 +3,7 @@
  * text (never SQL's float SUM). Lifetime reads one row per conversation; a period
  * reads that period's priced messages. No `vscode` import.
  */
-import { ZERO, add, parseUsd, toDecimalString } from '../core/money';
+import { ZERO, add, parseUsd, toDecimalString } from '../../shared/money';
 import type { SqlDatabase } from './database';
 // A fork's copies keep their source's cost and time; they were paid for once.
 import { PAID_HERE } from './totals';

@@ -1,6 +1,6 @@
 /**
  * Conversation totals, derived from message rows. Money is summed exactly with
- * core/money.ts (BigInt), never with SQL's floating-point SUM, so a total always
+ * shared/money.ts (BigInt), never with SQL's floating-point SUM, so a total always
  * equals the sum of the costs shown on its messages. The REAL `total_cost`
  * column is written alongside for ORDER BY only. Totals cover every branch
  * (money spent on a discarded regeneration was still spent) but not the
@@ -8,7 +8,7 @@
  * source, and counting them again would make the sum over conversations —
  * lifetime spend — larger than what was spent. No `vscode` import.
  */
-import { add, parseUsd, toDecimalString, ZERO, type Usd } from '../core/money';
+import { add, parseUsd, toDecimalString, ZERO, type Usd } from '../../shared/money';
 import type { SqlDatabase } from './database';
 
 /** Messages whose cost belongs to their own conversation: everything but a fork's copies. */

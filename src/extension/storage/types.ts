@@ -1,10 +1,12 @@
 /**
  * Storage-facing domain types: what the history store accepts and returns.
  * Everything here is plain JSON-safe data — exact money as canonical decimal
- * strings (see core/money.ts), times as epoch milliseconds — so values can be
+ * strings (see shared/money.ts), times as epoch milliseconds — so values can be
  * posted to the webview unchanged. Shared ones may later move to core/domain.ts.
  * No `vscode` import.
  */
+import type { Clock as BaseClock } from '../base/clock';
+import type { Logger } from '../base/logger';
 
 export type Role = 'system' | 'user' | 'assistant';
 export const ROLES: readonly Role[] = ['system', 'user', 'assistant'];
@@ -22,16 +24,11 @@ export const CONVERSATION_STATUSES: readonly ConversationStatus[] = ['active', '
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
-/** Injected time source, so tests control timestamps. */
-export interface Clock {
-  now(): number;
-}
+/** Injected time source, so tests control timestamps: the base Clock, of which storage reads only the time. */
+export type Clock = Pick<BaseClock, 'now'>;
 
-export interface StorageLogger {
-  info(message: string, data?: Readonly<Record<string, unknown>>): void;
-  warn(message: string, data?: Readonly<Record<string, unknown>>): void;
-  error(message: string, data?: Readonly<Record<string, unknown>>): void;
-}
+/** Storage logs through the base Logger; it writes info, warnings and errors only. */
+export type StorageLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 
 /** Exact cost of one message: `usd` is canonical decimal text ("0.0000123"). */
 export interface MessageCost {

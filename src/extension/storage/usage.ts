@@ -3,7 +3,7 @@
  * conversation. Money is summed exactly from the stored decimal text. Days are
  * UTC calendar days. No `vscode` import.
  */
-import { ZERO, add, parseUsd, toDecimalString, type Usd } from '../core/money';
+import { ZERO, add, parseUsd, toDecimalString, type Usd } from '../../shared/money';
 import type { SqlDatabase } from './database';
 // A fork's copies keep their source's cost and time; they were paid for once.
 import { PAID_HERE } from './totals';

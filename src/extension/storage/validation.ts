@@ -5,7 +5,7 @@
  */
 import type { SqlValue } from 'sql.js';
 
-import { parseUsd, toDecimalString } from '../core/money';
+import { parseUsd, toDecimalString } from '../../shared/money';
 import { StorageError } from './errors';
 import { jsonObjectSchema } from './rows';
 import { COST_SOURCES, MESSAGE_STATUSES, type MessageFields, type NewMessage } from './types';

@@ -9,15 +9,15 @@ import * as vscode from 'vscode';
 import path from 'node:path';
 import type { ChatEvents } from '../core/chatEvents';
 import { CostTracker, type BudgetLimits } from '../core/costTracker';
-import { EventBus } from '../core/events';
-import type { Logger } from '../core/logger';
-import { ZERO, parseUsd, usdFromNumber } from '../core/money';
+import { EventBus } from '../base/events';
+import { mapLogger, type Logger } from '../base/logger';
+import { ZERO, parseUsd, usdFromNumber } from '../../shared/money';
 import { ChatOrchestrator, DEFAULT_CHAT_SETTINGS, type ChatSettings } from '../core/orchestrator';
 import { SessionTelemetry } from '../core/telemetry';
 import { TokenCounter } from '../core/tokenCounter';
 import { ModelCatalog } from '../openrouter/catalog';
 import { OpenRouterClient } from '../openrouter/client';
-import { systemClock } from '../openrouter/clock';
+import { systemClock } from '../base/clock';
 import { fileCacheStore } from '../openrouter/fileCacheStore';
 import { openHistoryStore, type HistoryStore, type RecoveryNotice } from '../storage';
 import { bundledEncoderLoader } from './encoderLoader';
@@ -72,11 +72,7 @@ export async function createChatServices(deps: ChatServicesDeps): Promise<ChatSe
   const history = await openHistoryStore({
     folder: storage,
     sqlJs: { wasmPath: path.join(distDir, 'sql-wasm.wasm') },
-    logger: {
-      info: (m) => log.info(`history: ${m}`),
-      warn: (m) => log.warn(`history: ${m}`),
-      error: (m, data) => log.error(`history: ${m}${data ? ` ${JSON.stringify(data)}` : ''}`),
-    },
+    logger: mapLogger(log, (line) => `history: ${line}`),
     onExternalChange: () => deps.onExternalHistoryChange(),
     onPersistError: (error) => deps.onPersistError(error.message),
   });

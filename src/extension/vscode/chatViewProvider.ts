@@ -13,7 +13,7 @@ import {
   type ViewSnapshot,
   type WebviewMessage,
 } from '../../shared/protocol';
-import type { Logger } from '../core/logger';
+import type { Logger } from '../base/logger';
 import { renderShell, webviewRoots } from './webviewHtml';
 
 export const CHAT_VIEW_ID = 'neuralTerminal.chat';

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { checkApiKey } from '../core/apiKey';
-import { formatUsd } from '../core/money';
+import { formatUsd } from '../../shared/money';
 import type { KeyInfo } from '../openrouter/types';
 import { isOpenRouterError } from '../openrouter/errors';
 import type { ApiKeyStore } from './secrets';

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import * as z from 'zod/mini';
-import type { Logger } from '../core/logger';
+import type { Logger } from '../base/logger';
 import { Look, Mode } from '../../shared/protocol';
 
 export const DEFAULT_BASE_URL = 'https://openrouter.ai/api/v1';

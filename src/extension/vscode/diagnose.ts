@@ -5,12 +5,12 @@
  */
 import * as vscode from 'vscode';
 import { promises as fs } from 'node:fs';
-import { formatUsd } from '../core/money';
+import { formatUsd } from '../../shared/money';
 import { isOpenRouterError } from '../openrouter/errors';
 import type { ChatServices } from './chatServices';
 import type { SettingsReader } from './config';
 import type { ApiKeyStore } from './secrets';
-import type { Logger } from '../core/logger';
+import type { Logger } from '../base/logger';
 
 export async function diagnose(deps: {
   services: () => Promise<ChatServices>;

@@ -4,8 +4,8 @@
  * integration tests read to prove redaction and dropped-message logging.
  */
 import * as vscode from 'vscode';
-import type { Logger } from '../core/logger';
-import type { Redactor } from '../core/redact';
+import type { Logger } from '../base/logger';
+import type { Redactor } from '../base/redact';
 
 const TAIL_LINES = 500;
 

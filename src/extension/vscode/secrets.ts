@@ -4,8 +4,8 @@
  * and registers the value with the Redactor so it can never be logged.
  */
 import * as vscode from 'vscode';
-import type { Redactor } from '../core/redact';
-import type { Logger } from '../core/logger';
+import type { Redactor } from '../base/redact';
+import type { Logger } from '../base/logger';
 
 const SECRET_ID = 'neuralTerminal.openRouterApiKey';
 export const HAS_KEY_CONTEXT = 'neuralTerminal.hasApiKey';

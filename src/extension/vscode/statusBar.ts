@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { ChatServices } from './chatServices';
 import { budgetLimits } from './chatServices';
 import type { SettingsReader } from './config';
-import { formatUsd, ratioBasisPoints } from '../core/money';
+import { formatUsd, ratioBasisPoints } from '../../shared/money';
 
 export class SpendStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('neuralTerminal.spend', vscode.StatusBarAlignment.Right, 100);

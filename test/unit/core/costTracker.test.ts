@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { CostTracker, type BudgetEvents, type BudgetStatus } from '../../../src/extension/core/costTracker';
-import { parseUsd, toDecimalString, ZERO, type Usd } from '../../../src/extension/core/money';
+import { parseUsd, toDecimalString, ZERO, type Usd } from '../../../src/shared/money';
 
 const $ = (t: string): Usd => parseUsd(t)!;
 

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { toDecimalString } from '../../../src/extension/core/money';
+import { toDecimalString } from '../../../src/shared/money';
 import type { StoredMessage } from '../../../src/extension/storage/types';
 import { cleanup } from '../storage/helpers';
 import { chatHarness, serverBilled, storedTotal, type ChatHarness } from './chatHarness';

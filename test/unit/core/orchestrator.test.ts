@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { TRUNCATION_MARKER } from '../../../src/extension/core/contextWindow';
-import { parseUsd, toDecimalString, usdFromNumber, times } from '../../../src/extension/core/money';
+import { parseUsd, toDecimalString, usdFromNumber, times } from '../../../src/shared/money';
 import type { StartOutcome } from '../../../src/extension/core/orchestrator';
 import type { StoredMessage } from '../../../src/extension/storage/types';
 import { buildReply } from '../../fixtures/fakeOpenRouter';

@@ -5,7 +5,7 @@ import {
   failureScope,
   type CircuitChange,
 } from '../../../src/extension/openrouter/circuitBreaker';
-import { ManualClock } from '../../../src/extension/openrouter/clock';
+import { ManualClock } from '../../../src/extension/base/clock';
 
 const OPTIONS = { failureThreshold: 3, cooldownMs: 30_000 };
 

@@ -3,7 +3,7 @@
  * cost lookup that follows a cancelled or cut-off stream.
  */
 import assert from 'node:assert/strict';
-import { toDecimalString, usdFromNumber } from '../../../src/extension/core/money';
+import { toDecimalString, usdFromNumber } from '../../../src/shared/money';
 import { startFakeOpenRouter, type FakeServer } from '../../fixtures/fakeOpenRouter';
 import { chatRequests, drain, makeClient, TEST_KEY, userRequest } from './harness';
 

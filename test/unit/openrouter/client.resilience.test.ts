@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type { CircuitChange } from '../../../src/extension/openrouter/circuitBreaker';
-import { ManualClock } from '../../../src/extension/openrouter/clock';
+import { ManualClock } from '../../../src/extension/base/clock';
 import { startFakeOpenRouter, type FakeServer } from '../../fixtures/fakeOpenRouter';
 import { chatRequests, drain, makeClient, ofType, userRequest } from './harness';
 

@@ -4,7 +4,7 @@
  * and that nothing is retried once a reply has started.
  */
 import assert from 'node:assert/strict';
-import { toDecimalString, usdFromNumber } from '../../../src/extension/core/money';
+import { toDecimalString, usdFromNumber } from '../../../src/shared/money';
 import { buildReply, startFakeOpenRouter, type FakeServer } from '../../fixtures/fakeOpenRouter';
 import { chatRequests, drain, eventually, makeClient, ofType, userRequest } from './harness';
 

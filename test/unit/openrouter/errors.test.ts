@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { errorFromHttp, errorFromMidstream, scrubSecrets, type HttpErrorInput } from '../../../src/extension/openrouter/errors';
+import { errorFromHttp, errorFromMidstream, type HttpErrorInput } from '../../../src/extension/openrouter/errors';
+import { redactSecrets } from '../../../src/extension/base/redact';
 
 const KEY = `sk-or-v1-${'a1'.repeat(32)}`;
 
@@ -124,16 +125,16 @@ describe('errorFromMidstream', () => {
   });
 });
 
-describe('scrubSecrets', () => {
+describe('redactSecrets', () => {
   it('removes a known secret wherever it appears', () => {
-    assert.equal(scrubSecrets('a secret-value b', ['secret-value']), 'a [redacted] b');
+    assert.equal(redactSecrets('a secret-value b', ['secret-value']), 'a [REDACTED] b');
   });
 
   it('removes anything shaped like an OpenRouter key even when it is not known', () => {
-    assert.equal(scrubSecrets(`key=sk-or-v1-${'f'.repeat(64)}`), 'key=[redacted]');
+    assert.equal(redactSecrets(`key=sk-or-v1-${'f'.repeat(64)}`), 'key=[REDACTED]');
   });
 
   it('removes bearer tokens', () => {
-    assert.equal(scrubSecrets('Authorization: Bearer abc.def'), 'Authorization: Bearer [redacted]');
+    assert.equal(redactSecrets('Authorization: Bearer abc.def'), 'Authorization: Bearer [REDACTED]');
   });
 });

@@ -4,9 +4,10 @@
  * and a helper that drains a stream into its events and its error.
  */
 import { OpenRouterClient } from '../../../src/extension/openrouter/client';
-import { systemClock, type Clock } from '../../../src/extension/openrouter/clock';
+import { systemClock, type Clock } from '../../../src/extension/base/clock';
 import { isOpenRouterError, type OpenRouterError } from '../../../src/extension/openrouter/errors';
-import type { ChatRequest, ChatStreamEvent, Logger, OpenRouterClientDeps } from '../../../src/extension/openrouter/types';
+import type { Logger } from '../../../src/extension/base/logger';
+import type { ChatRequest, ChatStreamEvent, OpenRouterClientDeps } from '../../../src/extension/openrouter/types';
 import type { FakeServer } from '../../fixtures/fakeOpenRouter';
 
 /** Shaped like a real key so the generic key-shaped scrubbing is exercised too. */
@@ -21,7 +22,7 @@ export function captureLogger(): CapturedLogger {
   const push = (level: string) => (message: string) => {
     lines.push(`${level} ${message}`);
   };
-  return { lines, debug: push('debug'), info: push('info'), warn: push('warn'), error: push('error') };
+  return { lines, trace: push('trace'), debug: push('debug'), info: push('info'), warn: push('warn'), error: push('error') };
 }
 
 export interface TestClient {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { parseUsd, toDecimalString } from '../../../src/extension/core/money';
+import { parseUsd, toDecimalString } from '../../../src/shared/money';
 import { estimateCost, formatPerMillion, isFree, parsePrice, type ModelPricing, type Price } from '../../../src/extension/openrouter/pricing';
 
 const fixed = (text: string): Price => ({ kind: 'fixed', perUnit: parseUsd(text)! });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ManualClock } from '../../../src/extension/openrouter/clock';
+import { ManualClock } from '../../../src/extension/base/clock';
 import { OpenRouterError, action, type OpenRouterErrorInit } from '../../../src/extension/openrouter/errors';
 import { backoffDelay, decideRetry, withRetry, type RetryNotice, type RetryPolicy } from '../../../src/extension/openrouter/retry';
 

@@ -3,7 +3,8 @@
  * Never uses floating point for sums: amounts are BigInt counts of 1e-18 USD
  * ("atto-dollars"), enough for OpenRouter's per-token prices (strings such as
  * "0.0000000375") times any realistic token count without rounding.
- * No `vscode` import.
+ * Shared by the host and the webview (display formatting), so it uses nothing
+ * but BigInt: no Node, no DOM.
  */
 
 /** Decimal places kept exactly. */
@@ -85,13 +86,17 @@ export function isZero(a: Usd): boolean {
   return a.atto === 0n;
 }
 
+/** Largest ratio reported (10 000 %): a runaway ratio must not become an unsafe Number. */
+const MAX_BASIS_POINTS = 1_000_000n;
+
 /**
- * a / b as a ratio in basis points (1/10000), rounded down; for budget bars.
- * Returns undefined when b is zero.
+ * a / b as a ratio in basis points (1/10000), rounded down and clamped to
+ * [0, 1 000 000]; for budget bars. Returns undefined when b is not positive.
  */
 export function ratioBasisPoints(a: Usd, b: Usd): number | undefined {
-  if (b.atto === 0n) return undefined;
-  return Number((a.atto * 10000n) / b.atto);
+  if (b.atto <= 0n) return undefined;
+  const bp = (a.atto * 10000n) / b.atto;
+  return Number(bp > MAX_BASIS_POINTS ? MAX_BASIS_POINTS : bp < 0n ? 0n : bp);
 }
 
 /** Canonical exact text: no exponent, no trailing zeros ("0.0000123", "5", "-0.5"). */
@@ -108,6 +113,12 @@ export function toDecimalString(a: Usd): string {
  * ("$0.0123"). Display only — never parse this back for arithmetic.
  */
 export function formatUsd(a: Usd, decimals = 4): string {
+  const text = toFixedDecimal(a, decimals);
+  return text.startsWith('-') ? `-$${text.slice(1)}` : `$${text}`;
+}
+
+/** Plain text with exactly `decimals` places, rounded half-even ("0.0123", "-5.00"). Display only. */
+export function toFixedDecimal(a: Usd, decimals: number): string {
   const d = Math.max(0, Math.min(USD_SCALE, Math.trunc(decimals)));
   const unit = 10n ** BigInt(USD_SCALE - d);
   const negative = a.atto < 0n;
@@ -115,7 +126,12 @@ export function formatUsd(a: Usd, decimals = 4): string {
   const base = 10n ** BigInt(d);
   const whole = rounded / base;
   const frac = d > 0 ? `.${(rounded % base).toString().padStart(d, '0')}` : '';
-  return `${negative ? '-' : ''}$${whole}${frac}`;
+  return `${negative && rounded !== 0n ? '-' : ''}${whole}${frac}`;
+}
+
+/** |a| */
+export function abs(a: Usd): Usd {
+  return a.atto < 0n ? usd(-a.atto) : a;
 }
 
 /** Price per token shown per million tokens ("$3.00 / 1M"). */

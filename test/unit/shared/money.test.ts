@@ -10,7 +10,7 @@ import {
   toDecimalString,
   usdFromNumber,
   type Usd,
-} from '../../../src/extension/core/money';
+} from '../../../src/shared/money';
 
 function p(text: string): Usd {
   const v = parseUsd(text);

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { Redactor } from '../../../src/extension/core/redact';
+import { Redactor } from '../../../src/extension/base/redact';
 import { checkApiKey, maskApiKey } from '../../../src/extension/core/apiKey';
 
 describe('Redactor', () => {

@@ -1,7 +1,7 @@
 /**
- * Time as a dependency. Owns the `Clock` seam the OpenRouter layer uses for
- * timeouts, back-off sleeps and circuit cool-downs, a system implementation,
- * and a manual clock for deterministic tests (and for callers that need one).
+ * Time as a dependency: the one `Clock` of the host (openrouter, storage and core
+ * take this shape) for timestamps, timeouts, back-off sleeps and circuit cool-downs;
+ * a system implementation; and a manual clock for deterministic tests.
  * No `vscode` import.
  */
 import { performance } from 'node:perf_hooks';

@@ -1,0 +1,32 @@
+/**
+ * The ports the chat engine needs, declared here in core so the engine depends on
+ * these shapes and not on the adapters behind them: openrouter/client.ts implements
+ * the chat client, storage/historyStore.ts the history, core/tokenCounter.ts the
+ * token counter. Tests pass their own. The data types come from the lower layers
+ * (plain JSON-safe values), which core may import. No `vscode` import.
+ */
+import type { ChatRequest, ChatStreamEvent, GenerationCost } from '../openrouter/types';
+import type { Conversation, MessagePatch, NewConversation, NewMessage, PathEntry, StoredMessage } from '../storage/types';
+
+/** Streams one chat completion and looks up its final cost. */
+export interface ChatClientPort {
+  streamChat(request: ChatRequest, options: { signal?: AbortSignal }): AsyncIterable<ChatStreamEvent>;
+  lookupGenerationCost(id: string, signal?: AbortSignal): Promise<GenerationCost>;
+}
+
+/** The conversation tree the engine reads and writes. Lookups by id throw when the id is unknown. */
+export interface HistoryPort {
+  createConversation(input?: NewConversation): Conversation;
+  getConversation(id: string): Conversation;
+  findConversation(id: string): Conversation | undefined;
+  appendMessage(input: NewMessage): StoredMessage;
+  updateMessage(id: string, patch: MessagePatch): StoredMessage;
+  getMessage(id: string): StoredMessage;
+  /** Root to the active leaf, oldest first. */
+  activePath(conversationId: string): PathEntry[];
+}
+
+/** Counts tokens the way the model's tokenizer would (or a close estimate). */
+export interface TokenCounterPort {
+  countMessage(modelId: string, content: string): Promise<number>;
+}
