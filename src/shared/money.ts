@@ -99,6 +99,47 @@ export function ratioBasisPoints(a: Usd, b: Usd): number | undefined {
   return Number(bp > MAX_BASIS_POINTS ? MAX_BASIS_POINTS : bp < 0n ? 0n : bp);
 }
 
+/** A decimal string at full precision, `n × 10^e`: for comparing texts that may carry more than 18 places. */
+interface ExactDecimal {
+  readonly n: bigint;
+  readonly e: number;
+}
+
+function parseExact(text: string): ExactDecimal | undefined {
+  const m = DECIMAL.exec(text.trim());
+  if (!m) return undefined;
+  const [, sign = '', intPart = '', fracPart = '', expPart] = m;
+  if (intPart === '' && fracPart === '') return undefined;
+  const exp = expPart === undefined ? 0 : Number(expPart);
+  if (!Number.isSafeInteger(exp) || Math.abs(exp) > 400) return undefined;
+  const digits = BigInt((intPart + fracPart) || '0');
+  return { n: sign === '-' ? -digits : digits, e: exp - fracPart.length };
+}
+
+/** Both values as integers on a common scale. */
+function aligned(a: ExactDecimal, b: ExactDecimal): [bigint, bigint] {
+  const e = Math.min(a.e, b.e);
+  return [a.n * 10n ** BigInt(a.e - e), b.n * 10n ** BigInt(b.e - e)];
+}
+
+/** Compares two decimal strings exactly at any precision; unparsable values sort last. */
+export function compareDecimalText(a: string, b: string): -1 | 0 | 1 {
+  const x = parseExact(a);
+  const y = parseExact(b);
+  if (!x || !y) return x ? -1 : y ? 1 : 0;
+  const [p, q] = aligned(x, y);
+  return p < q ? -1 : p > q ? 1 : 0;
+}
+
+/** `ratioBasisPoints` for decimal strings, exact at any precision (a budget bar fed by the view). */
+export function ratioBasisPointsText(a: string, b: string): number | undefined {
+  const x = parseExact(a);
+  const y = parseExact(b);
+  if (!x || !y) return undefined;
+  const [p, q] = aligned(x, y);
+  return ratioBasisPoints(usd(p), usd(q));
+}
+
 /** Canonical exact text: no exponent, no trailing zeros ("0.0000123", "5", "-0.5"). */
 export function toDecimalString(a: Usd): string {
   const negative = a.atto < 0n;

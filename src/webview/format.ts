@@ -4,21 +4,16 @@
  * the one decimal engine, src/shared/money.ts, so sums and ratios never pick up binary
  * floating-point error. No DOM, no host.
  */
-import { abs, compare, isZero, parseUsd, ratioBasisPoints as moneyRatio, toFixedDecimal, type Usd } from '../shared/money';
+import { abs, compare, compareDecimalText, isZero, parseUsd, ratioBasisPointsText, toFixedDecimal, type Usd } from '../shared/money';
 
 /** Compares two decimal strings; unparsable values sort last. */
 export function compareDecimal(a: string, b: string): number {
-  const x = parseUsd(a);
-  const y = parseUsd(b);
-  if (!x || !y) return x ? -1 : y ? 1 : 0;
-  return compare(x, y);
+  return compareDecimalText(a, b);
 }
 
 /** `part / whole` in basis points (1% = 100), floored; undefined when `whole` is not positive. */
 export function ratioBasisPoints(part: string, whole: string): number | undefined {
-  const x = parseUsd(part);
-  const y = parseUsd(whole);
-  return x && y ? moneyRatio(x, y) : undefined;
+  return ratioBasisPointsText(part, whole);
 }
 
 function groupThousands(text: string): string {

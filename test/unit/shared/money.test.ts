@@ -1,10 +1,13 @@
 import { strict as assert } from 'node:assert';
 import {
   add,
+  compareDecimalText,
   formatUsd,
   parseUsd,
   perMillion,
   ratioBasisPoints,
+  ratioBasisPointsText,
+  toFixedDecimal,
   sum,
   times,
   toDecimalString,
@@ -67,5 +70,27 @@ describe('money', () => {
     assert.equal(ratioBasisPoints(p('4'), p('5')), 8000);
     assert.equal(ratioBasisPoints(p('1'), p('0')), undefined);
     assert.equal(toDecimalString(add(p('0.1'), p('0.2'))), '0.3');
+  });
+
+  it('clamps ratios and refuses a non-positive whole', () => {
+    assert.equal(ratioBasisPoints(p('1000'), p('0.0001')), 1_000_000);
+    assert.equal(ratioBasisPoints(p('-1'), p('5')), 0);
+    assert.equal(ratioBasisPoints(p('1'), p('-5')), undefined);
+  });
+
+  it('compares and divides decimal texts exactly beyond 18 places', () => {
+    // Parsing to Usd would round this up to 0.8 and turn a budget bar to "warning" too early.
+    assert.equal(ratioBasisPointsText('0.7999999999999999999', '1.00'), 7999);
+    assert.equal(compareDecimalText('0.7999999999999999999', '0.8'), -1);
+    assert.equal(compareDecimalText('1e-3', '0.001'), 0);
+    assert.equal(compareDecimalText('x', '1'), 1);
+    assert.equal(ratioBasisPointsText('1', 'x'), undefined);
+  });
+
+  it('renders fixed decimals half-even without a negative zero', () => {
+    assert.equal(toFixedDecimal(p('0.12345'), 4), '0.1234');
+    assert.equal(toFixedDecimal(p('0.12355'), 4), '0.1236');
+    assert.equal(toFixedDecimal(p('-0.00001'), 2), '0.00');
+    assert.equal(toFixedDecimal(p('-1.5'), 0), '-2');
   });
 });
