@@ -1,72 +1,316 @@
 /**
  * Splits growing markdown into finished blocks and the open tail, so a streaming reply is
- * lexed once per block: text already committed is never lexed, parsed or sanitized again.
- * Pure (no DOM): the markdown view turns the tokens into HTML.
+ * lexed once per block: text already committed is never lexed, parsed or sanitized again, and
+ * every update costs about the size of what changed. Pure (no DOM): the view draws the blocks.
  *
- * A block is final only when a later block has begun after a blank line and that later
- * block's first line is complete. Both conditions matter: a blank line ends every block
- * except lists and indented code, and only a complete next line proves it does not
- * continue them ("1. a⏎⏎2" may still become item "2."; "# x⏎#" may still become "#y"
- * and join a paragraph). Reference definitions ("[x]: url") change earlier blocks, so a
- * text containing one is re-lexed whole on every update (models rarely write them).
+ * A block is final when a later block has begun after a blank line and that later block's first
+ * line is complete (a blank line ends every block except lists and indented code, and only a
+ * complete next line proves it does not continue them: "1. a⏎⏎2" may still become item "2.").
+ * A hard boundary from the guard (see guard.ts) makes everything before it final at once.
+ *
+ * Link definitions: a `[label]: url` anywhere in a reply changes earlier blocks that use the
+ * label. Definitions are taken from marked's lexer (so `[INFO]: x` inside code is none, and those
+ * in quotes and lists count); the blocks referencing a label whose definition appears, changes
+ * or goes are listed as `stale` and drawn again — nothing else is.
+ *
+ * Bounded work: the text between two hard boundaries (a segment) is lexed only while it is at
+ * most BLOCK_MAX; a larger one is shown as text (fenced code as growing code) and never lexed,
+ * and one call lexes at most about BLOCK_MAX of closed segments (then `pending` asks for more).
  */
-import { Lexer, type MarkedOptions, type Token } from 'marked';
+import type { Links, Token } from 'marked';
+import type { BlockInput } from './blocks';
+import { NestingGuard } from './guard';
+import { BLOCK_MAX, lexRegion, referencedLabels, type LexedRegion, type Link } from './lexing';
 
-export const MARKDOWN_OPTIONS: MarkedOptions = { gfm: true, breaks: false, async: false };
+export { MARKDOWN_OPTIONS } from './lexing';
 
-const REFERENCE_DEFINITION = /^ {0,3}\[[^\]\n]+\]:/m;
+export interface CommittedBlock {
+  /** Offset in the guarded text. */
+  readonly start: number;
+  readonly raw: string;
+  input: BlockInput;
+  readonly defs: ReadonlyMap<string, Link>;
+  readonly refs: readonly string[];
+}
+
+/** The open tail: ordinary blocks, or a segment too big to lex shown as growing text. */
+export type OpenPart =
+  | { readonly kind: 'blocks'; readonly blocks: readonly BlockInput[] }
+  | { readonly kind: 'live'; readonly start: number; readonly text: string; readonly code: boolean; readonly language: string | undefined };
 
 export interface SplitResult {
   /** True when earlier output is no longer valid and everything must be redrawn. */
   readonly reset: boolean;
+  /** Committed blocks from this index on are gone (their segment became too big). */
+  readonly dropFrom: number | undefined;
   /** Blocks that became final with this update, in order. */
-  readonly committed: readonly Token[];
-  /** Blocks after the last final one (rendered again next time). */
-  readonly open: readonly Token[];
+  readonly committed: readonly CommittedBlock[];
+  /** Earlier committed blocks drawn again (a definition they use changed); `input` is new. */
+  readonly stale: readonly CommittedBlock[];
+  readonly open: OpenPart;
+  /** More text is waiting to be lexed: call `next` again (with the same text). */
+  readonly pending: boolean;
 }
 
-export class BlockSplitter {
-  /** Source text covered by committed blocks. */
-  private committedSource = '';
-  private wholeMode = false;
+const FENCE_LINE = /^ {0,3}(?:`{3,}|~{3,})[ \t]*([^\s`]*)/;
 
+export class BlockSplitter {
+  private guard = new NestingGuard();
+  private committedText = '';
+  private blocks: CommittedBlock[] = [];
+  private committedDefs = new Map<string, Link>();
+  private openDefs = new Map<string, Link>();
+  private links = new Map<string, Link>();
+
+  /** `incremental` false re-lexes everything on each update (the bench's naive baseline). */
   constructor(private readonly incremental = true) {}
 
   /** Takes the full current text (normally the previous text plus appended tokens). */
-  next(text: string, final = false): SplitResult {
-    const normalized = text.replace(/\r\n?/g, '\n');
+  next(raw: string, final = false): SplitResult {
+    const { text, boundaries } = this.guard.apply(raw);
     let reset = false;
-    if (!normalized.startsWith(this.committedSource) || this.wholeMode) {
-      reset = this.committedSource.length > 0 || this.wholeMode;
-      this.committedSource = '';
+    if (!this.incremental || !text.startsWith(this.committedText)) {
+      reset = this.committedText.length > 0 || !this.incremental;
+      this.committedText = '';
+      this.blocks = [];
+      this.committedDefs.clear();
     }
-    const rest = normalized.slice(this.committedSource.length);
-    if (!this.incremental || REFERENCE_DEFINITION.test(rest)) {
-      // Everything is drawn again; nothing is cached.
-      this.wholeMode = true;
-      return { reset: true, committed: [], open: lex(normalized) };
+    /** Blocks the view already has (from earlier calls) that are still valid. */
+    let viewCount = this.blocks.length;
+    let dropFrom: number | undefined;
+    const dropped: string[] = [];
+    const committed: CommittedBlock[] = [];
+    const jobs: InlineJob[] = [];
+    const openDefs = new Map<string, Link>();
+    let open: OpenPart = { kind: 'blocks', blocks: [] };
+    let openJob: InlineJob | undefined;
+    let work = 0;
+    let pending = false;
+    while (this.committedText.length < text.length) {
+      const at = this.committedText.length;
+      const segStart = lastAtOrBefore(boundaries, at);
+      const segEnd = firstAfter(boundaries, at);
+      const end = segEnd ?? text.length;
+      const closed = segEnd !== undefined || final || !this.incremental;
+      const big = this.incremental && end - segStart > BLOCK_MAX;
+      const fence = big ? FENCE_LINE.exec(lineAt(text, segStart)) : null;
+      if (big && !fence) {
+        // Too big to lex: the whole segment is text, including blocks already committed from it.
+        const first = this.blocks.findIndex((b) => b.start >= segStart);
+        if (first >= 0) {
+          if (first < viewCount) {
+            dropFrom = Math.min(dropFrom ?? first, first);
+            viewCount = first;
+          }
+          dropped.push(...this.dropFrom(first, committed));
+        }
+        const segment = text.slice(segStart, end);
+        if (!closed) {
+          open = { kind: 'live', start: segStart, text: segment, code: false, language: undefined };
+          break;
+        }
+        this.commit(committed, { start: segStart, raw: segment, input: { kind: 'text', raw: segment, reason: 'budget' }, defs: new Map(), refs: [] });
+        continue;
+      }
+      if (fence && !closed) {
+        // A long fence still streaming: its lines are shown as they come, lexed once it closes.
+        const body = at > segStart ? at : Math.min(end, text.indexOf('\n', segStart) + 1 || end);
+        open = { kind: 'live', start: body, text: text.slice(body, end), code: true, language: fence[1] || undefined };
+        break;
+      }
+      if (work > BLOCK_MAX && this.incremental) {
+        pending = true;
+        break;
+      }
+      const source = text.slice(at, end);
+      work += source.length;
+      let region: LexedRegion;
+      try {
+        region = lexRegion(source);
+      } catch {
+        // marked failed on this region: its text, escaped, stands in for it.
+        const input: BlockInput = { kind: 'text', raw: source, reason: 'failed' };
+        if (!closed) {
+          open = { kind: 'blocks', blocks: [input] };
+          break;
+        }
+        this.commit(committed, { start: at, raw: source, input, defs: new Map(), refs: [] });
+        continue;
+      }
+      const tokens = region.blocks.map((b) => b.token);
+      const count = closed ? tokens.length : finishedCount(tokens, source);
+      const job: InlineJob = { region, from: 0, to: count, blocks: [] };
+      let offset = at;
+      tokens.forEach((token, i) => {
+        const defs = new Map<string, Link>();
+        collectDefs(token as WithDefs, defs);
+        if (i < count) {
+          // Committed definitions precede the open ones (the first definition of a label wins).
+          for (const [k, v] of defs) if (!this.committedDefs.has(k)) this.committedDefs.set(k, v);
+          const block: CommittedBlock = { start: offset, raw: token.raw, input: PLACEHOLDER, defs, refs: referencedLabels(token.raw) };
+          this.commit(committed, block);
+          job.blocks.push(block);
+        } else {
+          for (const [k, v] of defs) if (!openDefs.has(k)) openDefs.set(k, v);
+        }
+        offset += token.raw.length;
+      });
+      jobs.push(job);
+      if (closed) continue;
+      openJob = { region, from: count, to: tokens.length, blocks: [] };
+      break;
     }
-    const tokens = lex(rest);
-    const count = final ? tokens.length : finishedCount(tokens);
-    const committed = tokens.slice(0, count);
-    for (const t of committed) this.committedSource += t.raw;
-    return { reset, committed, open: tokens.slice(count) };
+    // Inline lexing last, when every definition of this update is known.
+    const links = this.effectiveLinks(openDefs);
+    for (const job of jobs) {
+      const failed = job.region.inline(job.from, job.to, links);
+      job.blocks.forEach((block, i) => {
+        const lexed = job.region.blocks[job.from + i]!;
+        block.input = toInput(lexed.token, lexed.tooComplex, failed.has(job.from + i));
+      });
+    }
+    if (openJob) {
+      const { region, from, to } = openJob;
+      const failed = region.inline(from, to, links);
+      open = { kind: 'blocks', blocks: region.blocks.slice(from, to).map((b, i) => toInput(b.token, b.tooComplex, failed.has(from + i))) };
+    }
+    const stale = this.refresh(links, openDefs, dropped, committed, viewCount);
+    return { reset, dropFrom, committed, stale, open, pending };
+  }
+
+  /** The definitions in force now (for "render anyway"). */
+  currentLinks(): Links {
+    const links: Links = Object.create(null) as Links;
+    for (const [k, v] of this.links) links[k] = v;
+    return links;
+  }
+
+  private commit(out: CommittedBlock[], block: CommittedBlock): void {
+    this.blocks.push(block);
+    this.committedText += block.raw;
+    out.push(block);
+  }
+
+  /** Forgets committed blocks from `first` on; returns the labels they defined. */
+  private dropFrom(first: number, committedNow: CommittedBlock[]): string[] {
+    const gone = this.blocks.splice(first);
+    const goneSet = new Set(gone);
+    for (let i = committedNow.length - 1; i >= 0; i--) if (goneSet.has(committedNow[i]!)) committedNow.splice(i, 1);
+    this.committedText = this.committedText.slice(0, gone[0]!.start);
+    const labels = gone.flatMap((b) => [...b.defs.keys()]);
+    if (labels.length > 0) {
+      this.committedDefs.clear();
+      for (const b of this.blocks) for (const [k, v] of b.defs) if (!this.committedDefs.has(k)) this.committedDefs.set(k, v);
+    }
+    return labels;
+  }
+
+  private effectiveLinks(openDefs: ReadonlyMap<string, Link>): Links {
+    const links: Links = Object.create(null) as Links;
+    for (const [k, v] of this.committedDefs) links[k] = v;
+    for (const [k, v] of openDefs) if (!(k in links)) links[k] = v;
+    return links;
+  }
+
+  /** Committed blocks (from before this update) that use a label whose definition changed. */
+  private refresh(links: Links, openDefs: Map<string, Link>, dropped: string[], fresh: CommittedBlock[], viewCount: number): CommittedBlock[] {
+    const candidates = new Set<string>([...this.openDefs.keys(), ...openDefs.keys(), ...dropped]);
+    for (const b of fresh) for (const k of b.defs.keys()) candidates.add(k);
+    const changed = new Set<string>();
+    for (const label of candidates) {
+      const before = this.links.get(label);
+      const now = links[label];
+      if (before?.href !== now?.href || before?.title !== now?.title) changed.add(label);
+    }
+    this.openDefs = openDefs;
+    this.links = new Map(Object.entries(links));
+    if (changed.size === 0) return [];
+    const stale: CommittedBlock[] = [];
+    for (const block of this.blocks.slice(0, viewCount)) {
+      if (block.input.kind === 'text' || !block.refs.some((r) => changed.has(r))) continue;
+      block.input = relex(block.raw, links);
+      stale.push(block);
+    }
+    return stale;
   }
 }
 
-function lex(text: string): Token[] {
-  return new Lexer(MARKDOWN_OPTIONS).lex(text);
+interface InlineJob {
+  readonly region: LexedRegion;
+  readonly from: number;
+  readonly to: number;
+  readonly blocks: CommittedBlock[];
+}
+
+const PLACEHOLDER: BlockInput = { kind: 'text', raw: '', reason: 'failed' };
+
+function lineAt(text: string, start: number): string {
+  const end = text.indexOf('\n', start);
+  return text.slice(start, end < 0 ? undefined : end);
+}
+
+function toInput(token: Token, tooComplex: boolean, failed: boolean): BlockInput {
+  if (tooComplex) return { kind: 'text', raw: token.raw, reason: 'budget' };
+  if (failed) return { kind: 'text', raw: token.raw, reason: 'failed' };
+  return { kind: 'token', token, raw: token.raw };
+}
+
+/** One committed block lexed again alone, with the current definitions. */
+function relex(raw: string, links: Links): BlockInput {
+  try {
+    const region = lexRegion(raw);
+    const failed = region.inline(0, region.blocks.length, links);
+    const [first] = region.blocks;
+    if (region.blocks.length !== 1 || !first) return { kind: 'text', raw, reason: 'failed' };
+    return toInput(first.token, first.tooComplex, failed.has(0));
+  } catch {
+    return { kind: 'text', raw, reason: 'failed' };
+  }
+}
+
+type WithDefs = { type?: string; tag?: string; href?: string; title?: string | null; tokens?: Token[]; items?: WithDefs[] };
+
+function collectDefs(token: WithDefs, out: Map<string, Link>): void {
+  if (token.type === 'def' && token.tag !== undefined && !out.has(token.tag)) out.set(token.tag, { href: token.href ?? '', title: token.title ?? '' });
+  if (token.type === 'blockquote' && token.tokens) for (const t of token.tokens) collectDefs(t as WithDefs, out);
+  if (token.type === 'list' && token.items) for (const item of token.items) for (const t of item.tokens ?? []) collectDefs(t as WithDefs, out);
 }
 
 /** How many leading tokens are final (see the module comment). */
-function finishedCount(tokens: readonly Token[]): number {
+function finishedCount(tokens: readonly Token[], source: string): number {
   let count = 0;
-  for (let j = 1; j < tokens.length; j++) {
+  let offset = 0;
+  for (let j = 0; j < tokens.length; j++) {
     const token = tokens[j]!;
-    if (token.type === 'space') continue;
+    const start = offset;
+    offset += token.raw.length;
+    if (j === 0 || token.type === 'space') continue;
     const before = tokens[j - 1]!;
     const blankLineBefore = before.type === 'space' || before.raw.endsWith('\n\n');
-    if (blankLineBefore && token.raw.includes('\n')) count = j;
+    // marked 18 leaves a single-line block's newline out of its raw: look at the source.
+    if (blankLineBefore && source.indexOf('\n', start) !== -1) count = j;
   }
   return count;
+}
+
+function lastAtOrBefore(sorted: readonly number[], at: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? sorted[lo - 1]! : 0;
+}
+
+function firstAfter(sorted: readonly number[], at: number): number | undefined {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return sorted[lo];
 }

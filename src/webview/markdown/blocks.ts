@@ -1,9 +1,11 @@
 /**
  * Markdown tokens → sanitized, decorated DOM. Raw HTML in model output is escaped (shown as
- * text), so a finished block's nodes can be kept while the open one is redrawn.
+ * text), so a finished block's nodes can be kept while the open one is redrawn. A block that
+ * could not be lexed, parsed or sanitized, or was too costly to try, is shown as its source text
+ * (escaped, monospace) — never as nothing.
  */
 import { Parser, Renderer, type Token, type Tokens } from 'marked';
-import { MARKDOWN_OPTIONS } from './blockSplitter';
+import { MARKDOWN_OPTIONS } from './lexing';
 import { sanitizeToFragment } from './sanitize';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -29,19 +31,93 @@ export interface CodeActionRequest {
   readonly language: string | undefined;
 }
 
+/** One top-level block to draw: its tokens, or its source shown as text. */
+export type BlockInput =
+  | { readonly kind: 'token'; readonly token: Token; readonly raw: string }
+  | { readonly kind: 'text'; readonly raw: string; readonly reason: FallbackReason };
+
+/** Why a block is shown as text: too big or costly to render at once (offer to), or it failed. */
+export type FallbackReason = 'budget' | 'failed';
+
+/** Marks where one block's markup ends; a top-level <b> never comes out of marked. */
+const SEPARATOR = '<b>\uE000</b>';
+
 /**
- * Renders tokens into one fragment. The blocks are sanitized together: every sanitize call
- * builds a fresh inert document, the dominant cost of a streaming update, and marked's output
- * is balanced markup (raw HTML is escaped), so one block cannot leak into the next.
+ * Renders blocks into their DOM nodes (one list per block, in order). The blocks are sanitized
+ * together: every sanitize call builds a fresh inert document, the dominant cost of a streaming
+ * update, and marked's output is balanced markup (raw HTML is escaped), so one block cannot leak
+ * into the next.
  */
+export function renderBlocks(blocks: readonly BlockInput[]): ChildNode[][] {
+  const out: ChildNode[][] = blocks.map(() => []);
+  const html: string[] = [];
+  const drawn: number[] = [];
+  blocks.forEach((block, i) => {
+    if (block.kind === 'text') return;
+    if (block.token.type === 'space' || block.token.type === 'def') return;
+    try {
+      html.push(parser.parse([block.token]));
+      drawn.push(i);
+    } catch {
+      out[i] = [fallbackNode(block.raw, 'failed')];
+    }
+  });
+  if (drawn.length > 0) {
+    const joined = html.join(SEPARATOR);
+    let nodes: ChildNode[] | undefined;
+    try {
+      const fragment = sanitizeToFragment(joined);
+      // Most updates are prose: skip the tree walks when there is nothing to decorate.
+      if (joined.includes('<pre') || joined.includes('<table')) decorate(fragment);
+      nodes = [...fragment.childNodes];
+    } catch {
+      nodes = undefined;
+    }
+    let k = 0;
+    for (const node of nodes ?? []) {
+      if (node.nodeName === 'B' && node.textContent === '\uE000') k++;
+      else out[drawn[k]!]!.push(node);
+    }
+    if (!nodes) for (const i of drawn) out[i] = [fallbackNode(blocks[i]!.raw, 'failed')];
+  }
+  blocks.forEach((block, i) => {
+    if (block.kind === 'text') out[i] = [fallbackNode(block.raw, block.reason)];
+  });
+  return out;
+}
+
+/** Renders tokens into one fragment (all blocks of a text). */
 export function renderTokens(tokens: readonly Token[]): DocumentFragment {
-  let html = '';
-  for (const token of tokens) if (token.type !== 'space') html += parser.parse([token]);
-  if (!html) return document.createDocumentFragment();
-  const fragment = sanitizeToFragment(html);
-  // Most updates are prose: skip the tree walks when there is nothing to decorate.
-  if (html.includes('<pre') || html.includes('<table')) decorate(fragment);
+  const fragment = document.createDocumentFragment();
+  for (const nodes of renderBlocks(tokens.map((token) => ({ kind: 'token', token, raw: token.raw })))) fragment.append(...nodes);
   return fragment;
+}
+
+/**
+ * A block's source as escaped monospace text (trusted DOM: text nodes only). Blocks held back
+ * for their size or cost get a "render anyway" button (handled by the markdown view).
+ */
+export function fallbackNode(raw: string, reason: FallbackReason): HTMLElement {
+  const box = document.createElement('div');
+  box.className = 'md-raw';
+  const pre = document.createElement('pre');
+  pre.className = 'md-raw-text';
+  pre.textContent = raw.replace(/\n+$/, '');
+  box.append(pre);
+  if (reason === 'budget') {
+    const bar = document.createElement('div');
+    bar.className = 'md-raw-bar';
+    const note = document.createElement('span');
+    note.textContent = `shown as text: ${Math.ceil(raw.length / 1024)} KB too large or complex to format without freezing the view`;
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'md-render-anyway';
+    button.dataset.mdRender = '';
+    button.textContent = 'render anyway';
+    bar.append(note, button);
+    box.append(bar);
+  }
+  return box;
 }
 
 /** The language a code element was fenced with (`language-ts` → "ts"). */

@@ -1,12 +1,15 @@
 /**
  * Draws a (possibly still growing) markdown text into a container element. Finished blocks
- * are rendered once and their nodes kept; only the open tail is replaced on each update.
+ * are rendered once and their nodes kept; only the open tail is replaced on each update, and a
+ * segment too big to format grows by appending text. Work beyond one slice (a long history
+ * entry arriving at once) continues in later tasks, so no update holds the main thread long.
  * Clicks are intercepted here: links never navigate the webview, they become `openLink`
- * requests; code-block buttons become code actions. Both are reported through callbacks.
+ * requests; code-block buttons become code actions; "render anyway" formats a held-back block.
  */
-import { BlockSplitter } from './blockSplitter';
-import { renderTokens, codeLanguage, type CodeActionRequest } from './blocks';
+import { BlockSplitter, type CommittedBlock, type OpenPart, type SplitResult } from './blockSplitter';
+import { renderBlocks, codeLanguage, fallbackNode, type CodeActionRequest } from './blocks';
 import { highlightCode } from './highlight';
+import { renderAnyway } from './renderAnyway';
 
 export interface MarkdownViewOptions {
   /** False re-renders everything on each update (the bench's naive baseline). */
@@ -17,11 +20,23 @@ export interface MarkdownViewOptions {
   readonly onCodeAction?: (request: CodeActionRequest) => void;
 }
 
+/** Main-thread time one task may spend on an update before yielding. */
+const SLICE_MS = 12;
+
+interface LiveNodes {
+  readonly part: Extract<OpenPart, { kind: 'live' }>;
+  readonly textNode: Text;
+}
+
 export class MarkdownView {
-  private readonly splitter: BlockSplitter;
+  private splitter: BlockSplitter;
+  private committed: { block: CommittedBlock; nodes: ChildNode[] }[] = [];
   private tailNodes: ChildNode[] = [];
+  private live: LiveNodes | undefined;
   private text: string | undefined;
   private final = false;
+  private scheduled: ReturnType<typeof setTimeout> | undefined;
+  private pending = false;
 
   constructor(
     readonly root: HTMLElement,
@@ -35,34 +50,137 @@ export class MarkdownView {
 
   /** Renders `text`; `final` marks it complete (every block becomes final and is highlighted). */
   update(text: string, final: boolean): void {
-    if (text === this.text && final === this.final) return;
+    if (text === this.text && final === this.final && !this.pending) return;
     this.text = text;
     this.final = final;
-    const { reset, committed, open } = this.splitter.next(text, final);
-    if (reset) {
-      this.root.replaceChildren();
-    } else {
-      for (const node of this.tailNodes) node.remove();
-    }
-    const finished = renderTokens(committed);
-    const finishedNodes = [...finished.childNodes];
-    this.root.append(finished);
-    const tail = renderTokens(open);
-    this.tailNodes = [...tail.childNodes];
-    this.root.append(tail);
-    if (this.options.highlight ?? true) {
-      const done = final ? [...finishedNodes, ...this.tailNodes] : finishedNodes;
-      if (done.length > 0) highlightCode(done);
-    }
+    this.run(performance.now() + SLICE_MS);
+  }
+
+  /** Finishes all pending work now (tests and one-shot renders). */
+  flush(): void {
+    this.run(Number.POSITIVE_INFINITY);
   }
 
   dispose(): void {
+    if (this.scheduled !== undefined) clearTimeout(this.scheduled);
+    this.scheduled = undefined;
     this.root.removeEventListener('click', this.onClick);
     this.root.removeEventListener('auxclick', this.onClick);
   }
 
+  private run(deadline: number): void {
+    if (this.scheduled !== undefined) clearTimeout(this.scheduled);
+    this.scheduled = undefined;
+    const text = this.text ?? '';
+    for (;;) {
+      let result: SplitResult;
+      try {
+        result = this.splitter.next(text, this.final);
+      } catch {
+        this.showWhole(text);
+        return;
+      }
+      this.apply(result);
+      this.pending = result.pending;
+      if (!result.pending) return;
+      if (performance.now() >= deadline) break;
+    }
+    this.scheduled = setTimeout(() => this.run(performance.now() + SLICE_MS), 0);
+  }
+
+  /** The last resort: something unexpected failed, the text is still shown. */
+  private showWhole(text: string): void {
+    this.splitter = new BlockSplitter(this.options.incremental ?? true);
+    this.committed = [];
+    this.tailNodes = [];
+    this.live = undefined;
+    this.pending = false;
+    this.root.replaceChildren(fallbackNode(text, 'failed'));
+  }
+
+  private apply({ reset, dropFrom, committed, stale, open }: SplitResult): void {
+    if (reset) {
+      this.root.replaceChildren();
+      this.committed = [];
+      this.tailNodes = [];
+      this.live = undefined;
+    }
+    if (dropFrom !== undefined) {
+      for (const gone of this.committed.splice(dropFrom)) for (const node of gone.nodes) node.remove();
+    }
+    const keepLive = open.kind === 'live' && committed.length === 0 && this.live && sameLive(this.live.part, open) ? this.live : undefined;
+    if (!keepLive) {
+      for (const node of this.tailNodes) node.remove();
+      this.tailNodes = [];
+      this.live = undefined;
+    }
+    const fresh = renderBlocks(committed.map((b) => b.input));
+    const finishedNodes: ChildNode[] = [];
+    const anchor = this.tailNodes[0] ?? null;
+    committed.forEach((block, i) => {
+      const nodes = fresh[i]!;
+      this.committed.push({ block, nodes });
+      for (const node of nodes) this.root.insertBefore(node, anchor);
+      finishedNodes.push(...nodes);
+    });
+    if (stale.length > 0) finishedNodes.push(...this.redraw(stale));
+    if (keepLive && open.kind === 'live') {
+      keepLive.textNode.appendData(open.text.slice(keepLive.part.text.length));
+      this.live = { part: open, textNode: keepLive.textNode };
+    } else if (open.kind === 'live') {
+      const { box, textNode } = liveBox(open);
+      this.tailNodes = [box];
+      this.live = { part: open, textNode };
+      this.root.append(box);
+    } else {
+      this.tailNodes = renderBlocks(open.blocks).flat();
+      this.root.append(...this.tailNodes);
+    }
+    if (this.options.highlight ?? true) {
+      const done = this.final && !this.pending ? [...finishedNodes, ...this.tailNodes] : finishedNodes;
+      if (done.length > 0) highlightCode(done);
+    }
+  }
+
+  /** Draws committed blocks again in place (a definition they use changed). */
+  private redraw(stale: readonly CommittedBlock[]): ChildNode[] {
+    const drawn = renderBlocks(stale.map((b) => b.input));
+    const out: ChildNode[] = [];
+    stale.forEach((block, i) => {
+      const entry = this.committed.find((c) => c.block === block);
+      if (!entry) return;
+      const nodes = drawn[i]!;
+      const after = entry.nodes.at(-1)?.nextSibling ?? this.nextAnchor(entry);
+      for (const node of entry.nodes) node.remove();
+      for (const node of nodes) this.root.insertBefore(node, after);
+      entry.nodes = nodes;
+      out.push(...nodes);
+    });
+    return out;
+  }
+
+  /** The first node after a block that drew no nodes (a definition). */
+  private nextAnchor(entry: { block: CommittedBlock }): ChildNode | null {
+    const at = this.committed.findIndex((c) => c.block === entry.block);
+    for (let i = at + 1; i < this.committed.length; i++) if (this.committed[i]!.nodes[0]) return this.committed[i]!.nodes[0]!;
+    return this.tailNodes[0] ?? null;
+  }
+
   private readonly onClick = (event: MouseEvent): void => {
     const target = event.target instanceof Element ? event.target : null;
+    const anyway = target?.closest<HTMLButtonElement>('button[data-md-render]');
+    if (anyway && this.root.contains(anyway)) {
+      event.preventDefault();
+      const box = anyway.closest('.md-raw');
+      const entry = this.committed.find((c) => c.nodes.includes(box as ChildNode));
+      if (box && entry && event.type === 'click') {
+        const nodes = renderAnyway(entry.block.raw, this.splitter.currentLinks());
+        box.replaceWith(...nodes);
+        entry.nodes = nodes;
+        if (this.options.highlight ?? true) highlightCode(nodes);
+      }
+      return;
+    }
     const button = target?.closest<HTMLButtonElement>('button[data-code-action]');
     if (button && this.root.contains(button)) {
       event.preventDefault();
@@ -83,8 +201,37 @@ export class MarkdownView {
   };
 }
 
-/** One-shot render of a whole text (history entries, and the reference for tests). */
+function sameLive(a: LiveNodes['part'], b: LiveNodes['part']): boolean {
+  return a.start === b.start && a.code === b.code && b.text.startsWith(a.text);
+}
+
+/** A segment too big to format while it streams: its text, appended to as it grows. */
+function liveBox(part: LiveNodes['part']): { box: HTMLElement; textNode: Text } {
+  const textNode = document.createTextNode(part.text);
+  const pre = document.createElement('pre');
+  const box = document.createElement('div');
+  if (part.code) {
+    const code = document.createElement('code');
+    if (part.language) code.className = `language-${part.language.replace(/[^\w+#.-]/g, '')}`;
+    code.append(textNode);
+    pre.append(code);
+    box.className = 'code-block live';
+  } else {
+    pre.className = 'md-raw-text';
+    pre.append(textNode);
+    box.className = 'md-raw live';
+  }
+  box.append(pre);
+  return { box, textNode };
+}
+
+/**
+ * One-shot render of a whole text (history entries, and the reference for tests): the same
+ * engine given the whole text at once, run to the end in this task.
+ */
 export function renderMarkdownOnce(root: HTMLElement, text: string): void {
-  const { committed, open } = new BlockSplitter(true).next(text, true);
-  root.replaceChildren(renderTokens([...committed, ...open]));
+  const view = new MarkdownView(root, { highlight: false });
+  view.update(text, true);
+  view.flush();
+  view.dispose();
 }

@@ -33,6 +33,7 @@ function compare(cases: readonly ProbeCase[]): { mismatches: ProbeMismatch[]; up
     for (const at of cuts) {
       const final = at === text.length;
       view.update(text.slice(0, at), final);
+      view.flush();
       updates++;
       const expected = once(text.slice(0, at));
       if (root.innerHTML !== expected) {
