@@ -3,6 +3,9 @@
  * fly (probe.ts) and load it in the same CSP'd shell as the app. Runs the random-document
  * comparisons inside the page so 200 documents cost one round trip.
  */
+import { Lexer } from 'marked';
+import { renderTokens } from '../../../src/webview/markdown/blocks';
+import { MARKDOWN_OPTIONS } from '../../../src/webview/markdown/lexing';
 import { MarkdownView, renderMarkdownOnce } from '../../../src/webview/markdown/markdownView';
 
 export interface ProbeCase {
@@ -45,6 +48,57 @@ function compare(cases: readonly ProbeCase[]): { mismatches: ProbeMismatch[]; up
   return { mismatches, updates };
 }
 
+/** marked alone on the whole text (one lexer, no guard, no splitting), through the same renderer and sanitizer. */
+function plainMarked(text: string): string {
+  const root = document.createElement('div');
+  root.append(renderTokens(new Lexer(MARKDOWN_OPTIONS).lex(text)));
+  return root.innerHTML;
+}
+
+/** The final DOM after streaming `text` through `cuts` (no comparison on the way). */
+function streamed(text: string, cuts: readonly number[]): string {
+  const root = document.createElement('div');
+  const view = new MarkdownView(root, { highlight: false });
+  for (const at of cuts) view.update(text.slice(0, at), at === text.length);
+  view.flush();
+  view.dispose();
+  return root.innerHTML;
+}
+
+export interface SpecCase {
+  readonly number: number;
+  readonly markdown: string;
+  /** Several ways to cut the example; each must end in the one-shot DOM. */
+  readonly splits: readonly (readonly number[])[];
+  /** Also compare the one-shot render with plain marked. */
+  readonly againstMarked: boolean;
+}
+
+export interface SpecReport {
+  readonly streamedMismatches: { number: number; split: number; expected: string; actual: string }[];
+  readonly markedMismatches: { number: number; expected: string; actual: string }[];
+  streams: number;
+  markedCompared: number;
+}
+
+function spec(cases: readonly SpecCase[]): SpecReport {
+  const report: SpecReport = { streamedMismatches: [], markedMismatches: [], streams: 0, markedCompared: 0 };
+  for (const c of cases) {
+    const expected = once(c.markdown);
+    c.splits.forEach((cuts, split) => {
+      report.streams++;
+      const actual = streamed(c.markdown, cuts);
+      if (actual !== expected) report.streamedMismatches.push({ number: c.number, split, expected, actual });
+    });
+    if (c.againstMarked) {
+      report.markedCompared++;
+      const reference = plainMarked(c.markdown);
+      if (reference !== expected) report.markedMismatches.push({ number: c.number, expected: reference, actual: expected });
+    }
+  }
+  return report;
+}
+
 /** Renders `text` through the cuts with no comparison (for timing by hand). */
 function stream(text: string, cuts: readonly number[], incremental = true): number {
   const root = document.createElement('div');
@@ -57,4 +111,4 @@ function stream(text: string, cuts: readonly number[], incremental = true): numb
   return ms;
 }
 
-(window as unknown as { __md: unknown }).__md = { once, compare, stream };
+(window as unknown as { __md: unknown }).__md = { once, compare, stream, spec, streamed };
