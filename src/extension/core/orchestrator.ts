@@ -23,6 +23,7 @@ import { DEFAULT_REPLY_RESERVE, fitToContext, replyReserve, type ChatTurn } from
 import { estimateTokens, MESSAGE_OVERHEAD_TOKENS } from './tokenCounter';
 import type { ChatClientPort, HistoryPort, TokenCounterPort } from './ports';
 import { titleFromFirstMessage } from './titles';
+import { billOf, billingMetadata, cacheFigures, cacheMetadata } from './billing';
 
 export interface ChatSettings {
   defaultModel: string;
@@ -338,6 +339,7 @@ export class ChatOrchestrator {
       let provider: string | undefined;
       let generationId: string | undefined;
       let usage: Extract<ChatStreamEvent, { type: 'usage' }> | undefined;
+      const citations: { url: string; title?: string }[] = [];
       let finish: Extract<ChatStreamEvent, { type: 'finish' }> | undefined;
       const retriedGenerations: string[] = [];
       let lastPersist = this.deps.clock.now();
@@ -381,6 +383,11 @@ export class ChatOrchestrator {
               break;
             case 'usage':
               usage = event;
+              break;
+            case 'citations':
+              for (const c of event.citations) {
+                if (!citations.some((k) => k.url === c.url)) citations.push({ url: c.url, ...(c.title ? { title: c.title } : {}) });
+              }
               break;
             case 'finish':
               finish = event;
@@ -432,7 +439,7 @@ export class ChatOrchestrator {
         });
       }
       this.lookUpRetriedAttempts(plan, placeholder.id, retriedGenerations);
-      return this.settleSuccess(plan, placeholder, { content, reasoning, servedModel, provider, generationId, usage, finish, promptTokens: fitted.promptTokens });
+      return this.settleSuccess(plan, placeholder, { content, reasoning, servedModel, provider, generationId, usage, finish, promptTokens: fitted.promptTokens, citations });
     }
   }
 
@@ -448,12 +455,16 @@ export class ChatOrchestrator {
       usage: Extract<ChatStreamEvent, { type: 'usage' }> | undefined;
       finish: Extract<ChatStreamEvent, { type: 'finish' }>;
       promptTokens: number;
+      citations: { url: string; title?: string }[];
     },
   ): StoredMessage {
     const timing = r.finish.timing;
     const promptTokens = r.usage?.promptTokens ?? r.promptTokens;
     const completionTokens = r.usage?.completionTokens ?? estimateTokens(r.content) + estimateTokens(r.reasoning);
-    let cost: Usd | undefined = r.usage?.cost;
+    const u = r.usage;
+    const bill = u?.cost ? billOf({ cost: u.cost, upstreamCost: u.upstreamCost, byok: u.byok, source: 'usage' }) : undefined;
+    const cache = cacheFigures(this.deps.model(r.servedModel)?.pricing, u?.cachedTokens ?? 0, u?.cacheWriteTokens ?? 0);
+    let cost: Usd | undefined = bill?.total;
     let source: 'usage' | 'estimate' = 'usage';
     if (!cost) {
       cost = this.estimate(r.servedModel, promptTokens, completionTokens, r.usage?.cachedTokens);
@@ -482,6 +493,9 @@ export class ChatOrchestrator {
         attempts: timing.attempts,
         tokensPerSecond,
         piiFound: found.length ? piiFound : undefined,
+        billing: bill ? billingMetadata(bill) : undefined,
+        cache: cache ? cacheMetadata(cache) : undefined,
+        citations: r.citations.length ? r.citations : undefined,
       }),
     });
     if (cost) this.deps.costs.record(cost);
@@ -530,11 +544,14 @@ export class ChatOrchestrator {
       .then((billed) => {
         const current = this.deps.history.getMessage(messageId);
         const extra = parseUsd(String(current.metadata.retriedAttemptsCost ?? '0')) ?? ZERO;
+        const bill = billOf({ cost: billed.cost, upstreamCost: billed.upstreamCost, byok: billed.byok, source: 'generation' });
+        const billing = billingMetadata(bill);
         const message = this.deps.history.updateMessage(messageId, {
-          cost: { usd: toDecimalString(add(billed.cost, extra)), source: 'generation' },
+          cost: { usd: toDecimalString(add(bill.total, extra)), source: 'generation' },
           ...(current.promptTokens === null && billed.promptTokens !== undefined ? { promptTokens: billed.promptTokens } : {}),
+          ...(billing ? { metadata: { ...current.metadata, billing } } : {}),
         });
-        this.deps.costs.record(sub(billed.cost, recorded));
+        this.deps.costs.record(sub(bill.total, recorded));
         this.deps.bus.emit('message.costUpdated', { conversationId: plan.conversation.id, message });
       })
       .catch((error: unknown) => {
@@ -552,15 +569,16 @@ export class ChatOrchestrator {
       const task = this.deps.client
         .lookupGenerationCost(id)
         .then((billed) => {
-          if (billed.cost.atto === 0n) return;
+          const attempt = billOf({ cost: billed.cost, upstreamCost: billed.upstreamCost, byok: billed.byok, source: 'generation' }).total;
+          if (attempt.atto === 0n) return;
           const current = this.deps.history.getMessage(messageId);
           const base = current.cost ? (parseUsd(current.cost.usd) ?? ZERO) : ZERO;
-          const extra = add(parseUsd(String(current.metadata.retriedAttemptsCost ?? '0')) ?? ZERO, billed.cost);
+          const extra = add(parseUsd(String(current.metadata.retriedAttemptsCost ?? '0')) ?? ZERO, attempt);
           const message = this.deps.history.updateMessage(messageId, {
-            cost: { usd: toDecimalString(add(base, billed.cost)), source: current.cost?.source ?? 'generation' },
+            cost: { usd: toDecimalString(add(base, attempt)), source: current.cost?.source ?? 'generation' },
             metadata: { ...current.metadata, retriedAttemptsCost: toDecimalString(extra) },
           });
-          this.deps.costs.record(billed.cost);
+          this.deps.costs.record(attempt);
           this.deps.bus.emit('message.costUpdated', { conversationId: plan.conversation.id, message });
         })
         .catch(() => undefined); // an attempt that never generated has nothing to bill

@@ -196,10 +196,14 @@ export async function* streamAttempt(input: AttemptInput): AsyncGenerator<readon
           completionTokens: u.completionTokens,
           reasoningTokens: u.reasoningTokens,
           cachedTokens: u.cachedTokens,
+          cacheWriteTokens: u.cacheWriteTokens,
           cost,
           costText: cost === undefined ? undefined : toDecimalString(cost),
+          upstreamCost: u.upstreamCost === undefined ? undefined : usdFromNumber(u.upstreamCost),
+          byok: u.byok,
         });
       }
+      if (chunk.citations) pending.push({ type: 'citations', citations: chunk.citations });
       if (chunk.error || chunk.finishReason === 'error') {
         midstream = errorFromMidstream(chunk.error, input.secrets, {
           ...(progress.servedModel !== undefined ? { model: progress.servedModel } : {}),

@@ -233,10 +233,13 @@ export class OpenRouterClient {
     const d = body.data;
     const cost = usdFromNumber(d.total_cost);
     if (!cost) throw invalidResponseError('generation cost');
+    const upstream = d.upstream_inference_cost === null || d.upstream_inference_cost === undefined ? undefined : usdFromNumber(d.upstream_inference_cost);
     return {
       id: d.id,
       cost,
       costText: toDecimalString(cost),
+      upstreamCost: upstream,
+      byok: d.is_byok === true,
       model: d.model ?? undefined,
       provider: d.provider_name ?? undefined,
       promptTokens: d.native_tokens_prompt ?? d.tokens_prompt ?? undefined,

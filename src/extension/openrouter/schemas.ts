@@ -62,6 +62,9 @@ export const generationSchema = z.object({
   data: z.object({
     id: z.string(),
     total_cost: z.number(),
+    upstream_inference_cost: z.number().nullish(),
+    is_byok: z.boolean().nullish(),
+    cache_discount: z.number().nullish(),
     model: z.string().nullish(),
     provider_name: z.string().nullish(),
     created_at: z.string().nullish(),

@@ -16,8 +16,20 @@ export interface ChunkUsage {
   readonly completionTokens: number;
   readonly reasoningTokens: number;
   readonly cachedTokens: number;
+  /** Prompt tokens written to the provider's cache (billed at the cache-write price). */
+  readonly cacheWriteTokens: number;
   /** `usage.cost` as sent (USD); converted exactly by the client. */
   readonly cost: number | undefined;
+  /** `usage.cost_details.upstream_inference_cost`: the provider's own charge on a BYOK route. */
+  readonly upstreamCost: number | undefined;
+  /** `usage.is_byok`: the request ran on the user's own provider key. */
+  readonly byok: boolean;
+}
+
+/** A `url_citation` annotation (web search), as the stream sends it. */
+export interface UrlCitation {
+  readonly url: string;
+  readonly title: string | undefined;
 }
 
 /** One `data:` event of a chat stream, reduced to what the client reads (first choice only). */
@@ -30,6 +42,8 @@ export interface StreamChunk {
   readonly finishReason: string | undefined;
   readonly usage: ChunkUsage | undefined;
   readonly error: ServerErrorBody | undefined;
+  /** Citations carried by this chunk's delta, if any. */
+  readonly citations: readonly UrlCitation[] | undefined;
 }
 
 /** Why a chunk was skipped. A separate shape (not a `{ok, chunk}` wrapper) so the common case allocates nothing extra. */
@@ -62,6 +76,24 @@ function count(v: unknown): number | false {
   return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : false;
 }
 
+/** A money field may be absent or null; when present it must be a finite number. */
+function optMoney(v: unknown): boolean {
+  return v === undefined || v === null || (typeof v === 'number' && Number.isFinite(v));
+}
+
+/** Keeps the well-formed `url_citation` entries; anything else in the list is ignored, not fatal. */
+function readCitations(v: unknown): UrlCitation[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  const out: UrlCitation[] = [];
+  for (const a of v) {
+    if (!isObject(a) || a['type'] !== 'url_citation') continue;
+    const c = a['url_citation'];
+    if (!isObject(c) || typeof c['url'] !== 'string') continue;
+    out.push({ url: c['url'], title: typeof c['title'] === 'string' ? c['title'] : undefined });
+  }
+  return out.length ? out : undefined;
+}
+
 function bad(reason: string): ChunkRejection {
   return { rejected: reason };
 }
@@ -84,6 +116,7 @@ export function parseChunk(data: string): ChunkParse {
   let content: string | undefined;
   let reasoning: string | undefined;
   let finishReason: string | undefined;
+  let citations: UrlCitation[] | undefined;
   const choices = raw['choices'];
   if (choices !== undefined && choices !== null) {
     if (!Array.isArray(choices)) return bad('choices not an array');
@@ -98,6 +131,7 @@ export function parseChunk(data: string): ChunkParse {
         if (c === false || r === false) return bad('delta content/reasoning not strings');
         content = c;
         reasoning = r;
+        citations = readCitations(delta['annotations']);
       }
       const f = optString(first['finish_reason']);
       if (f === false) return bad('finish_reason not a string');
@@ -114,15 +148,32 @@ export function parseChunk(data: string): ChunkParse {
     const pd = u['prompt_tokens_details'];
     const cd = u['completion_tokens_details'];
     const cachedTokens = isObject(pd) ? count(pd['cached_tokens']) : 0;
+    const cacheWriteTokens = isObject(pd) ? count(pd['cache_write_tokens']) : 0;
     const reasoningTokens = isObject(cd) ? count(cd['reasoning_tokens']) : 0;
     const cost = u['cost'];
-    if (promptTokens === false || completionTokens === false || cachedTokens === false || reasoningTokens === false) {
+    const costDetails = u['cost_details'];
+    const upstream = isObject(costDetails) ? costDetails['upstream_inference_cost'] : undefined;
+    if (
+      promptTokens === false ||
+      completionTokens === false ||
+      cachedTokens === false ||
+      cacheWriteTokens === false ||
+      reasoningTokens === false
+    ) {
       return bad('usage counts not numbers');
     }
-    if (cost !== undefined && cost !== null && (typeof cost !== 'number' || !Number.isFinite(cost))) {
-      return bad('usage cost not a number');
-    }
-    usage = { promptTokens, completionTokens, reasoningTokens, cachedTokens, cost: typeof cost === 'number' ? cost : undefined };
+    if (!optMoney(cost)) return bad('usage cost not a number');
+    if (!optMoney(upstream)) return bad('usage upstream cost not a number');
+    usage = {
+      promptTokens,
+      completionTokens,
+      reasoningTokens,
+      cachedTokens,
+      cacheWriteTokens,
+      cost: typeof cost === 'number' ? cost : undefined,
+      upstreamCost: typeof upstream === 'number' ? upstream : undefined,
+      byok: u['is_byok'] === true,
+    };
   }
 
   let error: ServerErrorBody | undefined;
@@ -139,7 +190,7 @@ export function parseChunk(data: string): ChunkParse {
     };
   }
 
-  return { id, model, provider, content, reasoning, finishReason, usage, error };
+  return { id, model, provider, content, reasoning, finishReason, usage, error, citations };
 }
 
 export interface SseSink {

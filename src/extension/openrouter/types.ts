@@ -105,11 +105,17 @@ export type ChatStreamEvent =
       readonly completionTokens: number;
       readonly reasoningTokens: number;
       readonly cachedTokens: number;
-      /** `usage.cost` exactly; what the user is billed. */
+      /** Prompt tokens written to the provider's cache on this request. */
+      readonly cacheWriteTokens: number;
+      /** `usage.cost` exactly: OpenRouter's charge (on a BYOK route only its fee). */
       readonly cost: Usd | undefined;
       /** The same amount as exact decimal text (no exponent). */
       readonly costText: string | undefined;
+      /** BYOK only: what the user's own provider account is charged (`cost_details.upstream_inference_cost`). */
+      readonly upstreamCost: Usd | undefined;
+      readonly byok: boolean;
     }
+  | { readonly type: 'citations'; readonly citations: readonly { readonly url: string; readonly title: string | undefined }[] }
   | { readonly type: 'finish'; readonly reason: string; readonly timing: StreamTiming }
   | {
       readonly type: 'retry';
@@ -131,8 +137,12 @@ export interface KeyInfo {
 
 export interface GenerationCost {
   readonly id: string;
+  /** `total_cost`: OpenRouter's charge (on a BYOK route only its fee). */
   readonly cost: Usd;
   readonly costText: string;
+  /** BYOK only: the provider's own charge (`upstream_inference_cost`). */
+  readonly upstreamCost: Usd | undefined;
+  readonly byok: boolean;
   readonly model: string | undefined;
   readonly provider: string | undefined;
   /** Native token counts (the model's tokenizer), as `usage` reports them. */

@@ -101,9 +101,17 @@ export async function chatHarness(
   };
 }
 
-/** What the fake server billed across every generation it produced, summed exactly. */
+/**
+ * What the fake server billed across every generation it produced, summed exactly:
+ * OpenRouter's charge plus, on BYOK routes, the provider's upstream charge.
+ */
 export function serverBilled(fake: FakeServer): Usd {
-  return sum(fake.generations().map((g) => parseUsd(String(g.total_cost)) ?? ZERO));
+  return sum(
+    fake.generations().flatMap((g) => [
+      parseUsd(String(g.total_cost)) ?? ZERO,
+      g.upstream_inference_cost === null ? ZERO : (parseUsd(String(g.upstream_inference_cost)) ?? ZERO),
+    ]),
+  );
 }
 
 /** The exact sum of every conversation total in the store. */

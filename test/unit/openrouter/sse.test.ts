@@ -56,7 +56,63 @@ describe('parseChunk', () => {
       choices: [],
       usage: { prompt_tokens: 10, completion_tokens: 20, total_tokens: 30, cost: 0.000123, prompt_tokens_details: { cached_tokens: 4 }, completion_tokens_details: { reasoning_tokens: 7 } },
     })));
-    assert.deepEqual(c.usage, { promptTokens: 10, completionTokens: 20, reasoningTokens: 7, cachedTokens: 4, cost: 0.000123 });
+    assert.deepEqual(c.usage, {
+      promptTokens: 10,
+      completionTokens: 20,
+      reasoningTokens: 7,
+      cachedTokens: 4,
+      cacheWriteTokens: 0,
+      cost: 0.000123,
+      upstreamCost: undefined,
+      byok: false,
+    });
+  });
+
+  it('reads a BYOK usage block: the fee, the upstream charge and cache writes', () => {
+    const c = parseChunk(
+      JSON.stringify({
+        choices: [],
+        usage: {
+          prompt_tokens: 194,
+          completion_tokens: 2,
+          cost: 0.95,
+          is_byok: true,
+          cost_details: { upstream_inference_cost: 19 },
+          prompt_tokens_details: { cached_tokens: 0, cache_write_tokens: 100 },
+        },
+      }),
+    );
+    assert.ok(!isRejection(c));
+    assert.equal(c.usage?.cost, 0.95);
+    assert.equal(c.usage?.upstreamCost, 19);
+    assert.equal(c.usage?.byok, true);
+    assert.equal(c.usage?.cacheWriteTokens, 100);
+  });
+
+  it('rejects an upstream cost that is not a number', () => {
+    const bad = { usage: { prompt_tokens: 1, completion_tokens: 1, cost: 0.1, cost_details: { upstream_inference_cost: '2' } } };
+    assert.equal(isRejection(parseChunk(JSON.stringify(bad))), true);
+  });
+
+  it('reads url_citation annotations of a delta and skips malformed ones', () => {
+    const c = parseChunk(
+      JSON.stringify({
+        choices: [
+          {
+            delta: {
+              content: '',
+              annotations: [
+                { type: 'url_citation', url_citation: { url: 'https://example.org/a', title: 'A' } },
+                { type: 'url_citation', url_citation: { title: 'no url' } },
+                { type: 'file', file: {} },
+              ],
+            },
+          },
+        ],
+      }),
+    );
+    assert.ok(!isRejection(c));
+    assert.deepEqual(c.citations, [{ url: 'https://example.org/a', title: 'A' }]);
   });
 
   it('reads a top-level error of a mid-stream failure', () => {
