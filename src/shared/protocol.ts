@@ -85,6 +85,18 @@ export const EntryView = z.object({
   branch: z.object({ index: z.int(), count: z.int(), prevId: z.optional(Id), nextId: z.optional(Id) }),
   /** What the PII guard redacted (outgoing) or found (incoming), by kind. */
   pii: z.optional(z.record(z.string(), z.int())),
+  /** The provider that served the reply (OpenRouter routes one model to several). */
+  provider: z.optional(z.string().check(z.maxLength(200))),
+  /** BYOK replies: OpenRouter's fee and the provider's own charge; `cost` is their sum. */
+  billing: z.optional(z.object({ fee: Money, upstream: Money })),
+  /** Prompt-cache reads and writes of this reply and what they saved (negative: cost more). */
+  cache: z.optional(z.object({ readTokens: Count, writeTokens: Count, saving: Money })),
+  /** Web search citations, shown as links under the reply. */
+  citations: z.optional(
+    z.array(z.object({ url: z.string().check(z.maxLength(2000)), title: z.optional(z.string().check(z.maxLength(500))) })).check(z.maxLength(50)),
+  ),
+  /** The request controls this reply was sent with, in words ("sort price · web · effort high"). */
+  controls: z.optional(z.string().check(z.maxLength(300))),
 });
 export type EntryView = z.infer<typeof EntryView>;
 
@@ -101,6 +113,8 @@ export const ConversationView = z.object({
   entries: z.array(EntryView),
   /** Id of the assistant entry currently streaming, if any. */
   streamingId: z.optional(Id),
+  /** What prompt caching saved over the replies shown (exact; negative when writes cost more). */
+  cacheSaving: z.optional(Money),
 });
 export type ConversationView = z.infer<typeof ConversationView>;
 

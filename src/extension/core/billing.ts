@@ -8,7 +8,7 @@
  */
 import type { ModelPricing } from '../openrouter/pricing';
 import type { JsonObject } from '../storage/types';
-import { ZERO, add, parseUsd, sub, times, toDecimalString, type Usd } from './money';
+import { ZERO, add, parseUsd, sub, times, toDecimalString, type Usd } from '../../shared/money';
 
 export type BillSource = 'usage' | 'generation';
 

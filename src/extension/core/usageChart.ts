@@ -3,7 +3,7 @@
  * classes (the page's stylesheet maps them to theme variables), every text escaped.
  * Bar heights come from exact decimal ratios computed in BigInt. No `vscode` import.
  */
-import type { UsageReport, UsageRow } from '../storage/usage';
+import { openRouterPart, type UsageReport, type UsageRow } from '../storage/usage';
 import { formatUsd, parseUsd, ZERO, type Usd } from '../../shared/money';
 
 const W = 640;
@@ -62,15 +62,15 @@ export function usageHtml(args: {
     items
       .map(
         (r) =>
-          `<tr><th scope="row">${escapeHtml(name(r))}</th><td>${formatUsd(usdOf(r.cost), 4)}</td><td>${r.promptTokens.toLocaleString('en-US')}</td><td>${r.completionTokens.toLocaleString('en-US')}</td><td>${r.messages}</td></tr>`,
+          `<tr><th scope="row">${escapeHtml(name(r))}</th><td>${formatUsd(usdOf(r.cost), 6)}</td><td>${formatUsd(usdOf(openRouterPart(r)), 6)}</td><td>${formatUsd(usdOf(r.upstream), 6)}</td><td>${formatUsd(usdOf(r.cacheSaving), 6)}</td><td>${r.promptTokens.toLocaleString('en-US')}</td><td>${r.completionTokens.toLocaleString('en-US')}</td><td>${r.messages}</td></tr>`,
       )
       .join('');
   const table = (caption: string, body: string) =>
-    `<table><caption>${caption}</caption><thead><tr><th scope="col">${caption.split(' ')[0]}</th><th scope="col">Cost</th><th scope="col">Tokens in</th><th scope="col">Tokens out</th><th scope="col">Replies</th></tr></thead><tbody>${body || '<tr><td colspan="5">No usage yet.</td></tr>'}</tbody></table>`;
+    `<table><caption>${caption}</caption><thead><tr><th scope="col">${caption.split(' ')[0]}</th><th scope="col">Cost</th><th scope="col">OpenRouter</th><th scope="col">Provider (BYOK)</th><th scope="col">Cache saved</th><th scope="col">Tokens in</th><th scope="col">Tokens out</th><th scope="col">Replies</th></tr></thead><tbody>${body || '<tr><td colspan="8">No usage yet.</td></tr>'}</tbody></table>`;
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${escapeHtml(args.csp)}"><title>Neural Terminal Usage</title><link rel="stylesheet" href="${escapeHtml(args.stylesheet)}"></head><body>
 <main>
 <h1>Usage</h1>
-<p class="summary">${escapeHtml(report.byDay[0]?.key ?? '')} – ${escapeHtml(report.byDay.at(-1)?.key ?? '')}: <strong>${formatUsd(usdOf(report.total), 4)}</strong> · <a href="${escapeHtml(args.csvCommandUri)}">Export CSV</a></p>
+<p class="summary">${escapeHtml(report.byDay[0]?.key ?? '')} – ${escapeHtml(report.byDay.at(-1)?.key ?? '')}: <strong>${formatUsd(usdOf(report.total), 4)}</strong> (OpenRouter ${formatUsd(usdOf(openRouterPart({ cost: report.total, upstream: report.totalUpstream })), 6)}, providers on your own keys ${formatUsd(usdOf(report.totalUpstream), 6)}; prompt caching saved ${formatUsd(usdOf(report.totalCacheSaving), 6)}) · <a href="${escapeHtml(args.csvCommandUri)}">Export CSV</a></p>
 <section><h2>Spend by day</h2>${bars(report.byDay, (r) => usdOf(r.cost).atto, (r) => `${r.key}: ${formatUsd(usdOf(r.cost), 4)}`, 'spend')}</section>
 <section><h2>Tokens by day</h2>${bars(report.byDay, tokens, (r) => `${r.key}: ${r.promptTokens} in, ${r.completionTokens} out`, 'tokens')}</section>
 <section><h2>Budget burn-down (this month)</h2>${burnDown(report, args.monthly, args.monthStart)}<p class="legend"><span class="swatch spend"></span> cumulative spend ${args.monthly ? `<span class="swatch budget"></span> monthly budget ${formatUsd(args.monthly, 2)}` : '(no monthly budget set)'}</p></section>

@@ -8,6 +8,7 @@ import type { CatalogModel } from '../openrouter/catalog';
 import { isFreeModel, type Price } from '../openrouter/pricing';
 import type { Conversation, PathEntry, StoredMessage } from '../storage/types';
 import { perMillion, toDecimalString } from '../../shared/money';
+import { conversationCacheSaving, entryExtras } from './entryExtras';
 
 export function entryView(entry: PathEntry, siblingIds: readonly string[], streamingId: string | undefined): EntryView {
   const m = entry.message;
@@ -45,6 +46,7 @@ export function entryView(entry: PathEntry, siblingIds: readonly string[], strea
   if (m.status === 'failed' && error && typeof error.kind === 'string' && typeof error.message === 'string') {
     view.error = { kind: error.kind, message: error.message };
   }
+  Object.assign(view, entryExtras(meta));
   const pii = (meta.piiRedacted ?? meta.piiFound) as Record<string, unknown> | undefined;
   if (pii && typeof pii === 'object') {
     const counts: Record<string, number> = {};
@@ -72,6 +74,7 @@ export function conversationView(
     totalTokens: conversation.totalTokens,
     entries: path.map((e) => entryView(e, e.siblingCount > 1 ? siblingsOf(e.message) : [e.message.id], streamingId)),
     ...(streamingId ? { streamingId } : {}),
+    ...conversationCacheSaving(path.map((e) => e.message.metadata)),
   };
 }
 

@@ -3,7 +3,7 @@
  * conversation. Money is summed exactly from the stored decimal text. Days are
  * UTC calendar days. No `vscode` import.
  */
-import { ZERO, add, parseUsd, toDecimalString, type Usd } from '../../shared/money';
+import { ZERO, add, parseUsd, sub, toDecimalString, type Usd } from '../../shared/money';
 import type { SqlDatabase } from './database';
 // A fork's copies keep their source's cost and time; they were paid for once.
 import { PAID_HERE } from './totals';
@@ -11,6 +11,10 @@ import { PAID_HERE } from './totals';
 export interface UsageRow {
   readonly key: string;
   readonly cost: string;
+  /** Of `cost`, what providers charged the user's own keys directly (BYOK); the rest went to OpenRouter. */
+  readonly upstream: string;
+  /** What prompt caching saved (negative when cache writes cost more than reads saved). */
+  readonly cacheSaving: string;
   readonly promptTokens: number;
   readonly completionTokens: number;
   readonly messages: number;
@@ -26,10 +30,15 @@ export interface UsageReport {
   /** Top conversations by cost in the period (key = conversation id). */
   readonly topConversations: ReadonlyArray<UsageRow & { title: string }>;
   readonly total: string;
+  /** Of `total`, paid to providers directly on BYOK routes. */
+  readonly totalUpstream: string;
+  readonly totalCacheSaving: string;
 }
 
 interface Acc {
   cost: Usd;
+  upstream: Usd;
+  saving: Usd;
   promptTokens: number;
   completionTokens: number;
   messages: number;
@@ -43,8 +52,10 @@ export function usageReport(db: SqlDatabase, from: number, to: number, top = 10)
   const models = new Map<string, Acc>();
   const conversations = new Map<string, Acc>();
   let total = ZERO;
+  let totalUpstream = ZERO;
+  let totalSaving = ZERO;
   const rows = db.rawRows(
-    `SELECT created_at, model_id, conversation_id, cost_exact, prompt_tokens, completion_tokens
+    `SELECT created_at, model_id, conversation_id, cost_exact, prompt_tokens, completion_tokens, metadata
        FROM messages WHERE role = 'assistant' AND created_at >= ? AND created_at <= ? AND ${PAID_HERE}`,
     [from, to],
   );
@@ -52,7 +63,10 @@ export function usageReport(db: SqlDatabase, from: number, to: number, top = 10)
     const cost = typeof row['cost_exact'] === 'string' ? (parseUsd(row['cost_exact']) ?? ZERO) : ZERO;
     const prompt = Number(row['prompt_tokens'] ?? 0) || 0;
     const completion = Number(row['completion_tokens'] ?? 0) || 0;
+    const { upstream, saving } = billingParts(row['metadata']);
     total = add(total, cost);
+    totalUpstream = add(totalUpstream, upstream);
+    totalSaving = add(totalSaving, saving);
     for (const [map, key] of [
       [days, dayKey(Number(row['created_at']))],
       [models, String(row['model_id'] ?? 'unknown')],
@@ -60,6 +74,8 @@ export function usageReport(db: SqlDatabase, from: number, to: number, top = 10)
     ] as const) {
       const acc = map.get(key) ?? empty();
       acc.cost = add(acc.cost, cost);
+      acc.upstream = add(acc.upstream, upstream);
+      acc.saving = add(acc.saving, saving);
       acc.promptTokens += prompt;
       acc.completionTokens += completion;
       acc.messages += 1;
@@ -81,29 +97,54 @@ export function usageReport(db: SqlDatabase, from: number, to: number, top = 10)
     byModel: toRows(models).sort(byCost),
     topConversations: topIds.map((r) => ({ ...r, title: titles.get(r.key) ?? '' })),
     total: toDecimalString(total),
+    totalUpstream: toDecimalString(totalUpstream),
+    totalCacheSaving: toDecimalString(totalSaving),
   };
 }
 
 /** The report as CSV: one line per day and model. */
 export function usageCsv(report: UsageReport): string {
-  const lines = ['section,key,cost_usd,prompt_tokens,completion_tokens,messages'];
+  const lines = ['section,key,cost_usd,openrouter_usd,provider_byok_usd,cache_saving_usd,prompt_tokens,completion_tokens,messages'];
   const esc = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   for (const [section, rows] of [
     ['day', report.byDay],
     ['model', report.byModel],
     ['conversation', report.topConversations],
   ] as const) {
-    for (const r of rows) lines.push([section, esc(r.key), r.cost, r.promptTokens, r.completionTokens, r.messages].join(','));
+    for (const r of rows) lines.push([section, esc(r.key), r.cost, openRouterPart(r), r.upstream, r.cacheSaving, r.promptTokens, r.completionTokens, r.messages].join(','));
   }
   return `${lines.join('\n')}\n`;
 }
 
 function empty(): Acc {
-  return { cost: ZERO, promptTokens: 0, completionTokens: 0, messages: 0 };
+  return { cost: ZERO, upstream: ZERO, saving: ZERO, promptTokens: 0, completionTokens: 0, messages: 0 };
+}
+
+/** What went to OpenRouter: the cost less the providers' BYOK charges. */
+export function openRouterPart(r: { cost: string; upstream: string }): string {
+  return toDecimalString(sub(parseUsd(r.cost) ?? ZERO, parseUsd(r.upstream) ?? ZERO));
+}
+
+/**
+ * The BYOK upstream charge (`billing.upstream`) and cache saving (`cache.saving`) the chat
+ * engine keeps in a message's metadata; anything unreadable counts as zero.
+ */
+function billingParts(raw: unknown): { upstream: Usd; saving: Usd } {
+  let upstream = ZERO;
+  let saving = ZERO;
+  if (typeof raw !== 'string' || (!raw.includes('"billing"') && !raw.includes('"cache"'))) return { upstream, saving };
+  try {
+    const meta = JSON.parse(raw) as { billing?: { upstream?: unknown }; cache?: { saving?: unknown } };
+    if (typeof meta.billing?.upstream === 'string') upstream = parseUsd(meta.billing.upstream) ?? ZERO;
+    if (typeof meta.cache?.saving === 'string') saving = parseUsd(meta.cache.saving) ?? ZERO;
+  } catch {
+    // A corrupt metadata cell must not break the report.
+  }
+  return { upstream, saving };
 }
 
 function view(acc: Acc) {
-  return { cost: toDecimalString(acc.cost), promptTokens: acc.promptTokens, completionTokens: acc.completionTokens, messages: acc.messages };
+  return { cost: toDecimalString(acc.cost), upstream: toDecimalString(acc.upstream), cacheSaving: toDecimalString(acc.saving), promptTokens: acc.promptTokens, completionTokens: acc.completionTokens, messages: acc.messages };
 }
 
 function dayKey(ms: number): string {

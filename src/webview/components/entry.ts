@@ -12,6 +12,7 @@ import { markdownStyles } from '../markdown/markdownStyles';
 import { sharedStyles } from '../styles/shared';
 import { formatClock, formatCount, formatDuration, formatRate, formatUsd } from '../format';
 import { emitIntent } from './events';
+import { entryExtrasStyles, extraStats, renderCitations } from './entryExtras';
 
 const ROLE_LABEL = { user: 'USER', assistant: 'ASSISTANT', system: 'SYSTEM' } as const;
 
@@ -20,6 +21,7 @@ export class NtEntry extends LitElement {
   static override styles = [
     sharedStyles,
     markdownStyles,
+    entryExtrasStyles,
     css`
       :host {
         display: block;
@@ -285,6 +287,7 @@ export class NtEntry extends LitElement {
               ? this.renderEditor()
               : html`<p class="plain">${this.content}</p>`}
         </div>
+        ${e.role === 'assistant' ? renderCitations(e, (url) => emitIntent(this, { type: 'openLink', url })) : nothing}
         ${this.renderProblem(e)}
         ${e.pii && Object.keys(e.pii).length > 0
           ? html`<p class="pii">PII redacted: ${Object.entries(e.pii).map(([k, n]) => `${k} ×${n}`).join(', ')}</p>`
@@ -336,6 +339,7 @@ export class NtEntry extends LitElement {
       if (e.cost !== undefined) {
         items.push(['cost', html`${formatUsd(e.cost)}${e.costSource === 'estimate' ? html` <span class="est">(est.)</span>` : nothing}`]);
       }
+      if (e.role === 'assistant') items.push(...extraStats(e, research));
       if (research) {
         if (e.latencyMs !== undefined) items.push(['', formatDuration(e.latencyMs)]);
         if (e.ttftMs !== undefined) items.push(['', `ttft ${formatDuration(e.ttftMs)}`]);

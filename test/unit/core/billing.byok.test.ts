@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { readBilling } from '../../../src/extension/core/billing';
-import { add, parseUsd, toDecimalString, usdFromNumber } from '../../../src/extension/core/money';
+import { add, parseUsd, toDecimalString, usdFromNumber } from '../../../src/shared/money';
 import type { StartOutcome } from '../../../src/extension/core/orchestrator';
 import type { StoredMessage } from '../../../src/extension/storage/types';
+import { usageCsv } from '../../../src/extension/storage/usage';
 import { cleanup } from '../storage/helpers';
 import { chatHarness, serverBilled, storedTotal, type ChatHarness } from './chatHarness';
 
@@ -66,5 +67,15 @@ describe('BYOK billing', function () {
     const upstream = byok.reduce((acc, r) => add(acc, readBilling(r.metadata)!.upstream), parseUsd('0')!);
     const key = await (await fetch(`${h.fake.url}/key`, { headers: { Authorization: 'Bearer k' } })).json() as { data: { byok_usage: number } };
     assert.equal(toDecimalString(upstream), toDecimalString(usdFromNumber(key.data.byok_usage)!));
+    // The usage report shows both parts apart; they add up to the total.
+    const report = h.store.usage(0, Date.now() + 1);
+    assert.equal(report.total, billed);
+    assert.equal(report.totalUpstream, toDecimalString(upstream));
+    const csv = usageCsv(report).split('\n');
+    assert.equal(csv[0], 'section,key,cost_usd,openrouter_usd,provider_byok_usd,cache_saving_usd,prompt_tokens,completion_tokens,messages');
+    const model = csv.find((l) => l.startsWith('model,google/gemini-2.5-flash,'))!.split(',');
+    assert.equal(model[2], billed);
+    assert.equal(toDecimalString(add(parseUsd(model[3]!)!, parseUsd(model[4]!)!)), billed);
+    assert.equal(model[4], toDecimalString(upstream));
   });
 });
