@@ -251,7 +251,7 @@ describe('Neural Terminal chat flows (E2E, chromium + code-server)', function ()
     await input.press('Enter');
     const editor = page.locator('.editor-instance .monaco-editor').filter({ hasText: 'return a + b' }).first();
     await editor.waitFor({ state: 'visible', timeout: 20_000 });
-    await editor.locator('.view-lines').click({ timeout: 10_000 });
+    await editor.locator('.view-lines').click({ timeout: 30_000 });
     await page.keyboard.press('Control+A');
     await page.keyboard.press('Control+Alt+Enter');
     const ask = quickInput().locator('input');
@@ -276,7 +276,7 @@ describe('Neural Terminal chat flows (E2E, chromium + code-server)', function ()
     await dismissNotices();
     const editor = page.locator('.editor-instance .monaco-editor').filter({ hasText: 'return a + b' }).first();
     await editor.waitFor({ state: 'visible', timeout: 20_000 });
-    await editor.locator('.view-lines').click({ button: 'right', timeout: 10_000 });
+    await editor.locator('.view-lines').click({ button: 'right', timeout: 30_000 });
     const item = page.locator('.monaco-menu .action-label', { hasText: /^Fork Conversation$/ }).first();
     await item.waitFor({ state: 'visible', timeout: 15_000 });
     await s.screenshot('e2e-flow-7-context-menu');
