@@ -16,9 +16,11 @@ import { clearApiKey, setApiKey, showLogs } from './vscode/commands';
 import { forkConversation, newConversation, searchHistory, selectModel, sendSelection, toggleMode, type ChatCommandDeps } from './vscode/chatCommands';
 import { exportAll, exportConversation, importHistory, MARKDOWN_SCHEME, openAsMarkdown, TranscriptProvider } from './vscode/historyCommands';
 import { SpendStatusBar } from './vscode/statusBar';
-import { EXPORT_USAGE_CSV, UsageReportPanel } from './vscode/usageReport';
+import { UsageReportPanel } from './vscode/usageReport';
 import { diagnose } from './vscode/diagnose';
 import { createTestApi, type TestApi } from './vscode/testApi';
+import { HostDialogs } from './vscode/hostDialogs';
+import { publicArgs } from './vscode/commandArgs';
 
 export interface NeuralTerminalApi {
   /** Hooks for the integration tests that run inside the extension host. */
@@ -33,6 +35,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
   const settings = new SettingsReader(log);
   const version = String(context.extension.packageJSON.version ?? '0.0.0');
   const statusBar = new SpendStatusBar(settings);
+  const dialogs = new HostDialogs();
 
   let services: Promise<ChatServices> | undefined;
   const getServices = (): Promise<ChatServices> => {
@@ -83,13 +86,39 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
       };
     },
     runCommand: (command, ...args) => vscode.commands.executeCommand(command, ...args),
+    dialogs,
   });
   const commandDeps: ChatCommandDeps = { controller, services: getServices, view: chatView, settings, state: context.globalState };
   const usage = new UsageReportPanel(context.extensionUri, getServices, settings);
   const transcripts = new TranscriptProvider(commandDeps);
   const validateKey = async (key: string) => (await getServices()).client.getKeyInfo({ apiKey: key });
 
-  const command = (id: string, run: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(`neuralTerminal.${id}`, run);
+  // Every command's handler with full arguments; the registered commands pass only the
+  // arguments anyone may give (commandArgs.ts), the test API passes them all.
+  const handlers: Record<string, (...args: unknown[]) => unknown> = {
+    setApiKey: (arg) => setApiKey(keys, validateKey, arg),
+    clearApiKey: () => clearApiKey(keys),
+    showLogs: () => showLogs(log),
+    newConversation: () => newConversation(commandDeps),
+    sendSelection: (arg) => sendSelection(commandDeps, isObject(arg) ? arg : {}),
+    forkConversation: (arg) => forkConversation(commandDeps, arg),
+    selectModel: (arg) => selectModel(commandDeps, arg),
+    searchHistory: (arg) => searchHistory(commandDeps, arg),
+    exportConversation: (arg) => exportConversation(commandDeps, isObject(arg) ? arg : {}),
+    exportAll: (arg) => exportAll(commandDeps, isObject(arg) ? arg : {}),
+    importHistory: (arg) => importHistory(commandDeps, arg),
+    openAsMarkdown: (arg) => openAsMarkdown(commandDeps, arg),
+    openInEditor: () => chatView.openPanel(),
+    toggleMode: () => toggleMode(commandDeps),
+    showUsage: () => usage.show(),
+    exportUsageCsv: (arg) => usage.exportCsv(arg instanceof vscode.Uri ? arg : undefined),
+    diagnose: (arg) => diagnose({ services: getServices, keys, settings, log, show: !(isObject(arg) && arg.show === false) }),
+  };
+  const runWithAllArgs = (id: string, ...args: unknown[]): unknown => {
+    const handler = handlers[id];
+    if (!handler) throw new Error(`No command neuralTerminal.${id}`);
+    return handler(...args);
+  };
   context.subscriptions.push(
     log,
     keys,
@@ -100,23 +129,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
     transcripts,
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chatView),
     vscode.workspace.registerTextDocumentContentProvider(MARKDOWN_SCHEME, transcripts),
-    command('setApiKey', (arg) => setApiKey(keys, validateKey, arg)),
-    command('clearApiKey', () => clearApiKey(keys)),
-    command('showLogs', () => showLogs(log)),
-    command('newConversation', () => newConversation(commandDeps)),
-    command('sendSelection', (arg) => sendSelection(commandDeps, isObject(arg) ? arg : {})),
-    command('forkConversation', (arg) => forkConversation(commandDeps, arg)),
-    command('selectModel', (arg) => selectModel(commandDeps, arg)),
-    command('searchHistory', (arg) => searchHistory(commandDeps, arg)),
-    command('exportConversation', (arg) => exportConversation(commandDeps, isObject(arg) ? arg : {})),
-    command('exportAll', (arg) => exportAll(commandDeps, isObject(arg) ? arg : {})),
-    command('importHistory', (arg) => importHistory(commandDeps, arg)),
-    command('openAsMarkdown', (arg) => openAsMarkdown(commandDeps, arg)),
-    command('openInEditor', () => chatView.openPanel()),
-    command('toggleMode', () => toggleMode(commandDeps)),
-    command('showUsage', () => usage.show()),
-    vscode.commands.registerCommand(EXPORT_USAGE_CSV, (arg?: unknown) => usage.exportCsv(arg instanceof vscode.Uri ? arg : undefined)),
-    command('diagnose', (arg) => diagnose({ services: getServices, keys, settings, log, show: !(isObject(arg) && arg.show === false) })),
+    ...Object.entries(handlers).map(([id, run]) =>
+      vscode.commands.registerCommand(`neuralTerminal.${id}`, (...args: unknown[]) => run(...publicArgs(id, args))),
+    ),
     vscode.window.registerWebviewPanelSerializer(CHAT_PANEL_TYPE, {
       deserializeWebviewPanel: async (panel) => chatView.adoptPanel(panel),
     }),
@@ -140,9 +155,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
   void keys.refresh();
   const activationMs = performance.now() - started;
   log.info(`Neural Terminal ${version} activated in ${activationMs.toFixed(1)} ms.`);
-  return {
-    test: createTestApi({ chatView, keys, log, activationMs, services: getServices, controller, statusBar, settings }),
-  };
+  const test = createTestApi({ chatView, keys, log, activationMs, services: getServices, controller, statusBar, settings, dialogs, runWithAllArgs });
+  // The test API can answer dialogs and pass arguments that skip them: an installed
+  // (production) extension never hands it to other extensions.
+  if (context.extensionMode === vscode.ExtensionMode.Production) {
+    return {
+      get test(): TestApi {
+        throw new Error('The Neural Terminal test API exists only in development and test mode.');
+      },
+    };
+  }
+  return { test };
 }
 
 export function deactivate(): void {

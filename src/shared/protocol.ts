@@ -221,8 +221,6 @@ export const WebviewMessage = z.discriminatedUnion('type', [
     type: z.literal('send'),
     text: Text,
     conversationId: z.optional(Id),
-    /** Send even though a budget is used up (explicit per-send override). */
-    overrideBudget: z.optional(z.boolean()),
   }),
   z.object({ type: z.literal('cancel'), conversationId: Id }),
   z.object({ type: z.literal('retry'), messageId: Id }),
@@ -231,6 +229,7 @@ export const WebviewMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('switchBranch'), messageId: Id }),
   z.object({ type: z.literal('fork'), messageId: Id }),
   z.object({ type: z.literal('summarize'), conversationId: Id }),
+  /** `arg` is informational: the host uses the argument of the action it offered, never this one. */
   z.object({ type: z.literal('noticeAction'), noticeId: Id, action: NoticeAction, arg: z.optional(z.string()) }),
   z.object({ type: z.literal('dismissNotice'), noticeId: Id }),
   z.object({ type: z.literal('openConversation'), conversationId: Id, messageId: z.optional(Id) }),
@@ -244,8 +243,8 @@ export const WebviewMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('renameConversation'), conversationId: Id, title: z.string().check(z.maxLength(200)) }),
   z.object({ type: z.literal('tagConversation'), conversationId: Id, tags: z.array(z.string().check(z.maxLength(40))) }),
   z.object({ type: z.literal('archiveConversation'), conversationId: Id, archived: z.boolean() }),
-  /** The host asks for confirmation before deleting unless the view already did (`confirmed`). */
-  z.object({ type: z.literal('deleteConversation'), conversationId: Id, confirmed: z.optional(z.boolean()) }),
+  /** The host always asks in its own dialog before deleting: the view cannot confirm for the user. */
+  z.object({ type: z.literal('deleteConversation'), conversationId: Id }),
   z.object({ type: z.literal('listModels') }),
   z.object({ type: z.literal('selectModel'), modelId: z.string().check(z.minLength(1), z.maxLength(200)) }),
   z.object({ type: z.literal('estimate'), text: Text }),
@@ -256,8 +255,8 @@ export const WebviewMessage = z.discriminatedUnion('type', [
     language: z.optional(z.string().check(z.maxLength(40))),
   }),
   z.object({ type: z.literal('copyText'), text: Text }),
-  /** A link in model output: the host confirms with the user before opening it. */
-  z.object({ type: z.literal('openLink'), url: z.string().check(z.maxLength(4000)) }),
+  /** A link in model output: the host confirms with the user before opening it (and shows over-long ones as text). */
+  z.object({ type: z.literal('openLink'), url: Text }),
   z.object({ type: z.literal('setMode'), mode: Mode }),
 ]);
 export type WebviewMessage = z.infer<typeof WebviewMessage>;

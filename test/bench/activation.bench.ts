@@ -31,7 +31,7 @@ const stub = () => new Proxy(function () {}, {
 const vscode = {};
 for (const name of ['window', 'commands', 'workspace', 'languages', 'env', 'extensions', 'Uri', 'EventEmitter',
   'StatusBarAlignment', 'ThemeColor', 'ThemeIcon', 'MarkdownString', 'ViewColumn', 'ConfigurationTarget',
-  'ProgressLocation', 'QuickPickItemKind', 'Range', 'Selection', 'Disposable']) vscode[name] = stub();
+  'ProgressLocation', 'QuickPickItemKind', 'Range', 'Selection', 'Disposable', 'ExtensionMode']) vscode[name] = stub();
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function (req, ...rest) { return req === 'vscode' ? 'vscode' : resolve.call(this, req, ...rest); };
 require.cache.vscode = { id: 'vscode', filename: 'vscode', loaded: true, exports: vscode };

@@ -79,7 +79,7 @@ describe('Neural Terminal in the extension host', function () {
       const a = await api();
       await vscode.commands.executeCommand('neuralTerminal.clearApiKey');
       assert.equal(await a.test.hasApiKey(), false, 'starts without a key');
-      await vscode.commands.executeCommand('neuralTerminal.setApiKey', TEST_KEY);
+      await a.test.command('setApiKey', TEST_KEY);
       assert.equal(await a.test.hasApiKey(), true, 'key stored');
       assertNoKeyInLogs(a);
       await vscode.commands.executeCommand('neuralTerminal.clearApiKey');
@@ -89,18 +89,18 @@ describe('Neural Terminal in the extension host', function () {
     it('refuses an empty or whitespace-only key', async () => {
       const a = await api();
       await vscode.commands.executeCommand('neuralTerminal.clearApiKey');
-      const stored = await vscode.commands.executeCommand('neuralTerminal.setApiKey', '   ');
+      const stored = await a.test.command('setApiKey', '   ');
       assert.notEqual(stored, true, 'setApiKey must not report success for a blank key');
       assert.equal(await a.test.hasApiKey(), false, 'blank key must not be stored');
-      await vscode.commands.executeCommand('neuralTerminal.setApiKey', '');
+      await a.test.command('setApiKey', '');
       assert.equal(await a.test.hasApiKey(), false, 'empty key must not be stored');
     });
 
     it('keeps the stored key when a blank key is entered', async () => {
       const a = await api();
-      await vscode.commands.executeCommand('neuralTerminal.setApiKey', TEST_KEY);
+      await a.test.command('setApiKey', TEST_KEY);
       assert.equal(await a.test.hasApiKey(), true);
-      await vscode.commands.executeCommand('neuralTerminal.setApiKey', ' \t ');
+      await a.test.command('setApiKey', ' \t ');
       assert.equal(await a.test.hasApiKey(), true, 'a refused key must not clear the stored one');
     });
   });
@@ -129,7 +129,7 @@ describe('Neural Terminal in the extension host', function () {
 
     it('never writes the API key into the log', async () => {
       const a = await api();
-      await vscode.commands.executeCommand('neuralTerminal.setApiKey', TEST_KEY);
+      await a.test.command('setApiKey', TEST_KEY);
       // A message that carries the key must be dropped and logged without it.
       await a.test.injectWebviewMessage({ type: 'nt.bogus', apiKey: TEST_KEY });
       assertNoKeyInLogs(a);

@@ -65,7 +65,7 @@ describe('Chat and editor commands in the extension host', function () {
   before(async () => {
     tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'nt-int-'));
     const a = await api();
-    const outcome = await vscode.commands.executeCommand('neuralTerminal.setApiKey', KEY);
+    const outcome = await a.test.command('setApiKey', KEY);
     assert.equal(outcome, 'stored', 'the key is checked against /key of the fake server');
     assert.equal(await a.test.hasApiKey(), true);
   });
@@ -150,15 +150,15 @@ describe('Chat and editor commands in the extension host', function () {
     const id = await sendAndSettle(a, 'Export me');
     const json = vscode.Uri.file(path.join(tmp, 'one.json'));
     const md = vscode.Uri.file(path.join(tmp, 'one.md'));
-    await vscode.commands.executeCommand('neuralTerminal.exportConversation', { conversationId: id, format: 'json', target: json });
-    await vscode.commands.executeCommand('neuralTerminal.exportConversation', { conversationId: id, format: 'markdown', target: md });
+    await a.test.command('exportConversation', { conversationId: id, format: 'json', target: json });
+    await a.test.command('exportConversation', { conversationId: id, format: 'markdown', target: md });
     assert.match(await fs.readFile(md.fsPath, 'utf8'), /Export me/);
     const before = s.history.listConversations({ status: 'all', limit: 500 }).total;
-    assert.equal(await vscode.commands.executeCommand('neuralTerminal.importHistory', json), 1);
+    assert.equal(await a.test.command('importHistory', json), 1);
     assert.equal(s.history.listConversations({ status: 'all', limit: 500 }).total, before + 1);
     const garbage = vscode.Uri.file(path.join(tmp, 'garbage.json'));
     await fs.writeFile(garbage.fsPath, '{"format":"something else","conversations":[1,2,3]}');
-    assert.equal(await vscode.commands.executeCommand('neuralTerminal.importHistory', garbage), 0);
+    assert.equal(await a.test.command('importHistory', garbage), 0);
     assert.equal(s.history.listConversations({ status: 'all', limit: 500 }).total, before + 1);
     for (const f of [json, md]) assert.ok(!(await fs.readFile(f.fsPath, 'utf8')).includes(KEY), 'exports never hold the key');
   });
@@ -200,12 +200,13 @@ describe('Chat and editor commands in the extension host', function () {
   });
 
   it('shows the usage report and exports it as CSV', async () => {
+    const a = await api();
     const panel = await vscode.commands.executeCommand<vscode.WebviewPanel>('neuralTerminal.showUsage');
     assert.ok(panel);
     assert.match(panel.webview.html, /Spend by day/);
     assert.doesNotMatch(panel.webview.html, /<script/i);
     const csv = vscode.Uri.file(path.join(tmp, 'usage.csv'));
-    await vscode.commands.executeCommand('neuralTerminal.exportUsageCsv', csv);
+    await a.test.command('exportUsageCsv', csv);
     const text = await fs.readFile(csv.fsPath, 'utf8');
     assert.match(text, /^section,key,cost_usd,openrouter_usd,provider_byok_usd,cache_saving_usd,prompt_tokens,completion_tokens,messages\n/);
     assert.match(text, /\nmodel,openai\/gpt-4o-mini,0\.\d+/);

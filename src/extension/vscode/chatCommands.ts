@@ -133,8 +133,8 @@ interface ModelPick extends vscode.QuickPickItem {
 /** QuickPick of models with prices and context; recently used first; a refresh button. */
 export async function selectModel(deps: ChatCommandDeps, modelId?: unknown): Promise<string | undefined> {
   if (typeof modelId === 'string' && modelId.trim()) {
-    await choose(deps, modelId.trim());
-    return modelId.trim();
+    // Only a model the catalog lists is written (the controller checks and says why not).
+    return (await choose(deps, modelId.trim())) ? modelId.trim() : undefined;
   }
   const s = await deps.services();
   const quickPick = vscode.window.createQuickPick<ModelPick>();
@@ -174,10 +174,11 @@ export async function selectModel(deps: ChatCommandDeps, modelId?: unknown): Pro
   return choice;
 }
 
-async function choose(deps: ChatCommandDeps, modelId: string): Promise<void> {
+async function choose(deps: ChatCommandDeps, modelId: string): Promise<boolean> {
+  if (!(await deps.controller.selectModel(modelId))) return false;
   const recent = [modelId, ...(deps.state.get<string[]>(RECENT_MODELS_KEY) ?? []).filter((m) => m !== modelId)].slice(0, 5);
   await deps.state.update(RECENT_MODELS_KEY, recent);
-  await deps.controller.selectModel(modelId);
+  return true;
 }
 
 export function modelItems(models: readonly CatalogModel[], recent: readonly string[], current: string): ModelPick[] {

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
-import type { HostMessage, Notice, ViewSnapshot, WebviewMessage } from '../../shared/protocol';
+import type { HostMessage, Notice, NoticeAction, ViewSnapshot, WebviewMessage } from '../../shared/protocol';
 import { contextMeter, DEFAULT_REPLY_RESERVE, replyReserve } from '../core/contextWindow';
 import type { Logger } from '../base/logger';
 import { ZERO, parseUsd, toDecimalString } from '../../shared/money';
@@ -20,6 +20,9 @@ import { isStorageError } from '../storage';
 import { budgetLimits, type ChatServices } from './chatServices';
 import type { SettingsReader } from './config';
 import { runCodeAction, openLinkWithConfirmation } from './editorActions';
+import type { HostDialogs } from './hostDialogs';
+import { checkNoticeAction, escapeBidi } from '../core/intentGuards';
+import { modelUnknown, refuseIntent } from './intentChecks';
 
 const ACTIVE_KEY = 'neuralTerminal.activeConversationId';
 const MAX_NOTICES = 6;
@@ -34,6 +37,8 @@ export interface ChatControllerDeps {
   post(message: HostMessage): Promise<void>;
   baseSnapshot(placement: ViewSnapshot['placement']): Promise<Omit<ViewSnapshot, 'conversation' | 'telemetry' | 'notices' | 'selectedModel'>>;
   runCommand(command: string, ...args: unknown[]): Thenable<unknown>;
+  /** The host's own confirmations (the view never decides for the user). */
+  dialogs: HostDialogs;
 }
 
 export class ChatController implements vscode.Disposable {
@@ -79,6 +84,11 @@ export class ChatController implements vscode.Disposable {
 
   async handle(intent: Intent): Promise<void> {
     const s = await this.ready();
+    const refusal = await refuseIntent(s, intent, this.activeConversationId);
+    if (refusal) {
+      this.refuse(intent.type, refusal);
+      return;
+    }
     switch (intent.type) {
       case 'runCommand':
         await this.deps.runCommand(`neuralTerminal.${intent.command}`);
@@ -88,7 +98,6 @@ export class ChatController implements vscode.Disposable {
           s.engine.send({
             text: intent.text,
             conversationId: intent.conversationId ?? this.activeConversationId,
-            overrideBudget: intent.overrideBudget,
           }),
           { text: intent.text, conversationId: intent.conversationId ?? this.activeConversationId },
         );
@@ -118,7 +127,7 @@ export class ChatController implements vscode.Disposable {
         await this.fork(intent.messageId);
         return;
       case 'noticeAction':
-        await this.noticeAction(intent.noticeId, intent.action, intent.arg);
+        await this.noticeAction(intent.noticeId, intent.action);
         return;
       case 'dismissNotice':
         this.removeNotice(intent.noticeId);
@@ -162,7 +171,7 @@ export class ChatController implements vscode.Disposable {
         await this.afterArchiveChange(intent.conversationId);
         return;
       case 'deleteConversation':
-        await this.deleteConversation(s, intent.conversationId, intent.confirmed === true);
+        await this.deleteConversation(s, intent.conversationId);
         return;
       case 'listModels':
         await this.postModels(s, false);
@@ -180,7 +189,7 @@ export class ChatController implements vscode.Disposable {
         await vscode.env.clipboard.writeText(intent.text);
         return;
       case 'openLink':
-        await openLinkWithConfirmation(intent.url);
+        await openLinkWithConfirmation(intent.url, this.deps.dialogs);
         return;
       case 'setMode':
         await vscode.workspace.getConfiguration('neuralTerminal').update('ui.mode', intent.mode, vscode.ConfigurationTarget.Global);
@@ -199,13 +208,19 @@ export class ChatController implements vscode.Disposable {
     await this.deps.post({ type: 'telemetry', telemetry: this.telemetryOf(s) });
   }
 
-  /** Sets the model of the open conversation and the default for new ones. */
-  async selectModel(modelId: string): Promise<void> {
+  /** Sets the model of the open conversation and the default for new ones; only models the catalog lists. */
+  async selectModel(modelId: string): Promise<boolean> {
     const s = await this.ready();
+    const unknown = await modelUnknown(s, modelId);
+    if (unknown) {
+      this.refuse('selectModel', unknown);
+      return false;
+    }
     const id = this.activeConversationId;
     if (id && s.history.findConversation(id)) s.history.setConversationModel(id, modelId);
     await vscode.workspace.getConfiguration('neuralTerminal').update('defaultModel', modelId, vscode.ConfigurationTarget.Global);
     await this.postConversation();
+    return true;
   }
 
   /** Forks at a message and opens the fork. */
@@ -316,8 +331,14 @@ export class ChatController implements vscode.Disposable {
     else await this.postConversation();
   }
 
-  private async noticeAction(noticeId: string, action: string, arg: string | undefined): Promise<void> {
-    const notice = this.notices.find((n) => n.id === noticeId);
+  /** Runs an action the host offered on a notice it is showing, with the host's own argument. */
+  private async noticeAction(noticeId: string, action: NoticeAction): Promise<void> {
+    const check = checkNoticeAction(this.notices, noticeId, action);
+    if (!check.ok) {
+      this.deps.log.warn(`Refused a notice action from the webview: ${check.reason}.`);
+      return;
+    }
+    const { notice, arg } = check;
     const s = await this.ready();
     this.removeNotice(noticeId);
     switch (action) {
@@ -356,17 +377,17 @@ export class ChatController implements vscode.Disposable {
     }
   }
 
-  private async deleteConversation(s: ChatServices, conversationId: string, confirmed: boolean): Promise<void> {
+  /** Always asks in a host dialog: no flag from the view can stand in for the user's answer. */
+  private async deleteConversation(s: ChatServices, conversationId: string): Promise<void> {
     const conversation = s.history.findConversation(conversationId);
     if (!conversation) return;
-    const choice = confirmed
-      ? 'Delete'
-      : await vscode.window.showWarningMessage(
-          `Delete “${conversation.title}”? Its ${conversation.messageCount} messages are removed from history. Forks of it are kept.`,
-          { modal: true },
-          'Delete',
-        );
-    if (choice !== 'Delete') return;
+    const agreed = await this.deps.dialogs.confirm({
+      kind: 'delete',
+      message: `Delete “${escapeBidi(conversation.title)}”?`,
+      detail: `Its ${conversation.messageCount} messages are removed from history. Forks of it are kept.`,
+      confirm: 'Delete',
+    });
+    if (!agreed || !s.history.findConversation(conversationId)) return;
     s.engine.cancel(conversationId);
     s.history.deleteConversation(conversationId);
     if (this.activeConversationId === conversationId) await this.setActiveConversation(undefined);
@@ -463,6 +484,12 @@ export class ChatController implements vscode.Disposable {
       lifetime: parseUsd(s.history.spendSince(0)) ?? ZERO,
       ...(context ? { context } : {}),
     });
+  }
+
+  /** A webview intent the host would not carry out: said once to the user and logged. */
+  private refuse(type: string, reason: string): void {
+    this.deps.log.warn(`Refused '${type}' from the webview: ${reason}.`);
+    this.addNotice({ id: `refused-${type}`, severity: 'warning', kind: 'refused_intent', message: `Not done: ${reason}.` });
   }
 
   private addNotice(notice: Notice): void {

@@ -14,6 +14,7 @@ import {
   type WebviewMessage,
 } from '../../shared/protocol';
 import type { Logger } from '../base/logger';
+import { sanitizeLogLine } from '../core/intentGuards';
 import { renderShell, webviewRoots } from './webviewHtml';
 
 export const CHAT_VIEW_ID = 'neuralTerminal.chat';
@@ -150,7 +151,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         return;
       }
       case 'webviewLog':
-        this.deps.log[message.level](`[webview] ${message.message}`);
+        // One line, no controls: the view cannot forge lines of the host's log.
+        this.deps.log[message.level](`[webview] ${sanitizeLogLine(message.message)}`);
         return;
       default:
         await this.deps.onIntent(message);

@@ -1,9 +1,11 @@
 /**
  * What the webview asks the editor to do with model output: copy code, insert it at
  * the cursor, open it as a new file, open a link. Links open only after the user
- * confirms, and only http(s)/mailto: model output is untrusted input.
+ * confirms in a host dialog, and only http(s)/mailto: model output is untrusted input.
  */
 import * as vscode from 'vscode';
+import { judgeLink } from '../core/intentGuards';
+import type { HostDialogs } from './hostDialogs';
 
 export async function runCodeAction(action: 'copy' | 'insert' | 'newFile', code: string, language: string | undefined): Promise<void> {
   switch (action) {
@@ -17,9 +19,13 @@ export async function runCodeAction(action: 'copy' | 'insert' | 'newFile', code:
         void vscode.window.showWarningMessage('Neural Terminal: open a file to insert the code into.');
         return;
       }
-      await editor.edit((edit) => {
-        for (const selection of editor.selections) edit.replace(selection, code);
-      });
+      // One undo step of its own, so a single Undo takes the whole insertion back.
+      await editor.edit(
+        (edit) => {
+          for (const selection of editor.selections) edit.replace(selection, code);
+        },
+        { undoStopBefore: true, undoStopAfter: true },
+      );
       return;
     }
     case 'newFile': {
@@ -37,22 +43,41 @@ function languageId(fence: string): string {
   return map[lower] ?? lower;
 }
 
-export async function openLinkWithConfirmation(url: string): Promise<void> {
-  let parsed: vscode.Uri;
-  try {
-    parsed = vscode.Uri.parse(url, true);
-  } catch {
-    void vscode.window.showWarningMessage('Neural Terminal: that link is not a valid address.');
-    return;
+/**
+ * Opens a link from model output after the user agrees in a host dialog. The host
+ * judges the link itself: scheme without case, http(s)/mailto only, bidi controls
+ * escaped in the text shown, and a link too long to read is shown as text, not opened.
+ */
+export async function openLinkWithConfirmation(url: string, dialogs: HostDialogs): Promise<void> {
+  const verdict = judgeLink(url);
+  switch (verdict.kind) {
+    case 'invalid':
+      void vscode.window.showWarningMessage('Neural Terminal: that link is not a valid address.');
+      return;
+    case 'refused':
+      void vscode.window.showWarningMessage(`Neural Terminal: links of type “${verdict.scheme}:” are not opened from model output.`);
+      return;
+    case 'too-long':
+      void vscode.window.showWarningMessage(
+        `Neural Terminal: this link is ${verdict.length} characters long, too long to check, so it is not opened. It reads: ${verdict.shown}`,
+      );
+      return;
+    case 'open': {
+      let parsed: vscode.Uri;
+      try {
+        parsed = vscode.Uri.parse(verdict.url, true);
+      } catch {
+        void vscode.window.showWarningMessage('Neural Terminal: that link is not a valid address.');
+        return;
+      }
+      const agreed = await dialogs.confirm({
+        kind: 'openLink',
+        message: "Open this link from the model's reply?",
+        detail: verdict.shown,
+        confirm: 'Open',
+      });
+      if (agreed) await vscode.env.openExternal(parsed);
+      return;
+    }
   }
-  if (!['http', 'https', 'mailto'].includes(parsed.scheme)) {
-    void vscode.window.showWarningMessage(`Neural Terminal: links of type “${parsed.scheme}:” are not opened from model output.`);
-    return;
-  }
-  const choice = await vscode.window.showInformationMessage(
-    `Open this link from the model's reply?\n${url.slice(0, 300)}`,
-    { modal: true },
-    'Open',
-  );
-  if (choice === 'Open') await vscode.env.openExternal(parsed);
 }

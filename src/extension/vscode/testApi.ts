@@ -11,6 +11,7 @@ import type { ChatServices } from './chatServices';
 import type { ChatController } from './chatController';
 import type { SpendStatusBar } from './statusBar';
 import type { Settings, SettingsReader } from './config';
+import type { HostDialogs } from './hostDialogs';
 
 export interface TestApi {
   /** Resolves once the webview page has loaded and completed the ready handshake. */
@@ -29,6 +30,13 @@ export interface TestApi {
   readonly statusBar: SpendStatusBar;
   /** The settings as the extension reads them (validated, defaults applied). */
   readSettings(): Settings;
+  /** The host's confirmations: what was asked, and an answerer standing in for the modal. */
+  readonly dialogs: HostDialogs;
+  /**
+   * Runs `neuralTerminal.<id>` with every argument (paths, keys, skip-dialog options).
+   * The registered commands drop such arguments: only tests may pass them.
+   */
+  command(id: string, ...args: unknown[]): Promise<unknown>;
 }
 
 export function createTestApi(parts: {
@@ -40,6 +48,8 @@ export function createTestApi(parts: {
   controller: ChatController;
   statusBar: SpendStatusBar;
   settings: SettingsReader;
+  dialogs: HostDialogs;
+  runWithAllArgs(id: string, ...args: unknown[]): unknown;
 }): TestApi {
   const { chatView, keys, log } = parts;
   return {
@@ -64,5 +74,7 @@ export function createTestApi(parts: {
     controller: parts.controller,
     statusBar: parts.statusBar,
     readSettings: () => parts.settings.read(),
+    dialogs: parts.dialogs,
+    command: async (id, ...args) => parts.runWithAllArgs(id, ...args),
   };
 }

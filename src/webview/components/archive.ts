@@ -1,7 +1,7 @@
 /**
  * <nt-archive>: the history drawer. Lists conversations (forks under their source), searches
  * message text through the host's full-text index, filters by tag, shows archived ones on
- * request, and renames, tags, archives or deletes (delete asks first). Search snippets are
+ * request, and renames, tags, archives or deletes (the host asks before deleting, in its own dialog). Search snippets are
  * plain text plus [start, end) ranges; matches become <mark> elements built by the template
  * engine, so snippet text can never inject markup.
  */
@@ -63,7 +63,7 @@ function withLineage(items: readonly ConversationSummary[]): { item: Conversatio
   return out;
 }
 
-type Editing = { readonly id: string; readonly field: 'title' | 'tags' | 'delete' };
+type Editing = { readonly id: string; readonly field: 'title' | 'tags' };
 
 @customElement('nt-archive')
 export class NtArchive extends LitElement {
@@ -161,11 +161,6 @@ export class NtArchive extends LitElement {
         flex: 1;
         min-width: 0;
         padding: 1px var(--nt-gap-xs);
-      }
-      .confirm {
-        margin-top: var(--nt-gap-xs);
-        color: var(--nt-error);
-        font-size: 0.86em;
       }
       .hit {
         display: block;
@@ -319,13 +314,6 @@ export class NtArchive extends LitElement {
             }),
           )
         : nothing}
-      ${editing === 'delete'
-        ? html`<div class="confirm" role="group" aria-label="Confirm delete">
-            Delete “${c.title || 'Untitled'}” and its messages?
-            <button type="button" class="tbtn danger" @click=${() => this.confirmDelete(c.id)}>Delete</button>
-            <button type="button" class="tbtn" @click=${() => this.stopEditing(c.id)}>Keep</button>
-          </div>`
-        : nothing}
       ${editing
         ? nothing
         : html`<div class="row-actions" role="toolbar" aria-label=${`Actions for ${c.title || 'Untitled'}`}>
@@ -338,7 +326,7 @@ export class NtArchive extends LitElement {
             >
               ${c.archived ? 'unarchive' : 'archive'}
             </button>
-            <button type="button" class="tbtn" @click=${() => this.startEditing(c.id, 'delete')}>delete</button>
+            <button type="button" class="tbtn" @click=${() => this.requestDelete(c.id)}>delete…</button>
           </div>`}
     </li>`;
   }
@@ -372,7 +360,7 @@ export class NtArchive extends LitElement {
     this.editing = { id, field };
     await this.updateComplete;
     const li = this.renderRoot.querySelector(`li[data-id="${CSS.escape(id)}"]`);
-    li?.querySelector<HTMLElement>(field === 'delete' ? '.confirm .tbtn:last-of-type' : 'input')?.focus();
+    li?.querySelector<HTMLElement>('input')?.focus();
   }
 
   private async stopEditing(id: string): Promise<void> {
@@ -381,9 +369,9 @@ export class NtArchive extends LitElement {
     this.renderRoot.querySelector<HTMLElement>(`li[data-id="${CSS.escape(id)}"] .open`)?.focus();
   }
 
-  private confirmDelete(id: string): void {
-    this.editing = undefined;
-    emitIntent(this, { type: 'deleteConversation', conversationId: id, confirmed: true }); // asked above
+  /** Only a request: the host asks the user in a modal dialog it shows itself. */
+  private requestDelete(id: string): void {
+    emitIntent(this, { type: 'deleteConversation', conversationId: id });
   }
 
   private open(conversationId: string, messageId?: string): void {

@@ -186,6 +186,8 @@ export class MarkdownView {
       event.preventDefault();
       const code = button.closest('.code-block')?.querySelector('pre > code');
       const action = button.dataset.codeAction;
+      // Writing into the user's editor needs a real click, not a script-dispatched one.
+      if (action === 'insert' && !event.isTrusted) return;
       if (code && (action === 'copy' || action === 'insert' || action === 'newFile')) {
         // marked ends fenced code with a newline the author did not write.
         this.options.onCodeAction?.({ action, code: (code.textContent ?? '').replace(/\n$/, ''), language: codeLanguage(code) });

@@ -40,6 +40,14 @@ describe('checkApiKey', () => {
     assert.equal(checkApiKey('sk-or-v1 abc').ok, false);
   });
 
+  it('refuses keys with anything but printable ASCII (they would trip the circuit breaker later)', () => {
+    for (const bad of ['sk-or-v1-abcdé123', 'sk-or-v1-аbc123' /* Cyrillic a */, 'sk-or-v1-abc\u00a0123', 'sk-or-v1-🔑123', 'sk-or-v1-\u202eabc']) {
+      const c = checkApiKey(bad);
+      assert.equal(c.ok, false, bad);
+      if (!c.ok) assert.match(c.reason, /printable ASCII|spaces/);
+    }
+  });
+
   it('trims and accepts a plausible key', () => {
     assert.deepEqual(checkApiKey('  sk-or-v1-abc123  '), { ok: true, key: 'sk-or-v1-abc123' });
   });

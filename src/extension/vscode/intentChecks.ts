@@ -1,0 +1,74 @@
+/**
+ * Checks every intent from a webview against the host's own state before a handler
+ * acts on it: ids must name conversations and messages the history holds, a model id
+ * must be in the catalog, and text to copy or insert must come from the open
+ * conversation. A refused intent changes nothing; the reason is shown and logged.
+ */
+import { isStorageError } from '../storage';
+import type { ChatServices } from './chatServices';
+import type { Intent } from './chatController';
+
+/** Why the intent is refused, or undefined when the host accepts it. */
+export async function refuseIntent(s: ChatServices, intent: Intent, activeConversationId: string | undefined): Promise<string | undefined> {
+  switch (intent.type) {
+    case 'send':
+      return intent.conversationId !== undefined ? conversationMissing(s, intent.conversationId) : undefined;
+    case 'cancel':
+    case 'summarize':
+    case 'renameConversation':
+    case 'tagConversation':
+    case 'archiveConversation':
+    case 'deleteConversation':
+      return conversationMissing(s, intent.conversationId);
+    case 'retry':
+    case 'regenerate':
+    case 'editAndResend':
+    case 'switchBranch':
+    case 'fork':
+      return messageMissing(s, intent.messageId);
+    case 'selectModel':
+      return modelUnknown(s, intent.modelId);
+    case 'codeAction':
+      return fromOpenConversation(s, activeConversationId, intent.code) ? undefined : 'that code is not part of the open conversation';
+    case 'copyText':
+      return fromOpenConversation(s, activeConversationId, intent.text) ? undefined : 'that text is not part of the open conversation';
+    default:
+      return undefined;
+  }
+}
+
+function conversationMissing(s: ChatServices, id: string): string | undefined {
+  return s.history.findConversation(id) ? undefined : 'that conversation does not exist';
+}
+
+function messageMissing(s: ChatServices, id: string): string | undefined {
+  try {
+    s.history.getMessage(id);
+    return undefined;
+  } catch (error) {
+    if (isStorageError(error)) return 'that message does not exist';
+    throw error;
+  }
+}
+
+/** A model id the catalog lists; with no catalog at all nothing can be checked, so nothing is written. */
+export async function modelUnknown(s: ChatServices, modelId: string): Promise<string | undefined> {
+  const snapshot = s.catalog.current() ?? (await s.catalog.get().catch(() => undefined));
+  if (!snapshot) return 'the model list is not available to check that model';
+  return snapshot.byId.has(modelId) ? undefined : `“${modelId.slice(0, 80)}” is not in the model list`;
+}
+
+/**
+ * True when `text` appears in a message of the open conversation. Whitespace is
+ * ignored: rendered code loses indentation markers and trailing newlines.
+ */
+function fromOpenConversation(s: ChatServices, conversationId: string | undefined, text: string): boolean {
+  if (!conversationId || !s.history.findConversation(conversationId)) return false;
+  const needle = squash(text);
+  if (needle === '') return false;
+  return s.history.listMessages(conversationId).some((m) => squash(m.content).includes(needle));
+}
+
+function squash(text: string): string {
+  return text.replace(/\s+/g, '');
+}
