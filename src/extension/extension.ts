@@ -21,6 +21,7 @@ import { diagnose } from './vscode/diagnose';
 import { createTestApi, type TestApi } from './vscode/testApi';
 import { HostDialogs } from './vscode/hostDialogs';
 import { publicArgs } from './vscode/commandArgs';
+import { WorkspaceSettingsGuard } from './vscode/workspaceSettings';
 
 export interface NeuralTerminalApi {
   /** Hooks for the integration tests that run inside the extension host. */
@@ -36,6 +37,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
   const version = String(context.extension.packageJSON.version ?? '0.0.0');
   const statusBar = new SpendStatusBar(settings);
   const dialogs = new HostDialogs();
+  const workspaceSettings = new WorkspaceSettingsGuard(log);
 
   let services: Promise<ChatServices> | undefined;
   const getServices = (): Promise<ChatServices> => {
@@ -142,8 +144,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
         void services.then((s) => s.history.refreshFromDisk()).catch((error: unknown) => log.warn(`History refresh failed: ${String(error)}`));
       }
     }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => void workspaceSettings.check()),
+    workspaceSettings.watch(),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsUs(e)) return;
+      void workspaceSettings.check();
       if (services) void services.then((s) => s.applySettings(settings.read()));
       statusBar.render();
       void chatView.refresh();
@@ -153,9 +158,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
 
   // The welcome view waits on the context key; activation does not wait on SecretStorage.
   void keys.refresh();
+  void workspaceSettings.check();
   const activationMs = performance.now() - started;
   log.info(`Neural Terminal ${version} activated in ${activationMs.toFixed(1)} ms.`);
-  const test = createTestApi({ chatView, keys, log, activationMs, services: getServices, controller, statusBar, settings, dialogs, runWithAllArgs });
+  const test = createTestApi({ chatView, keys, log, activationMs, services: getServices, controller, statusBar, settings, dialogs, runWithAllArgs, workspaceSettings });
   // The test API can answer dialogs and pass arguments that skip them: an installed
   // (production) extension never hands it to other extensions.
   if (context.extensionMode === vscode.ExtensionMode.Production) {

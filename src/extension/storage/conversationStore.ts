@@ -121,9 +121,24 @@ export class ConversationStore {
    * window that still has it cannot bring it back in a merge. Forks of it stay
    * (their link now points at a deleted conversation).
    */
+  /** Whether a row exists, without decoding it: a row that fails to load can still be deleted. */
+  exists(id: string): boolean {
+    return this.db.rawRows('SELECT 1 AS found FROM conversations WHERE id = ?', [id]).length > 0;
+  }
+
+  /**
+   * The stored rows of a conversation as they are, undecoded: the way out for one that
+   * fails to load (the user can keep what it held and then delete it).
+   */
+  raw(id: string): { conversation: Record<string, unknown>; messages: Record<string, unknown>[] } | undefined {
+    const [conversation] = this.db.rawRows('SELECT * FROM conversations WHERE id = ?', [id]);
+    if (!conversation) return undefined;
+    return { conversation, messages: this.db.rawRows('SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq', [id]) };
+  }
+
   delete(id: string): void {
     this.db.transaction(() => {
-      this.get(id);
+      if (!this.exists(id)) throw notFound('conversation', id);
       this.db.run('DELETE FROM messages WHERE conversation_id = ?', [id]);
       this.db.run('DELETE FROM conversations WHERE id = ?', [id]);
       this.db.run(

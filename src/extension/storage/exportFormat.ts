@@ -8,35 +8,38 @@
  */
 import * as z from 'zod'; // namespace import: lets the bundler drop zod's unused locales (~360 KB)
 
-import { parseUsd } from '../../shared/money';
+import { boundedCost, dateInRange, isWellFormed, MAX_DURATION_MS, MAX_TOKENS } from './importBounds';
 import { jsonObjectSchema } from './rows';
 
 export const EXPORT_FORMAT = 'neural-terminal.history';
 export const EXPORT_VERSION = 1;
 
-const id = z.string().min(1).max(200);
-const count = z.number().int().nonnegative().nullable();
-const time = z.number().int();
-const usdText = z.string().refine((text) => {
-  const value = parseUsd(text);
-  return value !== undefined && value.atto >= 0n;
-}, 'not a non-negative decimal USD amount');
+// Every bound is the importer's defence: see importBounds.ts for why each exists.
+const text = z.string().refine(isWellFormed, 'holds an unpaired surrogate (not valid Unicode)');
+const shortText = text.refine((t) => t.length <= 1_000, 'is too long');
+const id = z.string().min(1).max(200).refine(isWellFormed, 'is not valid Unicode');
+const count = z.number().int().nonnegative().max(MAX_TOKENS).nullable();
+const duration = z.number().int().nonnegative().max(MAX_DURATION_MS).nullable();
+/** Dates from 2020 to a day from now, checked when the file is read. */
+const time = z.number().int().refine((t) => dateInRange(t, Date.now()), 'is not a date between 2020 and tomorrow');
+const usdText = z.string().refine((t) => boundedCost(t, 'message') !== undefined, 'is not a USD amount from 0 to 100000 in at most 40 characters');
+const totalText = z.string().refine((t) => boundedCost(t, 'total') !== undefined, 'is not a bounded USD total');
 
 export const exportedMessageSchema = z.object({
   id,
   parentId: id.nullable(),
   role: z.enum(['system', 'user', 'assistant']),
-  content: z.string(),
+  content: text,
   promptTokens: count,
   completionTokens: count,
   reasoningTokens: count,
   cachedTokens: count,
   cost: z.object({ usd: usdText, source: z.enum(['usage', 'generation', 'estimate']) }).nullable(),
-  latencyMs: count,
-  ttftMs: count,
-  modelId: z.string().nullable(),
-  generationId: z.string().nullable(),
-  finishReason: z.string().nullable(),
+  latencyMs: duration,
+  ttftMs: duration,
+  modelId: shortText.nullable(),
+  generationId: shortText.nullable(),
+  finishReason: shortText.nullable(),
   status: z.enum(['complete', 'partial', 'failed']),
   createdAt: time,
   metadata: jsonObjectSchema,
@@ -45,19 +48,19 @@ export const exportedMessageSchema = z.object({
 
 export const exportedConversationSchema = z.object({
   id,
-  title: z.string(),
-  modelId: z.string().nullable(),
+  title: text,
+  modelId: shortText.nullable(),
   status: z.enum(['active', 'archived']),
   createdAt: time,
   updatedAt: time,
-  tags: z.array(z.string()),
-  systemPrompt: z.string().nullable(),
+  tags: z.array(text),
+  systemPrompt: text.nullable(),
   parentConversationId: id.nullable(),
   forkedFromMessageId: id.nullable(),
   activeLeafId: id.nullable(),
   /** Informational; recomputed from the messages on import. */
-  totalCostUsd: usdText,
-  totalTokens: z.number().int().nonnegative(),
+  totalCostUsd: totalText,
+  totalTokens: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
   messages: z.array(exportedMessageSchema),
 });
 

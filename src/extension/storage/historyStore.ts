@@ -21,6 +21,7 @@ import { exportJson, exportMarkdown } from './exporter';
 import type { LockOptions } from './fileLock';
 import { HistoryFile } from './historyFile';
 import { importExport, parseExport } from './importer';
+import { decodeImportBytes } from './importBounds';
 import { checkIntegrity, rebuildDerivedIndexes } from './maintenance';
 import type { MigrationResult } from './migrations';
 import { PersistScheduler } from './persistScheduler';
@@ -155,6 +156,15 @@ export class HistoryStore {
   deleteConversation(id: string): void {
     this.open().delete(id);
   }
+  /** True when the conversation's row exists, even if it does not decode. */
+  conversationExists(id: string): boolean {
+    return this.open().exists(id);
+  }
+  /** The conversation's rows as stored, as JSON text: export for one that fails to load. */
+  exportRaw(id: string): string | undefined {
+    const rows = this.open().raw(id);
+    return rows ? JSON.stringify({ format: 'neural-terminal.raw-rows', ...rows }, null, 2) : undefined;
+  }
   listConversations(query?: ConversationListQuery): ConversationPage {
     return this.open().list(query);
   }
@@ -202,10 +212,22 @@ export class HistoryStore {
   exportMarkdown(conversationId: string): string {
     return exportMarkdown(this.open(), conversationId);
   }
+  /** Imports the bytes of a JSON export file: invalid UTF-8 is a typed refusal, like any bad content. */
+  importBytes(bytes: Uint8Array): ImportReport {
+    return this.importJson(decodeImportBytes(bytes));
+  }
   /** Imports a JSON export; throws StorageError (invalid-import / unsupported-version) leaving the database unchanged. */
   importJson(text: string): ImportReport {
     this.open();
-    const report = importExport(this.db, this.clock, parseExport(text));
+    let file: ReturnType<typeof parseExport>;
+    try {
+      file = parseExport(text);
+    } catch (error) {
+      // A parser's own limits (stack, memory) are still a refusal of this file, typed.
+      if (error instanceof RangeError) throw new StorageError('invalid-import', `The file could not be read (${error.message}).`, 'Choose a file exported by Neural Terminal.');
+      throw error;
+    }
+    const report = importExport(this.db, this.clock, file);
     this.markChanged('now');
     return report;
   }

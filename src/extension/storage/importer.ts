@@ -15,8 +15,10 @@ import { EXPORT_VERSION, exportFileSchema, exportHeaderSchema, type ExportFile, 
 import { recomputeTotals } from './totals';
 import type { Clock, ImportReport } from './types';
 import { canonicalCost, normalizeTags, normalizeTitle } from './validation';
+import { checkDepth } from './importBounds';
 
 export function parseExport(text: string): ExportFile {
+  checkDepth(text);
   let json: unknown;
   try {
     json = JSON.parse(text);

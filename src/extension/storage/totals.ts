@@ -10,6 +10,7 @@
  */
 import { add, parseUsd, toDecimalString, ZERO, type Usd } from '../../shared/money';
 import type { SqlDatabase } from './database';
+import { StorageError } from './errors';
 
 /** Messages whose cost belongs to their own conversation: everything but a fork's copies. */
 export const PAID_HERE = 'copied_from_message_id IS NULL';
@@ -26,12 +27,13 @@ interface Totals {
  */
 export function adjustTotals(db: SqlDatabase, conversationId: string, costDelta: Usd, tokenDelta: number): void {
   if (costDelta.atto === 0n && tokenDelta === 0) return;
-  const [row] = db.rawRows('SELECT total_cost_exact FROM conversations WHERE id = ?', [conversationId]);
+  const [row] = db.rawRows('SELECT total_cost_exact, total_tokens FROM conversations WHERE id = ?', [conversationId]);
   const current = typeof row?.['total_cost_exact'] === 'string' ? parseUsd(row['total_cost_exact']) : undefined;
   if (current === undefined) {
     recomputeTotals(db, [conversationId]);
     return;
   }
+  checkedTokens(Number(row?.['total_tokens'] ?? 0) + tokenDelta);
   const exact = toDecimalString(add(current, costDelta));
   db.run('UPDATE conversations SET total_cost_exact = ?, total_cost = ?, total_tokens = total_tokens + ? WHERE id = ?', [
     exact,
@@ -88,7 +90,15 @@ export function recomputeAllTotals(db: SqlDatabase): void {
 function accumulate(totals: Totals, costExact: unknown, prompt: unknown, completion: unknown): void {
   const cost = typeof costExact === 'string' ? parseUsd(costExact) : undefined;
   if (cost) totals.cost = add(totals.cost, cost);
-  totals.tokens += (typeof prompt === 'number' ? prompt : 0) + (typeof completion === 'number' ? completion : 0);
+  totals.tokens = checkedTokens(totals.tokens + (typeof prompt === 'number' ? prompt : 0) + (typeof completion === 'number' ? completion : 0));
+}
+
+/** A token total that still reads back exactly; past that the write is refused, not stored corrupt. */
+function checkedTokens(total: number): number {
+  if (!Number.isSafeInteger(total) || total < 0) {
+    throw new StorageError('invalid-input', 'A conversation’s token total would overflow; the change was not saved.');
+  }
+  return total;
 }
 
 function writeTotals(db: SqlDatabase, conversationId: string, totals: Totals): void {

@@ -340,6 +340,8 @@ export class ChatController implements vscode.Disposable {
     }
     const { notice, arg } = check;
     const s = await this.ready();
+    // Taken before the notice goes: removing it also forgets its pending send.
+    const resend = this.pendingSends.get(noticeId);
     this.removeNotice(noticeId);
     switch (action) {
       case 'retry':
@@ -368,26 +370,31 @@ export class ChatController implements vscode.Disposable {
         if (notice?.messageId) await this.start(s.engine.retry(notice.messageId));
         return;
       }
-      case 'overrideBudget': {
-        const resend = this.pendingSends.get(noticeId);
-        this.pendingSends.delete(noticeId);
+      case 'overrideBudget':
+        // Only a send the host itself refused and remembered under this notice's id.
         if (resend) await this.start(s.engine.send({ ...resend, overrideBudget: true }));
         return;
-      }
     }
   }
 
   /** Always asks in a host dialog: no flag from the view can stand in for the user's answer. */
   private async deleteConversation(s: ChatServices, conversationId: string): Promise<void> {
-    const conversation = s.history.findConversation(conversationId);
-    if (!conversation) return;
+    if (!s.history.conversationExists(conversationId)) return;
+    // One that fails to load is still deletable: it is named by id instead.
+    const conversation = (() => {
+      try {
+        return s.history.findConversation(conversationId);
+      } catch {
+        return undefined;
+      }
+    })();
     const agreed = await this.deps.dialogs.confirm({
       kind: 'delete',
-      message: `Delete “${escapeBidi(conversation.title)}”?`,
-      detail: `Its ${conversation.messageCount} messages are removed from history. Forks of it are kept.`,
+      message: conversation ? `Delete “${escapeBidi(conversation.title)}”?` : `Delete the unreadable conversation ${conversationId}?`,
+      detail: `${conversation ? `Its ${conversation.messageCount} messages are` : 'Its messages are'} removed from history. Forks of it are kept.`,
       confirm: 'Delete',
     });
-    if (!agreed || !s.history.findConversation(conversationId)) return;
+    if (!agreed || !s.history.conversationExists(conversationId)) return;
     s.engine.cancel(conversationId);
     s.history.deleteConversation(conversationId);
     if (this.activeConversationId === conversationId) await this.setActiveConversation(undefined);

@@ -1,12 +1,15 @@
 /**
  * Typed access to the `neuralTerminal.*` settings. Values are validated with zod;
  * an invalid value is reported once (log + warning) and the default used, never thrown.
- * Read on every use, so changes apply without a reload.
+ * Read on every use, so changes apply without a reload. Money and privacy settings
+ * (core/settingsPolicy.ts) come from the user's own settings only: a workspace value
+ * is ignored, except one that turns redaction on.
  */
 import * as vscode from 'vscode';
 import * as z from 'zod/mini';
 import type { Logger } from '../base/logger';
 import { Look, Mode } from '../../shared/protocol';
+import { USER_ONLY_SETTINGS } from '../core/settingsPolicy';
 
 export const DEFAULT_BASE_URL = 'https://openrouter.ai/api/v1';
 
@@ -70,7 +73,7 @@ export class SettingsReader {
   }
 
   private value<T>(cfg: vscode.WorkspaceConfiguration, key: string, schema: z.ZodMiniType<T, unknown>, fallback: T): T {
-    const raw = cfg.get<unknown>(key);
+    const raw = USER_ONLY.has(key) ? userOnlyValue(cfg, key) : cfg.get<unknown>(key);
     if (raw === undefined) return fallback;
     const parsed = schema.safeParse(raw);
     if (parsed.success) return parsed.data;
@@ -82,6 +85,19 @@ export class SettingsReader {
     }
     return fallback;
   }
+}
+
+const USER_ONLY: ReadonlySet<string> = new Set(USER_ONLY_SETTINGS);
+
+/**
+ * The user's (or the remote machine's) value of a user-only key; workspace and folder
+ * values are skipped, whatever the editor's own scope handling did with them, except
+ * that a workspace may switch redaction on.
+ */
+function userOnlyValue(cfg: vscode.WorkspaceConfiguration, key: string): unknown {
+  const i = cfg.inspect<unknown>(key);
+  if (key === 'privacy.redactPII' && (i?.workspaceValue === true || i?.workspaceFolderValue === true)) return true;
+  return i?.globalValue;
 }
 
 /** True when a configuration change touches one of ours. */

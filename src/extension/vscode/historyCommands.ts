@@ -29,7 +29,16 @@ export async function exportConversation(
 ): Promise<vscode.Uri | undefined> {
   const s = await deps.services();
   const id = args.conversationId ?? deps.controller.activeConversationId;
-  const conversation = id ? s.history.findConversation(id) : undefined;
+  let conversation;
+  try {
+    conversation = id ? s.history.findConversation(id) : undefined;
+  } catch (error) {
+    // It fails to load: what it holds can still be saved, as the rows are stored.
+    const raw = id && isStorageError(error) && error.kind === 'corrupt' ? s.history.exportRaw(id) : undefined;
+    if (raw === undefined) throw error;
+    void vscode.window.showWarningMessage(`Neural Terminal: that conversation cannot be read (${error instanceof Error ? error.message : ''}); exporting its stored rows as they are.`);
+    return save(raw, args.target, `conversation-${slug(id ?? '')}-raw.json`, 'json');
+  }
   if (!conversation) {
     void vscode.window.showInformationMessage('Neural Terminal: open a conversation to export it.');
     return undefined;
@@ -73,15 +82,15 @@ export async function importHistory(deps: ChatCommandDeps, source?: unknown): Pr
     uri = picked?.[0];
   }
   if (!uri) return 0;
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(await vscode.workspace.fs.readFile(uri));
+    bytes = await vscode.workspace.fs.readFile(uri);
   } catch (error) {
     void vscode.window.showErrorMessage(`Neural Terminal: could not read ${uri.fsPath}: ${error instanceof Error ? error.message : String(error)}`);
     return 0;
   }
   try {
-    const report = s.history.importJson(text);
+    const report = s.history.importBytes(bytes);
     void vscode.window.showInformationMessage(
       `Neural Terminal: imported ${report.conversations} conversation${report.conversations === 1 ? '' : 's'} (${report.messages} messages).`,
     );

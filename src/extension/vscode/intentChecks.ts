@@ -38,7 +38,8 @@ export async function refuseIntent(s: ChatServices, intent: Intent, activeConver
 }
 
 function conversationMissing(s: ChatServices, id: string): string | undefined {
-  return s.history.findConversation(id) ? undefined : 'that conversation does not exist';
+  // Existence only: a conversation whose rows fail to load can still be deleted.
+  return s.history.conversationExists(id) ? undefined : 'that conversation does not exist';
 }
 
 function messageMissing(s: ChatServices, id: string): string | undefined {

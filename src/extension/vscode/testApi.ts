@@ -12,6 +12,7 @@ import type { ChatController } from './chatController';
 import type { SpendStatusBar } from './statusBar';
 import type { Settings, SettingsReader } from './config';
 import type { HostDialogs } from './hostDialogs';
+import type { WorkspaceSettingsGuard } from './workspaceSettings';
 
 export interface TestApi {
   /** Resolves once the webview page has loaded and completed the ready handshake. */
@@ -37,6 +38,8 @@ export interface TestApi {
    * The registered commands drop such arguments: only tests may pass them.
    */
   command(id: string, ...args: unknown[]): Promise<unknown>;
+  /** What the workspace tried to set and was ignored, and how often the user was told. */
+  readonly workspaceSettings: WorkspaceSettingsGuard;
 }
 
 export function createTestApi(parts: {
@@ -50,6 +53,7 @@ export function createTestApi(parts: {
   settings: SettingsReader;
   dialogs: HostDialogs;
   runWithAllArgs(id: string, ...args: unknown[]): unknown;
+  workspaceSettings: WorkspaceSettingsGuard;
 }): TestApi {
   const { chatView, keys, log } = parts;
   return {
@@ -76,5 +80,6 @@ export function createTestApi(parts: {
     readSettings: () => parts.settings.read(),
     dialogs: parts.dialogs,
     command: async (id, ...args) => parts.runWithAllArgs(id, ...args),
+    workspaceSettings: parts.workspaceSettings,
   };
 }

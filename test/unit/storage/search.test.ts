@@ -173,15 +173,16 @@ describe('storage/search', () => {
 
   it('ranks only the newest matches of a very common word and says so', function () {
     this.timeout(60_000);
+    const T0 = Date.UTC(2024, 0, 1); // imports accept dates from 2020 on
     const messages = Array.from({ length: RANK_WINDOW + 1 }, (_, i) => ({
       id: `m${i}`, parentId: i === 0 ? null : `m${i - 1}`, role: 'user', content: `ubiquitous ${i}`,
       promptTokens: null, completionTokens: null, reasoningTokens: null, cachedTokens: null, cost: null,
       latencyMs: null, ttftMs: null, modelId: null, generationId: null, finishReason: null, status: 'complete',
-      createdAt: i, metadata: {}, copiedFromMessageId: null,
+      createdAt: T0 + i, metadata: {}, copiedFromMessageId: null,
     }));
     store.importJson(JSON.stringify({
-      format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: 0,
-      conversations: [{ id: 'c', title: 't', modelId: null, status: 'active', createdAt: 0, updatedAt: 0, tags: [],
+      format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: T0,
+      conversations: [{ id: 'c', title: 't', modelId: null, status: 'active', createdAt: T0, updatedAt: T0, tags: [],
         systemPrompt: null, parentConversationId: null, forkedFromMessageId: null, activeLeafId: null,
         totalCostUsd: '0', totalTokens: 0, messages }],
     }));
