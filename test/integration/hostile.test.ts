@@ -31,10 +31,6 @@ async function waitFor(what: string, condition: () => boolean | Promise<boolean>
   }
 }
 
-function dismissSoon(): void {
-  setTimeout(() => void vscode.commands.executeCommand('workbench.action.closeQuickOpen'), 500);
-}
-
 /** Keeps closing whatever picker or file dialog opens until `running` settles (bounded by the test timeout). */
 async function dismissing<T>(running: Thenable<T>): Promise<T> {
   let done = false;
@@ -268,8 +264,7 @@ describe('Hostile command arguments: paths and keys only through the test API', 
   const exists = (p: string) => fs.stat(p).then(() => true, () => false);
 
   it('setApiKey with a key argument still prompts (dismissed: nothing stored)', async () => {
-    dismissSoon();
-    assert.equal(await vscode.commands.executeCommand('neuralTerminal.setApiKey', 'sk-or-v1-attacker-0000000000000000'), 'cancelled');
+    assert.equal(await dismissing(vscode.commands.executeCommand('neuralTerminal.setApiKey', 'sk-or-v1-attacker-0000000000000000')), 'cancelled');
   });
 
   for (const [command, arg] of [
@@ -290,8 +285,7 @@ describe('Hostile command arguments: paths and keys only through the test API', 
     const json = path.join(tmp, 'planted.json');
     await fs.writeFile(json, s.history.exportJson());
     const before = s.history.listConversations({ status: 'all', limit: 1 }).total;
-    dismissSoon();
-    await vscode.commands.executeCommand('neuralTerminal.importHistory', vscode.Uri.file(json));
+    await dismissing(vscode.commands.executeCommand('neuralTerminal.importHistory', vscode.Uri.file(json)));
     assert.equal(s.history.listConversations({ status: 'all', limit: 1 }).total, before);
   });
 });
