@@ -202,9 +202,13 @@ export class OpenRouterClient {
     }
   }
 
-  /** The raw `/models` body; parsing and caching belong to `ModelCatalog`. */
+  /**
+   * The raw `/models` body; parsing and caching belong to `ModelCatalog`. The endpoint
+   * needs no key, so the list (and with it the budget's price check) loads on a first
+   * run before the key is set; the key is sent when there is one.
+   */
   async fetchModelsText(signal?: AbortSignal): Promise<string> {
-    return this.getText('models', 'models', signal);
+    return this.getText('models', 'models', signal, undefined, false);
   }
 
   /**
@@ -348,11 +352,17 @@ export class OpenRouterClient {
   }
 
   /** GET with timeout, breaker and retries (GETs are idempotent). */
-  private async getText(endpoint: string, path: string, signal: AbortSignal | undefined, apiKeyOverride?: string): Promise<string> {
+  private async getText(
+    endpoint: string,
+    path: string,
+    signal: AbortSignal | undefined,
+    apiKeyOverride?: string,
+    keyRequired = true,
+  ): Promise<string> {
     const { clock } = this.deps;
     return withRetry(
       async () => {
-        const apiKey = await this.readKey(apiKeyOverride);
+        const apiKey = keyRequired ? await this.readKey(apiKeyOverride) : await this.readKey(apiKeyOverride).catch(() => undefined);
         const breaker = this.circuits.get(endpointKey(endpoint));
         const permit = breaker.tryAcquire();
         if (!permit.ok) throw circuitOpenError(breaker.key, permit.retryInMs);
@@ -378,7 +388,7 @@ export class OpenRouterClient {
     );
   }
 
-  private async getOnce(path: string, apiKey: string, signal: AbortSignal | undefined): Promise<string> {
+  private async getOnce(path: string, apiKey: string | undefined, signal: AbortSignal | undefined): Promise<string> {
     const { clock } = this.deps;
     if (signal?.aborted) throw cancelledError();
     const controller = new AbortController();

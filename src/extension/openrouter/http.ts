@@ -14,11 +14,10 @@ export function joinUrl(base: string, path: string): string {
   return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
 }
 
-export function requestHeaders(apiKey: string, app: OpenRouterClientDeps['app'], accept: string): Record<string, string> {
-  const headers: Record<string, string> = {
-    Authorization: `Bearer ${apiKey}`,
-    Accept: accept,
-  };
+/** Headers of a request; without a key (the public `/models`), no Authorization header at all. */
+export function requestHeaders(apiKey: string | undefined, app: OpenRouterClientDeps['app'], accept: string): Record<string, string> {
+  const headers: Record<string, string> = { Accept: accept };
+  if (apiKey !== undefined) headers['Authorization'] = `Bearer ${apiKey}`;
   if (app?.referer) headers['HTTP-Referer'] = app.referer;
   if (app?.title) headers['X-OpenRouter-Title'] = app.title;
   return headers;

@@ -111,6 +111,14 @@ describe('OpenRouterClient JSON endpoints over the fake server', () => {
       const text = await makeClient(fake).client.fetchModelsText();
       assert.ok(Array.isArray((JSON.parse(text) as { data: unknown }).data));
     });
+
+    it('loads without a key (a first run, before Set API Key), sending no Authorization header', async () => {
+      const { client } = makeClient(fake, { apiKey: async () => undefined });
+      const text = await client.fetchModelsText();
+      assert.ok(Array.isArray((JSON.parse(text) as { data: unknown }).data));
+      const seen = fake.requests.filter((r) => r.path.endsWith('/models')).at(-1);
+      assert.equal(seen?.hasAuthorization, false);
+    });
   });
 
   describe('the key stays secret', () => {
