@@ -12,6 +12,7 @@ import type { SqlValue } from 'sql.js';
 import { listConversations, listTags } from './conversationList';
 import type { SqlDatabase } from './database';
 import { StorageError } from './errors';
+import { billingOf, NOTHING_BILLED, recordSpend } from './ledger';
 import { activePath, activeTip, newestInSubtree, pathTo, siblingsOf } from './messageTree';
 import { CONVERSATION_COLUMNS, MESSAGE_COLUMNS, conversationRowSchema, messageRowSchema } from './rows';
 import { adjustTotals, contribution, recomputeTotals } from './totals';
@@ -150,6 +151,38 @@ export class ConversationStore {
     this.onChange('debounced');
   }
 
+  /**
+   * Deletes a message and every reply under it (a branch cannot hang from
+   * nothing), leaving tombstones so another window cannot bring them back.
+   * The conversation's totals drop; the spend ledger keeps what was spent.
+   * If the active branch ran through the deleted subtree, the parent becomes
+   * its tip. Returns the ids deleted.
+   */
+  deleteMessage(id: string): string[] {
+    const deleted = this.db.transaction(() => {
+      const message = this.getMessage(id);
+      const ids = this.db
+        .rawRows(
+          `WITH RECURSIVE sub(id) AS (SELECT ? UNION ALL SELECT m.id FROM messages m JOIN sub ON m.parent_id = sub.id WHERE m.conversation_id = ?)
+           SELECT id FROM sub`,
+          [id, message.conversationId],
+        )
+        .map((row) => String(row['id']));
+      const conversation = this.get(message.conversationId);
+      const now = this.clock.now();
+      for (const gone of ids) {
+        this.db.run('DELETE FROM messages WHERE id = ?', [gone]);
+        this.db.run(`INSERT INTO tombstones (id, kind, deleted_at) VALUES (?, 'message', ?) ON CONFLICT (id) DO NOTHING`, [gone, now]);
+      }
+      const leaf = conversation.activeLeafId !== null && ids.includes(conversation.activeLeafId) ? message.parentId : conversation.activeLeafId;
+      this.db.run(`UPDATE conversations SET active_leaf_id = ?, ${BUMP_MODIFIED} WHERE id = ?`, [leaf, now, message.conversationId]);
+      recomputeTotals(this.db, [message.conversationId]);
+      return ids;
+    });
+    this.onChange('debounced');
+    return deleted;
+  }
+
   /** Every conversation, oldest first; same-millisecond ties in insertion order, so exports are stable. */
   all(): Conversation[] {
     return this.db.all(`SELECT ${CONVERSATION_COLUMNS} FROM conversations c ORDER BY c.created_at, c.seq`, null, conversationRowSchema);
@@ -188,8 +221,11 @@ export class ConversationStore {
         `UPDATE conversations SET active_leaf_id = ?, updated_at = max(updated_at, ?), ${BUMP_MODIFIED} WHERE id = ?`,
         [id, now, now, conversation.id],
       );
-      const added = contribution({ cost: input.cost ?? null, promptTokens: input.promptTokens ?? null, completionTokens: input.completionTokens ?? null });
+      const fields = { cost: input.cost ?? null, promptTokens: input.promptTokens ?? null, completionTokens: input.completionTokens ?? null, metadata: input.metadata };
+      const added = contribution(fields);
       adjustTotals(this.db, conversation.id, added.cost, added.tokens);
+      const billed = { id, conversationId: conversation.id, modelId: input.modelId ?? null, createdAt: now };
+      recordSpend(this.db, billed, NOTHING_BILLED, billingOf(fields), this.newId);
     });
     const message = this.getMessage(id);
     this.onChange(isSettled(message) ? 'now' : 'debounced');
@@ -214,9 +250,11 @@ export class ConversationStore {
         now,
         before.conversationId,
       ]);
+      const updated = this.getMessage(id);
       const old = contribution(before);
-      const after = contribution(this.getMessage(id));
+      const after = contribution(updated);
       adjustTotals(this.db, before.conversationId, sub(after.cost, old.cost), after.tokens - old.tokens);
+      recordSpend(this.db, updated, billingOf(before), billingOf(updated), this.newId);
     });
     const message = this.getMessage(id);
     this.onChange(isSettled(message) ? 'now' : 'debounced');

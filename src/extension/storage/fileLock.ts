@@ -5,10 +5,16 @@
  * who holds it. A lock whose holder is dead (same host, pid gone) or that is
  * older than `staleMs` is stale and gets taken over; take-overs are themselves
  * serialised by a short-lived `.steal` file and re-check the holder's token,
- * so two waiters cannot both remove a fresh lock. No `vscode` import.
+ * so two waiters cannot both remove a fresh lock.
+ *
+ * Synchronous on purpose: it runs in the storage worker (never on the
+ * extension host's thread), where a journal append is lock, write, fsync,
+ * unlock in one uninterrupted step; waiting sleeps the worker with
+ * Atomics.wait. The file format is the one earlier versions used, so an old
+ * and a new window still exclude each other. No `vscode` import.
  */
 import { randomUUID } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 
 import * as z from 'zod'; // namespace import: lets the bundler drop zod's unused locales (~360 KB)
@@ -52,23 +58,23 @@ export class FileLock {
     this.retryMs = options.retryMs ?? 15;
   }
 
-  async withLock<T>(fn: () => Promise<T>): Promise<T> {
-    const token = await this.acquire();
+  withLock<T>(fn: () => T): T {
+    const token = this.acquire();
     try {
-      return await fn();
+      return fn();
     } finally {
-      await this.release(token);
+      this.release(token);
     }
   }
 
-  /** Resolves with this holder's token once the lock is ours. */
-  async acquire(): Promise<string> {
+  /** Returns this holder's token once the lock is ours. */
+  acquire(): string {
     const token = randomUUID();
     const holder: Holder = { pid: process.pid, host: os.hostname(), token, acquiredAt: Date.now() };
     const started = Date.now();
     for (;;) {
-      if (await this.tryCreate(holder)) return token;
-      await this.removeIfStale();
+      if (this.tryCreate(holder)) return token;
+      this.removeIfStale();
       if (Date.now() - started > this.timeoutMs) {
         throw new StorageError(
           'lock-timeout',
@@ -76,44 +82,43 @@ export class FileLock {
           'Your messages are kept in memory and saving will be retried. If this persists, close other windows.',
         );
       }
-      await delay(this.retryMs * (0.5 + Math.random()));
+      sleep(this.retryMs * (0.5 + Math.random()));
     }
   }
 
   /** Removes the lock only if it is still ours (it may have been taken over as stale). */
-  async release(token: string): Promise<void> {
-    const current = await this.readHolder();
+  release(token: string): void {
+    const current = this.readHolder();
     if (current.kind === 'held' && current.holder.token === token) {
-      await fs.rm(this.lockPath, { force: true });
+      fs.rmSync(this.lockPath, { force: true });
     }
   }
 
-  private async tryCreate(holder: Holder): Promise<boolean> {
-    let handle: fs.FileHandle;
+  private tryCreate(holder: Holder): boolean {
+    let fd: number;
     try {
-      handle = await fs.open(this.lockPath, 'wx', 0o600);
+      fd = fs.openSync(this.lockPath, 'wx', 0o600);
     } catch (error) {
       if (errnoCode(error) === 'EEXIST') return false;
       throw new StorageError('io', `Could not create the history lock file: ${describeError(error)}`, undefined, { cause: error });
     }
     try {
-      await handle.writeFile(JSON.stringify(holder));
+      fs.writeSync(fd, JSON.stringify(holder));
     } finally {
-      await handle.close();
+      fs.closeSync(fd);
     }
     return true;
   }
 
-  private async readHolder(): Promise<
+  private readHolder():
     | { kind: 'none' }
     | { kind: 'held'; holder: Holder }
-    | { kind: 'unreadable'; ino: number; mtimeMs: number }
-  > {
+    | { kind: 'unreadable'; ino: number; mtimeMs: number } {
     try {
-      const handle = await fs.open(this.lockPath, 'r');
+      const fd = fs.openSync(this.lockPath, 'r');
       try {
-        const stat = await handle.stat();
-        const text = await handle.readFile('utf8');
+        const stat = fs.fstatSync(fd);
+        const text = fs.readFileSync(fd, 'utf8');
         try {
           const parsed = holderSchema.safeParse(JSON.parse(text));
           if (parsed.success) return { kind: 'held', holder: parsed.data };
@@ -122,7 +127,7 @@ export class FileLock {
         }
         return { kind: 'unreadable', ino: stat.ino, mtimeMs: stat.mtimeMs };
       } finally {
-        await handle.close();
+        fs.closeSync(fd);
       }
     } catch (error) {
       if (errnoCode(error) === 'ENOENT') return { kind: 'none' };
@@ -130,7 +135,7 @@ export class FileLock {
     }
   }
 
-  private isStale(state: Awaited<ReturnType<FileLock['readHolder']>>): boolean {
+  private isStale(state: ReturnType<FileLock['readHolder']>): boolean {
     if (state.kind === 'none') return false;
     if (state.kind === 'unreadable') return Date.now() - state.mtimeMs > EMPTY_LOCK_GRACE_MS;
     const { holder } = state;
@@ -139,33 +144,33 @@ export class FileLock {
     return holder.host === os.hostname() && !isProcessAlive(holder.pid);
   }
 
-  private async removeIfStale(): Promise<void> {
-    const seen = await this.readHolder();
+  private removeIfStale(): void {
+    const seen = this.readHolder();
     if (!this.isStale(seen)) return;
     const stealPath = `${this.lockPath}.steal`;
-    let steal: fs.FileHandle;
+    let steal: number;
     try {
-      steal = await fs.open(stealPath, 'wx', 0o600);
+      steal = fs.openSync(stealPath, 'wx', 0o600);
     } catch (error) {
       if (errnoCode(error) !== 'EEXIST') throw error;
       // Someone else is taking over; if that someone died doing it, clear the way.
-      const stat = await fs.stat(stealPath).catch(() => undefined);
-      if (stat && Date.now() - stat.mtimeMs > STEAL_FILE_STALE_MS) await fs.rm(stealPath, { force: true });
+      const stat = fs.statSync(stealPath, { throwIfNoEntry: false });
+      if (stat && Date.now() - stat.mtimeMs > STEAL_FILE_STALE_MS) fs.rmSync(stealPath, { force: true });
       return;
     }
     try {
-      await steal.close();
+      fs.closeSync(steal);
       // Re-read under the steal file: only remove the very lock we judged stale.
-      const now = await this.readHolder();
+      const now = this.readHolder();
       const same =
         (now.kind === 'held' && seen.kind === 'held' && now.holder.token === seen.holder.token) ||
         (now.kind === 'unreadable' && seen.kind === 'unreadable' && now.ino === seen.ino && now.mtimeMs === seen.mtimeMs);
       if (same) {
-        await fs.rm(this.lockPath, { force: true });
+        fs.rmSync(this.lockPath, { force: true });
         this.logger?.warn('took over a stale history lock', seen.kind === 'held' ? { pid: seen.holder.pid, host: seen.holder.host } : {});
       }
     } finally {
-      await fs.rm(stealPath, { force: true });
+      fs.rmSync(stealPath, { force: true });
     }
   }
 }
@@ -181,6 +186,9 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/** Blocks this thread (the storage worker's) for `ms`. */
+function sleep(ms: number): void {
+  Atomics.wait(sleeper, 0, 0, Math.max(1, Math.round(ms)));
 }

@@ -1,34 +1,22 @@
 /**
- * HistoryStore: the storage room's front door. `openHistoryStore()` loads
- * sql.js lazily, opens (or recovers) `history.sqlite` in the folder it is
- * given, and returns a store whose reads and writes are synchronous and
- * in-memory; every change schedules a persist (at once when a message
- * settles, debounced otherwise) that runs on a timer, never inside the call
- * that made the change. The extension passes `globalStorageUri.fsPath`, a
- * clock, a logger and where sql-wasm.wasm is. No `vscode` import.
+ * HistoryStore: the storage room's front door on the extension host. The
+ * history itself — sql.js, the database, the journal, compaction — lives in
+ * a worker thread (storageWorker.ts → HistoryEngine); this is its async
+ * facade, one method per engine method, each a request that is always
+ * answered. Nothing here touches the database, so no query, search, export,
+ * import or save can block the host's event loop, and the host's heap does
+ * not grow with the history. A change's promise resolves once it is on disk
+ * (a journal record, fdatasync'd). No `vscode` import.
  */
-import { spendSince } from './spend';
-import { usageReport, type UsageReport } from './usage';
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
-import type { ChangeUrgency } from './conversationStore';
-import { ConversationStore } from './conversationStore';
-import type { SqlDatabase } from './database';
-import { StorageError, describeError } from './errors';
+import type { StorageError } from './errors';
 import type { ExportScope } from './exporter';
-import { exportJson, exportMarkdown } from './exporter';
 import type { LockOptions } from './fileLock';
-import { HistoryFile } from './historyFile';
-import { importExport, parseExport } from './importer';
-import { decodeImportBytes } from './importBounds';
-import { checkIntegrity, rebuildDerivedIndexes } from './maintenance';
+import type { EngineStats } from './historyEngine';
 import type { MigrationResult } from './migrations';
-import { PersistScheduler } from './persistScheduler';
-import { searchHistory } from './search';
-import { loadSqlJs, type SqlJsLocation } from './sqlJsLoader';
+import type { SqlJsLocation } from './sqlJsLoader';
 import type {
-  Clock,
   Conversation,
   ConversationListQuery,
   ConversationPage,
@@ -48,277 +36,203 @@ import type {
   StoredMessage,
   TagCount,
 } from './types';
+import type { UsageReport } from './usage';
+import { WorkerClient } from './workerClient';
 
-export const HISTORY_FILE_NAME = 'history.sqlite';
+export { HISTORY_FILE_NAME, type EngineStats } from './historyEngine';
 
 export interface OpenHistoryOptions {
   /** Folder holding the history (the extension's globalStorageUri.fsPath); created if missing. */
   readonly folder: string;
   readonly fileName?: string;
-  readonly clock?: Clock;
   readonly logger?: StorageLogger;
   /** Where sql.js finds sql-wasm.wasm; defaults to next to sql.js itself. */
-  readonly sqlJs?: SqlJsLocation;
-  /** Debounce for unsettled changes (default 1500 ms) and its ceiling (default 15 s). */
-  readonly debounceMs?: number;
-  readonly maxWaitMs?: number;
+  readonly sqlJs?: Pick<SqlJsLocation, 'wasmPath'>;
   readonly lock?: LockOptions;
-  /** Another window's changes were merged in: refresh what is shown. */
+  /** Compaction thresholds: the journal is folded into a new snapshot past max(minBytes, ratio × snapshot). */
+  readonly compactMinBytes?: number;
+  readonly compactRatio?: number;
+  readonly followIntervalMs?: number;
+  readonly idleCompactMs?: number;
+  /** The worker script; defaults to storageWorker.js beside the bundle (storageWorker.ts under tsx). */
+  readonly workerPath?: string;
+  /** Another window's changes were applied: refresh what is shown. */
   readonly onExternalChange?: (report: MergeReport) => void;
-  /** A write failed; it is retried, but the user should know history is not being saved. */
+  /** A write failed; it is retried with the next one, but the user should know history is not being saved. */
   readonly onPersistError?: (error: StorageError) => void;
-  /** The file became unreadable while running and was set aside. */
-  readonly onRecovery?: (notice: RecoveryNotice) => void;
 }
 
-const systemClock: Clock = { now: () => Date.now() };
+export function defaultWorkerPath(): string {
+  return path.join(__dirname, __filename.endsWith('.ts') ? 'storageWorker.ts' : 'storageWorker.js');
+}
 
 export async function openHistoryStore(options: OpenHistoryOptions): Promise<HistoryStore> {
-  const clock = options.clock ?? systemClock;
-  try {
-    await fs.mkdir(options.folder, { recursive: true });
-  } catch (error) {
-    throw new StorageError('io', `Could not create the history folder: ${describeError(error)}`, undefined, { cause: error });
-  }
-  const sql = await loadSqlJs(options.sqlJs);
-  const file = new HistoryFile({
-    path: path.join(options.folder, options.fileName ?? HISTORY_FILE_NAME),
-    sql,
-    clock,
-    logger: options.logger,
-    lock: options.lock,
-    onRecovery: options.onRecovery,
-  });
-  const loaded = await file.load();
-  const store = new HistoryStore(loaded.db, file, clock, options, loaded.recovery, loaded.migration);
-  // An upgraded file is written back soon, so the next open skips the migration.
-  if (loaded.existed && loaded.migration.from !== loaded.migration.to) store.markChanged('debounced');
-  return store;
+  const client = new WorkerClient(
+    options.workerPath ?? defaultWorkerPath(),
+    {
+      folder: options.folder,
+      fileName: options.fileName,
+      wasmPath: options.sqlJs?.wasmPath,
+      lock: options.lock,
+      compactMinBytes: options.compactMinBytes,
+      compactRatio: options.compactRatio,
+      followIntervalMs: options.followIntervalMs,
+      idleCompactMs: options.idleCompactMs,
+    },
+    { logger: options.logger, onExternalChange: options.onExternalChange, onPersistError: options.onPersistError },
+  );
+  const opened = await client.start();
+  return new HistoryStore(client, opened.path, opened.recovery, opened.migration);
 }
 
 export class HistoryStore {
-  readonly path: string;
-  private readonly conversations: ConversationStore;
-  private readonly scheduler: PersistScheduler;
-  private changes = 0;
-  private persisted = 0;
-  private closed = false;
-
   /** @internal use openHistoryStore() */
   constructor(
-    private readonly db: SqlDatabase,
-    private readonly file: HistoryFile,
-    private readonly clock: Clock,
-    private readonly options: OpenHistoryOptions,
+    private readonly client: WorkerClient,
+    readonly path: string,
     /** Set when the file could not be read at open and was set aside: tell the user where it is. */
     readonly recovery: RecoveryNotice | undefined,
     readonly migration: MigrationResult,
-  ) {
-    this.path = file.path;
-    this.conversations = new ConversationStore({ db, clock, onChange: (urgency) => this.markChanged(urgency) });
-    this.scheduler = new PersistScheduler(
-      {
-        persist: () => this.persist(),
-        changeSeq: () => this.changes,
-        persistedSeq: () => this.persisted,
-        onError: (error) => this.reportPersistError(error),
-      },
-      { debounceMs: options.debounceMs ?? 1_500, maxWaitMs: options.maxWaitMs ?? 15_000 },
-    );
-  }
+  ) {}
 
   // ── conversations ────────────────────────────────────────────────────────
 
-  createConversation(input?: NewConversation): Conversation {
-    return this.open().create(input);
+  createConversation(input?: NewConversation): Promise<Conversation> {
+    return this.client.call('createConversation', input);
   }
-  getConversation(id: string): Conversation {
-    return this.open().get(id);
+  getConversation(id: string): Promise<Conversation> {
+    return this.client.call('getConversation', id);
   }
-  findConversation(id: string): Conversation | undefined {
-    return this.open().find(id);
+  findConversation(id: string): Promise<Conversation | undefined> {
+    return this.client.call('findConversation', id);
   }
-  renameConversation(id: string, title: string): Conversation {
-    return this.open().rename(id, title);
+  renameConversation(id: string, title: string): Promise<Conversation> {
+    return this.client.call('renameConversation', id, title);
   }
-  archiveConversation(id: string, archived = true): Conversation {
-    return this.open().setStatus(id, archived ? 'archived' : 'active');
+  archiveConversation(id: string, archived = true): Promise<Conversation> {
+    return this.client.call('archiveConversation', id, archived);
   }
-  setConversationTags(id: string, tags: readonly string[]): Conversation {
-    return this.open().setTags(id, tags);
+  setConversationTags(id: string, tags: readonly string[]): Promise<Conversation> {
+    return this.client.call('setConversationTags', id, tags);
   }
-  setConversationModel(id: string, modelId: string | null): Conversation {
-    return this.open().setModel(id, modelId);
+  setConversationModel(id: string, modelId: string | null): Promise<Conversation> {
+    return this.client.call('setConversationModel', id, modelId);
   }
-  setSystemPrompt(id: string, systemPrompt: string | null): Conversation {
-    return this.open().setSystemPrompt(id, systemPrompt);
+  setSystemPrompt(id: string, systemPrompt: string | null): Promise<Conversation> {
+    return this.client.call('setSystemPrompt', id, systemPrompt);
   }
-  deleteConversation(id: string): void {
-    this.open().delete(id);
+  deleteConversation(id: string): Promise<void> {
+    return this.client.call('deleteConversation', id);
   }
   /** True when the conversation's row exists, even if it does not decode. */
-  conversationExists(id: string): boolean {
-    return this.open().exists(id);
+  conversationExists(id: string): Promise<boolean> {
+    return this.client.call('conversationExists', id);
   }
   /** The conversation's rows as stored, as JSON text: export for one that fails to load. */
-  exportRaw(id: string): string | undefined {
-    const rows = this.open().raw(id);
-    return rows ? JSON.stringify({ format: 'neural-terminal.raw-rows', ...rows }, null, 2) : undefined;
+  exportRaw(id: string): Promise<string | undefined> {
+    return this.client.call('exportRaw', id);
   }
-  listConversations(query?: ConversationListQuery): ConversationPage {
-    return this.open().list(query);
+  listConversations(query?: ConversationListQuery): Promise<ConversationPage> {
+    return this.client.call('listConversations', query);
   }
-  listTags(): TagCount[] {
-    return this.open().tags();
+  listTags(): Promise<TagCount[]> {
+    return this.client.call('listTags');
   }
 
   // ── messages and branches ────────────────────────────────────────────────
 
-  appendMessage(input: NewMessage): StoredMessage {
-    return this.open().append(input);
+  appendMessage(input: NewMessage): Promise<StoredMessage> {
+    return this.client.call('appendMessage', input);
   }
-  updateMessage(id: string, patch: MessagePatch): StoredMessage {
-    return this.open().update(id, patch);
+  updateMessage(id: string, patch: MessagePatch): Promise<StoredMessage> {
+    return this.client.call('updateMessage', id, patch);
   }
-  getMessage(id: string): StoredMessage {
-    return this.open().getMessage(id);
+  /** Deletes a message and the replies under it; returns the ids deleted. What was spent stays in the ledger. */
+  deleteMessage(id: string): Promise<string[]> {
+    return this.client.call('deleteMessage', id);
+  }
+  getMessage(id: string): Promise<StoredMessage> {
+    return this.client.call('getMessage', id);
+  }
+  findMessage(id: string): Promise<StoredMessage | undefined> {
+    return this.client.call('findMessage', id);
   }
   /** Every message of the conversation, all branches, oldest first. */
-  listMessages(conversationId: string): StoredMessage[] {
-    return this.open().messages(conversationId);
+  listMessages(conversationId: string): Promise<StoredMessage[]> {
+    return this.client.call('listMessages', conversationId);
   }
-  activePath(conversationId: string): PathEntry[] {
-    return this.open().activePath(conversationId);
+  activePath(conversationId: string): Promise<PathEntry[]> {
+    return this.client.call('activePath', conversationId);
   }
-  siblings(messageId: string): Siblings {
-    return this.open().siblings(messageId);
+  siblings(messageId: string): Promise<Siblings> {
+    return this.client.call('siblings', messageId);
   }
-  switchBranch(messageId: string): PathEntry[] {
-    return this.open().switchBranch(messageId);
+  switchBranch(messageId: string): Promise<PathEntry[]> {
+    return this.client.call('switchBranch', messageId);
   }
-  fork(messageId: string, options?: { title?: string }): Conversation {
-    return this.open().fork(messageId, options);
+  fork(messageId: string, options?: { title?: string }): Promise<Conversation> {
+    return this.client.call('fork', messageId, options);
   }
 
   // ── search, export, import ───────────────────────────────────────────────
 
-  search(query: SearchQuery): SearchOutcome {
-    this.open();
-    return searchHistory(this.db, query, this.options.logger);
+  search(query: SearchQuery): Promise<SearchOutcome> {
+    return this.client.call('search', query);
   }
-  exportJson(scope?: ExportScope): string {
-    return exportJson(this.open(), this.clock, scope);
+  exportJson(scope?: ExportScope): Promise<string> {
+    return this.client.call('exportJson', scope);
   }
-  exportMarkdown(conversationId: string): string {
-    return exportMarkdown(this.open(), conversationId);
+  exportMarkdown(conversationId: string): Promise<string> {
+    return this.client.call('exportMarkdown', conversationId);
   }
-  /** Imports the bytes of a JSON export file: invalid UTF-8 is a typed refusal, like any bad content. */
-  importBytes(bytes: Uint8Array): ImportReport {
-    return this.importJson(decodeImportBytes(bytes));
+  /** Imports the bytes of a JSON export file (parsed and checked in the worker); invalid UTF-8 is a typed refusal. */
+  importBytes(bytes: Uint8Array): Promise<ImportReport> {
+    return this.client.call('importBytes', bytes);
   }
-  /** Imports a JSON export; throws StorageError (invalid-import / unsupported-version) leaving the database unchanged. */
-  importJson(text: string): ImportReport {
-    this.open();
-    let file: ReturnType<typeof parseExport>;
-    try {
-      file = parseExport(text);
-    } catch (error) {
-      // A parser's own limits (stack, memory) are still a refusal of this file, typed.
-      if (error instanceof RangeError) throw new StorageError('invalid-import', `The file could not be read (${error.message}).`, 'Choose a file exported by Neural Terminal.');
-      throw error;
-    }
-    const report = importExport(this.db, this.clock, file);
-    this.markChanged('now');
-    return report;
+  /** Imports a JSON export; rejects with StorageError (invalid-import / unsupported-version) leaving the history unchanged. */
+  importJson(text: string): Promise<ImportReport> {
+    return this.client.call('importJson', text);
   }
 
   // ── maintenance ──────────────────────────────────────────────────────────
 
-  /** Rebuilds FTS indexes and totals from the message rows. */
-  rebuildDerivedIndexes(): RebuildReport {
-    this.open();
-    const report = rebuildDerivedIndexes(this.db, this.clock);
-    this.markChanged('debounced');
-    return report;
+  rebuildDerivedIndexes(): Promise<RebuildReport> {
+    return this.client.call('rebuildDerivedIndexes');
   }
-  /** Spend and tokens by day, model and conversation between two instants (epoch ms). */
-  usage(from: number, to: number): UsageReport {
-    this.open();
-    return usageReport(this.db, from, to);
+  /** Spend and tokens by day, model and conversation between two instants (epoch ms), from the spend ledger. */
+  usage(from: number, to: number): Promise<UsageReport> {
+    return this.client.call('usage', from, to);
   }
-  /** Exact USD spent on messages created since `from` (epoch ms); 0 = all time. */
-  spendSince(from: number): string {
-    this.open();
-    return spendSince(this.db, from);
+  /** Exact USD billed for messages made since `from` (epoch ms; 0 = all time); deleting never lowers it. */
+  spendSince(from: number): Promise<string> {
+    return this.client.call('spendSince', from);
   }
-  checkIntegrity(): IntegrityReport {
-    this.open();
-    return checkIntegrity(this.db);
+  checkIntegrity(): Promise<IntegrityReport> {
+    return this.client.call('checkIntegrity');
+  }
+  /** Snapshot and journal sizes, last compaction, counts, and the worker's memory. */
+  stats(): Promise<EngineStats> {
+    return this.client.call('stats');
+  }
+  /** Folds the journal into a new snapshot now. */
+  compact(): Promise<void> {
+    return this.client.call('compact');
   }
 
   // ── durability ───────────────────────────────────────────────────────────
 
-  /** True while some change is not on disk yet. */
-  get hasUnsavedChanges(): boolean {
-    return this.persisted < this.changes;
+  /** Resolves when every change made so far is on disk; rejects with StorageError if writing keeps failing. */
+  flush(): Promise<void> {
+    return this.client.call('flush');
   }
 
-  /** Resolves when every change made so far is on disk; rejects with StorageError if writing fails. */
-  async flush(): Promise<void> {
-    this.open();
-    await this.scheduler.flush();
-  }
-
-  /** Merges another window's newer file into memory (no write). Call on focus or from a file watcher. */
+  /** Applies other windows' new journal records now (window focus); the worker also follows on its own. */
   async refreshFromDisk(): Promise<MergeReport | undefined> {
-    this.open();
-    const report = await this.file.refresh(this.db);
-    if (report) this.options.onExternalChange?.(report);
-    return report;
+    return (await this.client.call('refreshFromDisk')) ?? undefined;
   }
 
-  /** Saves pending changes and releases the database. Further calls throw StorageError 'closed'. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    try {
-      await this.scheduler.flush();
-    } finally {
-      this.closed = true;
-      await this.scheduler.dispose();
-      this.db.close();
-    }
-  }
-
-  /** @internal */
-  markChanged(urgency: ChangeUrgency): void {
-    this.changes++;
-    this.scheduler.request(urgency);
-  }
-
-  private async persist(): Promise<void> {
-    let exported = this.persisted;
-    let result;
-    try {
-      result = await this.file.persist(this.db, () => {
-        exported = this.changes;
-      });
-    } catch (error) {
-      throw error instanceof StorageError
-        ? error
-        : new StorageError('io', `Could not save the chat history: ${describeError(error)}`, 'Check free disk space and permissions of the VS Code storage folder.', { cause: error });
-    }
-    this.persisted = Math.max(this.persisted, exported);
-    if (result.merged) this.options.onExternalChange?.(result.merged);
-  }
-
-  private reportPersistError(error: unknown): void {
-    const storageError = error instanceof StorageError ? error : new StorageError('io', describeError(error), undefined, { cause: error });
-    this.options.logger?.error('history persist failed', { kind: storageError.kind, error: storageError.message });
-    this.options.onPersistError?.(storageError);
-  }
-
-  private open(): ConversationStore {
-    if (this.closed) throw new StorageError('closed', 'The chat history has been closed.');
-    return this.conversations;
+  /** Saves anything unsaved, closes the history and stops the worker. Further calls reject with 'closed'. */
+  close(): Promise<void> {
+    return this.client.close();
   }
 }

@@ -13,6 +13,12 @@
  *      `meta` generation counter, exact conversation totals as text, the active
  *      branch per conversation, fork provenance on copied messages, and the
  *      message index rebuilt newest-first for search.
+ *  v3  the journal (journal*.ts): tombstones for single messages and a
+ *      `sync_gen` on tombstones (NULL = not in the journal yet, like the
+ *      other rows), the snapshot's journal generation in `meta`, and the
+ *      append-only spend ledger (ledger.ts), backfilled with one entry per
+ *      message that carries a cost or tokens (fork copies excluded: they
+ *      were paid for once, in their source).
  */
 import { add, parseUsd, toDecimalString, usdFromNumber, ZERO, type Usd } from '../../shared/money';
 import type { SqlDatabase } from './database';
@@ -158,6 +164,49 @@ END;
 INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
 `;
 
+const V3_SCHEMA = `
+CREATE TABLE tombstones_v3 (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('conversation', 'message')),
+  deleted_at INTEGER NOT NULL,
+  sync_gen INTEGER
+) WITHOUT ROWID;
+INSERT INTO tombstones_v3 (id, kind, deleted_at, sync_gen) SELECT id, kind, deleted_at, 0 FROM tombstones;
+DROP TABLE tombstones;
+ALTER TABLE tombstones_v3 RENAME TO tombstones;
+CREATE INDEX tombstones_by_sync_gen ON tombstones (sync_gen);
+
+-- Append-only: rows are inserted, never updated or deleted. A cost change is a
+-- new row holding the difference, so the sum per message is its current cost
+-- and deleting the message leaves what was spent on it.
+CREATE TABLE spend_ledger (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  at INTEGER NOT NULL,
+  message_id TEXT NOT NULL,
+  conversation_id TEXT NOT NULL,
+  model_id TEXT,
+  delta_usd TEXT NOT NULL,
+  -- Of delta_usd, what a provider charged the user's own key (BYOK); and what prompt caching saved.
+  upstream_usd TEXT NOT NULL DEFAULT '0',
+  cache_saving_usd TEXT NOT NULL DEFAULT '0',
+  prompt_tokens INTEGER NOT NULL DEFAULT 0,
+  completion_tokens INTEGER NOT NULL DEFAULT 0,
+  sync_gen INTEGER
+);
+CREATE INDEX spend_ledger_by_at ON spend_ledger (at);
+CREATE INDEX spend_ledger_by_message ON spend_ledger (message_id);
+CREATE INDEX spend_ledger_by_sync_gen ON spend_ledger (sync_gen);
+INSERT INTO spend_ledger (id, at, message_id, conversation_id, model_id, delta_usd, prompt_tokens, completion_tokens)
+  SELECT lower(hex(randomblob(16))), created_at, id, conversation_id, model_id, coalesce(cost_exact, '0'),
+         coalesce(prompt_tokens, 0), coalesce(completion_tokens, 0)
+    FROM messages
+   WHERE copied_from_message_id IS NULL
+     AND (cost_exact IS NOT NULL OR prompt_tokens IS NOT NULL OR completion_tokens IS NOT NULL);
+
+INSERT INTO meta (key, value) VALUES ('journal_generation', '0') ON CONFLICT (key) DO NOTHING;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -170,6 +219,14 @@ export const MIGRATIONS: readonly Migration[] = [
     up: (db) => {
       db.run(V2_SCHEMA);
       backfillExactTotalsV2(db);
+    },
+  },
+  {
+    version: 3,
+    description: 'journal sync on tombstones, message tombstones, spend ledger',
+    up: (db) => {
+      db.run(V3_SCHEMA);
+      backfillLedgerBillingV3(db);
     },
   },
 ];
@@ -231,6 +288,29 @@ function backfillExactTotalsV2(db: SqlDatabase): void {
       text,
       Number(text),
       conversationId,
+    ]);
+  }
+}
+
+/** v3: BYOK upstream charges and cache savings, kept in message metadata, copied onto the backfilled ledger rows. */
+function backfillLedgerBillingV3(db: SqlDatabase): void {
+  const rows = db.rawRows(
+    `SELECT l.seq, m.metadata FROM spend_ledger l JOIN messages m ON m.id = l.message_id
+      WHERE m.metadata LIKE '%"billing"%' OR m.metadata LIKE '%"cache"%'`,
+  );
+  for (const row of rows) {
+    let meta: { billing?: { upstream?: unknown }; cache?: { saving?: unknown } };
+    try {
+      meta = JSON.parse(String(row['metadata'])) as typeof meta;
+    } catch {
+      continue;
+    }
+    const upstream = typeof meta.billing?.upstream === 'string' ? parseUsd(meta.billing.upstream) : undefined;
+    const saving = typeof meta.cache?.saving === 'string' ? parseUsd(meta.cache.saving) : undefined;
+    db.run('UPDATE spend_ledger SET upstream_usd = ?, cache_saving_usd = ? WHERE seq = ?', [
+      toDecimalString(upstream ?? ZERO),
+      toDecimalString(saving ?? ZERO),
+      Number(row['seq']),
     ]);
   }
 }

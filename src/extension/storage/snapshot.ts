@@ -51,11 +51,7 @@ export function openSnapshot(
     return { kind: 'corrupt', reason: describeError(error) };
   }
   try {
-    // The database lives in sql.js's in-memory file system and durability
-    // comes from our own atomic export, so SQLite's journal file and syncs
-    // would only copy memory around: keep the rollback journal in memory
-    // (transactions still roll back) and skip syncs.
-    db.run('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY;');
+    setPragmas(db);
     const migration = migrate(db);
     if (purpose === 'main') registerSearchFunctions(db);
     return { kind: 'ok', db, migration };
@@ -65,4 +61,23 @@ export function openSnapshot(
     // A file whose schema cannot be brought up to date cannot be used either.
     return { kind: 'corrupt', reason: `upgrade failed: ${describeError(error)}` };
   }
+}
+
+/**
+ * The database lives in sql.js's in-memory file system and durability comes
+ * from our own journal and snapshots, so SQLite's journal file and syncs would
+ * only copy memory around: keep the rollback journal in memory (transactions
+ * still roll back) and skip syncs.
+ */
+function setPragmas(db: SqlDatabase): void {
+  db.run('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY;');
+}
+
+/**
+ * sql.js's export() closes and reopens the database, which drops registered
+ * functions and connection pragmas: put them back.
+ */
+export function afterExport(db: SqlDatabase): void {
+  setPragmas(db);
+  registerSearchFunctions(db);
 }

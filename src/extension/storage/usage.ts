@@ -1,12 +1,11 @@
 /**
  * Spend and token figures for the usage report, grouped by day, by model and by
- * conversation. Money is summed exactly from the stored decimal text. Days are
- * UTC calendar days. No `vscode` import.
+ * conversation. Read from the append-only spend ledger (ledger.ts), so deleted
+ * conversations and messages still count; money is summed exactly from the
+ * stored decimal text. Days are UTC calendar days. No `vscode` import.
  */
 import { ZERO, add, parseUsd, sub, toDecimalString, type Usd } from '../../shared/money';
 import type { SqlDatabase } from './database';
-// A fork's copies keep their source's cost and time; they were paid for once.
-import { PAID_HERE } from './totals';
 
 export interface UsageRow {
   readonly key: string;
@@ -41,7 +40,8 @@ interface Acc {
   saving: Usd;
   promptTokens: number;
   completionTokens: number;
-  messages: number;
+  /** Distinct messages: a message whose cost was corrected has several ledger rows. */
+  ids: Set<string>;
 }
 
 const DAY = 86_400_000;
@@ -55,20 +55,22 @@ export function usageReport(db: SqlDatabase, from: number, to: number, top = 10)
   let totalUpstream = ZERO;
   let totalSaving = ZERO;
   const rows = db.rawRows(
-    `SELECT created_at, model_id, conversation_id, cost_exact, prompt_tokens, completion_tokens, metadata
-       FROM messages WHERE role = 'assistant' AND created_at >= ? AND created_at <= ? AND ${PAID_HERE}`,
+    `SELECT at, model_id, conversation_id, message_id, delta_usd, upstream_usd, cache_saving_usd, prompt_tokens, completion_tokens
+       FROM spend_ledger WHERE at >= ? AND at <= ?`,
     [from, to],
   );
   for (const row of rows) {
-    const cost = typeof row['cost_exact'] === 'string' ? (parseUsd(row['cost_exact']) ?? ZERO) : ZERO;
+    const usd = (value: unknown): Usd => (typeof value === 'string' ? (parseUsd(value) ?? ZERO) : ZERO);
+    const cost = usd(row['delta_usd']);
     const prompt = Number(row['prompt_tokens'] ?? 0) || 0;
     const completion = Number(row['completion_tokens'] ?? 0) || 0;
-    const { upstream, saving } = billingParts(row['metadata']);
+    const upstream = usd(row['upstream_usd']);
+    const saving = usd(row['cache_saving_usd']);
     total = add(total, cost);
     totalUpstream = add(totalUpstream, upstream);
     totalSaving = add(totalSaving, saving);
     for (const [map, key] of [
-      [days, dayKey(Number(row['created_at']))],
+      [days, dayKey(Number(row['at']))],
       [models, String(row['model_id'] ?? 'unknown')],
       [conversations, String(row['conversation_id'])],
     ] as const) {
@@ -78,7 +80,7 @@ export function usageReport(db: SqlDatabase, from: number, to: number, top = 10)
       acc.saving = add(acc.saving, saving);
       acc.promptTokens += prompt;
       acc.completionTokens += completion;
-      acc.messages += 1;
+      acc.ids.add(String(row['message_id']));
       map.set(key, acc);
     }
   }
@@ -117,7 +119,7 @@ export function usageCsv(report: UsageReport): string {
 }
 
 function empty(): Acc {
-  return { cost: ZERO, upstream: ZERO, saving: ZERO, promptTokens: 0, completionTokens: 0, messages: 0 };
+  return { cost: ZERO, upstream: ZERO, saving: ZERO, promptTokens: 0, completionTokens: 0, ids: new Set() };
 }
 
 /** What went to OpenRouter: the cost less the providers' BYOK charges. */
@@ -125,26 +127,8 @@ export function openRouterPart(r: { cost: string; upstream: string }): string {
   return toDecimalString(sub(parseUsd(r.cost) ?? ZERO, parseUsd(r.upstream) ?? ZERO));
 }
 
-/**
- * The BYOK upstream charge (`billing.upstream`) and cache saving (`cache.saving`) the chat
- * engine keeps in a message's metadata; anything unreadable counts as zero.
- */
-function billingParts(raw: unknown): { upstream: Usd; saving: Usd } {
-  let upstream = ZERO;
-  let saving = ZERO;
-  if (typeof raw !== 'string' || (!raw.includes('"billing"') && !raw.includes('"cache"'))) return { upstream, saving };
-  try {
-    const meta = JSON.parse(raw) as { billing?: { upstream?: unknown }; cache?: { saving?: unknown } };
-    if (typeof meta.billing?.upstream === 'string') upstream = parseUsd(meta.billing.upstream) ?? ZERO;
-    if (typeof meta.cache?.saving === 'string') saving = parseUsd(meta.cache.saving) ?? ZERO;
-  } catch {
-    // A corrupt metadata cell must not break the report.
-  }
-  return { upstream, saving };
-}
-
 function view(acc: Acc) {
-  return { cost: toDecimalString(acc.cost), upstream: toDecimalString(acc.upstream), cacheSaving: toDecimalString(acc.saving), promptTokens: acc.promptTokens, completionTokens: acc.completionTokens, messages: acc.messages };
+  return { cost: toDecimalString(acc.cost), upstream: toDecimalString(acc.upstream), cacheSaving: toDecimalString(acc.saving), promptTokens: acc.promptTokens, completionTokens: acc.completionTokens, messages: acc.ids.size };
 }
 
 function dayKey(ms: number): string {
