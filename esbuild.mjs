@@ -54,6 +54,8 @@ const host = {
   ...common,
   entryPoints: {
     extension: 'src/extension/extension.ts',
+    // The history engine (sql.js, journal, compaction) runs in this worker thread.
+    storageWorker: 'src/extension/storage/storageWorker.ts',
     // Tokenizer rank tables: separate files, required on first exact count.
     'encoders/o200k_base': 'src/extension/core/encoders/o200k_base.ts',
     'encoders/cl100k_base': 'src/extension/core/encoders/cl100k_base.ts',

@@ -131,7 +131,7 @@ export class ChatOrchestrator {
     const text = input.text.trim();
     if (!text) return refuse('empty', 'Type a message first.');
     const settings = this.deps.settings();
-    const existing = input.conversationId ? this.deps.history.findConversation(input.conversationId) : undefined;
+    const existing = input.conversationId ? await this.deps.history.findConversation(input.conversationId) : undefined;
     if (input.conversationId && !existing) return refuse('not_found', 'That conversation no longer exists.');
     if (existing && this.active.has(existing.id)) {
       return refuse('busy', 'A reply is still streaming in this conversation. Wait for it or cancel it first.', existing.id);
@@ -152,27 +152,27 @@ export class ChatOrchestrator {
       if (Object.keys(redaction.counts).length) metadata.piiRedacted = redaction.counts as JsonObject;
     }
 
-    const history = existing ? this.turnsOf(existing.id) : [];
+    const history = existing ? await this.turnsOf(existing.id) : [];
     const budget = this.checkBudget(modelId, [...history, { role: 'user', content: outgoing }], existing?.systemPrompt ?? settings.systemPrompt, input.overrideBudget === true);
     if (budget) return { ...budget, conversationId: existing?.id };
 
     this.lastSend.set(guardKey, { text, at: now });
     const conversation =
       existing ??
-      this.deps.history.createConversation({
+      (await this.deps.history.createConversation({
         title: titleFromFirstMessage(text),
         modelId,
         systemPrompt: settings.systemPrompt ?? null,
-      });
+      }));
     if (!existing) this.lastSend.set(conversation.id, { text, at: now });
-    const user = this.deps.history.appendMessage({
+    const user = await this.deps.history.appendMessage({
       conversationId: conversation.id,
       role: 'user',
       content: outgoing,
       status: 'complete',
       metadata,
     });
-    const turns = this.turnsOf(conversation.id);
+    const turns = await this.turnsOf(conversation.id);
     return this.startReply({ conversation, parentId: user.id, modelId, turns }, user.id);
   }
 
@@ -186,11 +186,11 @@ export class ChatOrchestrator {
 
   /** A new reply to the same user message, as a sibling of the given reply (never overwriting it). */
   async regenerate(assistantMessageId: string, options: { overrideBudget?: boolean } = {}): Promise<StartOutcome> {
-    const message = this.deps.history.getMessage(assistantMessageId);
+    const message = await this.deps.history.getMessage(assistantMessageId);
     if (message.role !== 'assistant' || message.parentId === null) {
       return refuse('invalid_target', 'Only a reply to a message can be regenerated.');
     }
-    const parent = this.deps.history.getMessage(message.parentId);
+    const parent = await this.deps.history.getMessage(message.parentId);
     return this.replyTo(parent, options.overrideBudget === true);
   }
 
@@ -201,7 +201,7 @@ export class ChatOrchestrator {
 
   /** Edits a user message into a new sibling and streams the reply to it. */
   async editAndResend(userMessageId: string, text: string, options: { overrideBudget?: boolean } = {}): Promise<StartOutcome> {
-    const original = this.deps.history.getMessage(userMessageId);
+    const original = await this.deps.history.getMessage(userMessageId);
     if (original.role !== 'user') return refuse('invalid_target', 'Only your own messages can be edited.');
     const trimmed = text.trim();
     if (!trimmed) return refuse('empty', 'The edited message is empty.');
@@ -216,7 +216,7 @@ export class ChatOrchestrator {
       content = redaction.text;
       if (Object.keys(redaction.counts).length) metadata.piiRedacted = redaction.counts as JsonObject;
     }
-    const edited = this.deps.history.appendMessage({
+    const edited = await this.deps.history.appendMessage({
       conversationId: original.conversationId,
       parentId: original.parentId,
       role: 'user',
@@ -233,14 +233,14 @@ export class ChatOrchestrator {
    * of the whole history. The old branch stays reachable.
    */
   async summarize(conversationId: string): Promise<StartOutcome> {
-    const conversation = this.deps.history.findConversation(conversationId);
+    const conversation = await this.deps.history.findConversation(conversationId);
     if (!conversation) return refuse('not_found', 'That conversation no longer exists.');
     if (this.active.has(conversationId)) return refuse('busy', 'A reply is still streaming in this conversation.', conversationId);
-    const path = this.deps.history.activePath(conversationId);
+    const path = await this.deps.history.activePath(conversationId);
     const leaf = path.at(-1)?.message;
     if (!leaf) return refuse('empty', 'There is nothing to summarise yet.');
     const turns: ChatTurn[] = [
-      ...this.turnsOf(conversationId),
+      ...(await this.turnsOf(conversationId)),
       {
         role: 'user',
         content:
@@ -268,20 +268,20 @@ export class ChatOrchestrator {
 
   private async replyTo(parent: StoredMessage, overrideBudget: boolean): Promise<StartOutcome> {
     if (parent.role !== 'user') return refuse('invalid_target', 'A reply needs a user message to answer.');
-    const conversation = this.deps.history.getConversation(parent.conversationId);
+    const conversation = await this.deps.history.getConversation(parent.conversationId);
     if (this.active.has(conversation.id)) {
       return refuse('busy', 'A reply is still streaming in this conversation.', conversation.id);
     }
     const modelId = conversation.modelId ?? this.deps.settings().defaultModel;
-    const turns = this.turnsUpTo(conversation.id, parent.id);
+    const turns = await this.turnsUpTo(conversation.id, parent.id);
     const budget = this.checkBudget(modelId, turns, conversation.systemPrompt ?? undefined, overrideBudget);
     if (budget) return { ...budget, conversationId: conversation.id };
     return this.startReply({ conversation, parentId: parent.id, modelId, turns }, parent.id);
   }
 
-  private startReply(plan: ReplyPlan, userMessageId: string | undefined): StartOutcome {
+  private async startReply(plan: ReplyPlan, userMessageId: string | undefined): Promise<StartOutcome> {
     const { conversation, modelId } = plan;
-    const assistant = this.deps.history.appendMessage({
+    const assistant = await this.deps.history.appendMessage({
       conversationId: conversation.id,
       parentId: plan.parentId,
       role: 'assistant',
@@ -367,7 +367,7 @@ export class ChatOrchestrator {
           switch (event.type) {
             case 'generation':
               generationId = event.id;
-              this.deps.history.updateMessage(placeholder.id, { generationId });
+              await this.deps.history.updateMessage(placeholder.id, { generationId });
               break;
             case 'model':
               servedModel = event.model;
@@ -405,7 +405,7 @@ export class ChatOrchestrator {
           }
           if ((event.type === 'content' || event.type === 'reasoning') && lastActivity - lastPersist >= settings.persistIntervalMs) {
             lastPersist = lastActivity;
-            this.deps.history.updateMessage(placeholder.id, { content, metadata: this.meta(placeholder, { reasoning }) });
+            await this.deps.history.updateMessage(placeholder.id, { content, metadata: this.meta(placeholder, { reasoning }) });
           }
         }
       } catch (error) {
@@ -443,7 +443,7 @@ export class ChatOrchestrator {
     }
   }
 
-  private settleSuccess(
+  private async settleSuccess(
     plan: ReplyPlan,
     placeholder: StoredMessage,
     r: {
@@ -457,7 +457,7 @@ export class ChatOrchestrator {
       promptTokens: number;
       citations: { url: string; title?: string }[];
     },
-  ): StoredMessage {
+  ): Promise<StoredMessage> {
     const timing = r.finish.timing;
     const promptTokens = r.usage?.promptTokens ?? r.promptTokens;
     const completionTokens = r.usage?.completionTokens ?? estimateTokens(r.content) + estimateTokens(r.reasoning);
@@ -474,7 +474,7 @@ export class ChatOrchestrator {
     const found = findPii(r.content);
     const piiFound: JsonObject = {};
     for (const f of found) piiFound[f.kind] = ((piiFound[f.kind] as number | undefined) ?? 0) + 1;
-    const message = this.deps.history.updateMessage(placeholder.id, {
+    const message = await this.deps.history.updateMessage(placeholder.id, {
       content: r.content,
       status: 'complete',
       finishReason: r.finish.reason,
@@ -504,7 +504,7 @@ export class ChatOrchestrator {
     return message;
   }
 
-  private settleFailure(
+  private async settleFailure(
     plan: ReplyPlan,
     placeholder: StoredMessage,
     content: string,
@@ -512,14 +512,14 @@ export class ChatOrchestrator {
     billing: { generationId: string | undefined; servedModel: string; promptTokens: number } | undefined,
     failure: FailureInfo,
     error?: OpenRouterError,
-  ): StoredMessage {
+  ): Promise<StoredMessage> {
     const cancelled = failure.kind === 'cancelled';
     // Anything that reached the provider may be billed: estimate now, ask /generation later.
     let cost: Usd | undefined;
     if (billing?.generationId) {
       cost = this.estimate(billing.servedModel, billing.promptTokens, estimateTokens(content) + estimateTokens(reasoning), undefined);
     }
-    const message = this.deps.history.updateMessage(placeholder.id, {
+    const message = await this.deps.history.updateMessage(placeholder.id, {
       content,
       status: cancelled ? 'partial' : 'failed',
       finishReason: cancelled ? 'cancelled' : (error?.kind ?? failure.kind),
@@ -541,12 +541,12 @@ export class ChatOrchestrator {
   private lookUpCost(plan: ReplyPlan, messageId: string, generationId: string, recorded: Usd): void {
     const task = this.deps.client
       .lookupGenerationCost(generationId)
-      .then((billed) => {
-        const current = this.deps.history.getMessage(messageId);
+      .then(async (billed) => {
+        const current = await this.deps.history.getMessage(messageId);
         const extra = parseUsd(String(current.metadata.retriedAttemptsCost ?? '0')) ?? ZERO;
         const bill = billOf({ cost: billed.cost, upstreamCost: billed.upstreamCost, byok: billed.byok, source: 'generation' });
         const billing = billingMetadata(bill);
-        const message = this.deps.history.updateMessage(messageId, {
+        const message = await this.deps.history.updateMessage(messageId, {
           cost: { usd: toDecimalString(add(bill.total, extra)), source: 'generation' },
           ...(current.promptTokens === null && billed.promptTokens !== undefined ? { promptTokens: billed.promptTokens } : {}),
           ...(billing ? { metadata: { ...current.metadata, billing } } : {}),
@@ -568,13 +568,13 @@ export class ChatOrchestrator {
     for (const id of generationIds) {
       const task = this.deps.client
         .lookupGenerationCost(id)
-        .then((billed) => {
+        .then(async (billed) => {
           const attempt = billOf({ cost: billed.cost, upstreamCost: billed.upstreamCost, byok: billed.byok, source: 'generation' }).total;
           if (attempt.atto === 0n) return;
-          const current = this.deps.history.getMessage(messageId);
+          const current = await this.deps.history.getMessage(messageId);
           const base = current.cost ? (parseUsd(current.cost.usd) ?? ZERO) : ZERO;
           const extra = add(parseUsd(String(current.metadata.retriedAttemptsCost ?? '0')) ?? ZERO, attempt);
-          const message = this.deps.history.updateMessage(messageId, {
+          const message = await this.deps.history.updateMessage(messageId, {
             cost: { usd: toDecimalString(add(base, attempt)), source: current.cost?.source ?? 'generation' },
             metadata: { ...current.metadata, retriedAttemptsCost: toDecimalString(extra) },
           });
@@ -675,20 +675,20 @@ export class ChatOrchestrator {
   }
 
   /** The active branch as chat turns, skipping failed or empty replies. */
-  private turnsOf(conversationId: string): ChatTurn[] {
-    return toTurns(this.deps.history.activePath(conversationId).map((e) => e.message));
+  private async turnsOf(conversationId: string): Promise<ChatTurn[]> {
+    return toTurns((await this.deps.history.activePath(conversationId)).map((e) => e.message));
   }
 
   /** The branch from the root to (and including) a message. */
-  private turnsUpTo(conversationId: string, messageId: string): ChatTurn[] {
-    const path = this.deps.history.activePath(conversationId).map((e) => e.message);
+  private async turnsUpTo(conversationId: string, messageId: string): Promise<ChatTurn[]> {
+    const path = (await this.deps.history.activePath(conversationId)).map((e) => e.message);
     const index = path.findIndex((m) => m.id === messageId);
     if (index >= 0) return toTurns(path.slice(0, index + 1));
     // Not on the active branch: walk up from the message itself.
     const chain: StoredMessage[] = [];
-    for (let m: StoredMessage | undefined = this.deps.history.getMessage(messageId); m; ) {
+    for (let m: StoredMessage | undefined = await this.deps.history.getMessage(messageId); m; ) {
       chain.unshift(m);
-      m = m.parentId ? this.deps.history.getMessage(m.parentId) : undefined;
+      m = m.parentId ? await this.deps.history.getMessage(m.parentId) : undefined;
     }
     return toTurns(chain);
   }

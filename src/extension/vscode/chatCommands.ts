@@ -102,13 +102,12 @@ export async function forkConversation(deps: ChatCommandDeps, messageId?: unknow
   if (typeof messageId === 'string') return deps.controller.fork(messageId);
   const s = await deps.services();
   const id = deps.controller.activeConversationId;
-  const conversation = id ? s.history.findConversation(id) : undefined;
+  const conversation = id ? await s.history.findConversation(id) : undefined;
   if (!conversation) {
     void vscode.window.showInformationMessage('Neural Terminal: open a conversation first — there is nothing to fork.');
     return undefined;
   }
-  const items: MessagePick[] = s.history
-    .activePath(conversation.id)
+  const items: MessagePick[] = (await s.history.activePath(conversation.id))
     .map((e) => e.message)
     .reverse()
     .map((m) => ({
@@ -226,12 +225,20 @@ export async function searchHistory(deps: ChatCommandDeps, query?: unknown): Pro
   quickPick.matchOnDescription = false;
   quickPick.matchOnDetail = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const run = (text: string) => {
+  let latest = 0;
+  const run = async (text: string) => {
+    const ticket = ++latest;
     if (!text.trim()) {
       quickPick.items = [];
       return;
     }
-    const outcome = s.history.search({ text, limit: 50 });
+    const outcome = await s.history.search({ text, limit: 50 }).catch((error: unknown) => ({
+      kind: 'invalid-query' as const,
+      message: error instanceof Error ? error.message : String(error),
+      action: '',
+    }));
+    // A slower answer to an older query must not replace a newer one.
+    if (ticket !== latest) return;
     if (outcome.kind === 'invalid-query') {
       quickPick.items = [{ label: `$(warning) ${outcome.message}`, detail: outcome.action, alwaysShow: true }];
       return;
@@ -249,7 +256,7 @@ export async function searchHistory(deps: ChatCommandDeps, query?: unknown): Pro
   };
   quickPick.onDidChangeValue((value) => {
     if (timer) clearTimeout(timer);
-    timer = setTimeout(() => run(value), 120);
+    timer = setTimeout(() => void run(value), 120);
   });
   const picked = new Promise<HitPick | undefined>((resolve) => {
     quickPick.onDidAccept(() => {
@@ -260,7 +267,7 @@ export async function searchHistory(deps: ChatCommandDeps, query?: unknown): Pro
   });
   if (typeof query === 'string') {
     quickPick.value = query;
-    run(query);
+    void run(query);
   }
   quickPick.show();
   const hit = await picked;

@@ -72,12 +72,12 @@ export class ChatController implements vscode.Disposable {
     } catch (error) {
       this.addNotice({ id: 'history-unavailable', severity: 'error', kind: 'history_unavailable', message: describe(error) });
     }
-    const conversation = services ? this.conversationViewOf(services) : undefined;
+    const conversation = services ? await this.conversationViewOf(services) : undefined;
     return {
       ...base,
       selectedModel: conversation?.modelId || settings.defaultModel,
       ...(conversation ? { conversation } : {}),
-      ...(services ? { telemetry: this.telemetryOf(services) } : {}),
+      ...(services ? { telemetry: await this.telemetryOf(services) } : {}),
       notices: this.notices,
     };
   }
@@ -118,8 +118,8 @@ export class ChatController implements vscode.Disposable {
         await this.start(s.engine.summarize(intent.conversationId));
         return;
       case 'switchBranch': {
-        const message = s.history.getMessage(intent.messageId);
-        s.history.switchBranch(intent.messageId);
+        const message = await s.history.getMessage(intent.messageId);
+        await s.history.switchBranch(intent.messageId);
         if (message.conversationId === this.activeConversationId) await this.postConversation();
         return;
       }
@@ -133,7 +133,7 @@ export class ChatController implements vscode.Disposable {
         this.removeNotice(intent.noticeId);
         return;
       case 'openConversation':
-        if (!s.history.findConversation(intent.conversationId)) {
+        if (!(await s.history.findConversation(intent.conversationId))) {
           this.addNotice({ id: randomUUID(), severity: 'warning', kind: 'not_found', message: 'That conversation no longer exists.' });
           return;
         }
@@ -141,7 +141,7 @@ export class ChatController implements vscode.Disposable {
         if (intent.messageId) await this.deps.post({ type: 'reveal', messageId: intent.messageId });
         return;
       case 'listConversations': {
-        const page = s.history.listConversations({
+        const page = await s.history.listConversations({
           status: intent.archived ? 'archived' : 'active',
           ...(intent.tag ? { tags: [intent.tag] } : {}),
           offset: intent.offset ?? 0,
@@ -159,15 +159,15 @@ export class ChatController implements vscode.Disposable {
         await this.search(s, intent.query, intent.tag);
         return;
       case 'renameConversation':
-        s.history.renameConversation(intent.conversationId, intent.title);
+        await s.history.renameConversation(intent.conversationId, intent.title);
         await this.afterArchiveChange(intent.conversationId);
         return;
       case 'tagConversation':
-        s.history.setConversationTags(intent.conversationId, intent.tags);
+        await s.history.setConversationTags(intent.conversationId, intent.tags);
         await this.afterArchiveChange(intent.conversationId);
         return;
       case 'archiveConversation':
-        s.history.archiveConversation(intent.conversationId, intent.archived);
+        await s.history.archiveConversation(intent.conversationId, intent.archived);
         await this.afterArchiveChange(intent.conversationId);
         return;
       case 'deleteConversation':
@@ -200,12 +200,12 @@ export class ChatController implements vscode.Disposable {
   /** Re-sends the open conversation (after a store change from elsewhere). */
   async postConversation(): Promise<void> {
     const s = await this.ready();
-    await this.deps.post({ type: 'conversation', conversation: this.conversationViewOf(s) });
+    await this.deps.post({ type: 'conversation', conversation: await this.conversationViewOf(s) });
   }
 
   async postTelemetry(): Promise<void> {
     const s = await this.ready();
-    await this.deps.post({ type: 'telemetry', telemetry: this.telemetryOf(s) });
+    await this.deps.post({ type: 'telemetry', telemetry: await this.telemetryOf(s) });
   }
 
   /** Sets the model of the open conversation and the default for new ones; only models the catalog lists. */
@@ -217,7 +217,7 @@ export class ChatController implements vscode.Disposable {
       return false;
     }
     const id = this.activeConversationId;
-    if (id && s.history.findConversation(id)) s.history.setConversationModel(id, modelId);
+    if (id && (await s.history.findConversation(id))) await s.history.setConversationModel(id, modelId);
     await vscode.workspace.getConfiguration('neuralTerminal').update('defaultModel', modelId, vscode.ConfigurationTarget.Global);
     await this.postConversation();
     return true;
@@ -226,7 +226,7 @@ export class ChatController implements vscode.Disposable {
   /** Forks at a message and opens the fork. */
   async fork(messageId: string): Promise<string> {
     const s = await this.ready();
-    const fork = s.history.fork(messageId);
+    const fork = await s.history.fork(messageId);
     await this.setActiveConversation(fork.id);
     this.addNotice({
       id: randomUUID(),
@@ -245,7 +245,7 @@ export class ChatController implements vscode.Disposable {
       await this.deps.post({
         type: 'models',
         models: snapshot.models.map(modelView),
-        selected: this.selectedModel(s),
+        selected: await this.selectedModel(s),
         stale,
       });
     } catch (error) {
@@ -379,24 +379,18 @@ export class ChatController implements vscode.Disposable {
 
   /** Always asks in a host dialog: no flag from the view can stand in for the user's answer. */
   private async deleteConversation(s: ChatServices, conversationId: string): Promise<void> {
-    if (!s.history.conversationExists(conversationId)) return;
+    if (!(await s.history.conversationExists(conversationId))) return;
     // One that fails to load is still deletable: it is named by id instead.
-    const conversation = (() => {
-      try {
-        return s.history.findConversation(conversationId);
-      } catch {
-        return undefined;
-      }
-    })();
+    const conversation = await s.history.findConversation(conversationId).catch(() => undefined);
     const agreed = await this.deps.dialogs.confirm({
       kind: 'delete',
       message: conversation ? `Delete “${escapeBidi(conversation.title)}”?` : `Delete the unreadable conversation ${conversationId}?`,
       detail: `${conversation ? `Its ${conversation.messageCount} messages are` : 'Its messages are'} removed from history. Forks of it are kept.`,
       confirm: 'Delete',
     });
-    if (!agreed || !s.history.conversationExists(conversationId)) return;
+    if (!agreed || !(await s.history.conversationExists(conversationId))) return;
     s.engine.cancel(conversationId);
-    s.history.deleteConversation(conversationId);
+    await s.history.deleteConversation(conversationId);
     if (this.activeConversationId === conversationId) await this.setActiveConversation(undefined);
     await this.handle({ type: 'listConversations' });
   }
@@ -408,7 +402,7 @@ export class ChatController implements vscode.Disposable {
 
   private async search(s: ChatServices, query: string, tag: string | undefined): Promise<void> {
     try {
-      const outcome = s.history.search({ text: query, limit: 50, ...(tag ? { tags: [tag] } : {}) });
+      const outcome = await s.history.search({ text: query, limit: 50, ...(tag ? { tags: [tag] } : {}) });
       if (outcome.kind === 'invalid-query') {
         await this.deps.post({ type: 'searchResults', query, hits: [], error: `${outcome.message} ${outcome.action}`.trim() });
         return;
@@ -431,8 +425,8 @@ export class ChatController implements vscode.Disposable {
   }
 
   private async estimate(s: ChatServices, text: string): Promise<void> {
-    const model = s.catalog.current()?.byId.get(this.selectedModel(s));
-    const conversation = this.conversationViewOf(s);
+    const model = s.catalog.current()?.byId.get(await this.selectedModel(s));
+    const conversation = await this.conversationViewOf(s);
     const history = conversation?.entries.reduce((n, e) => n + estimateTokens(e.content) + 4, 0) ?? 0;
     const promptTokens = history + estimateTokens(text) + 4;
     if (!model) {
@@ -450,27 +444,27 @@ export class ChatController implements vscode.Disposable {
     });
   }
 
-  private selectedModel(s: ChatServices): string {
+  private async selectedModel(s: ChatServices): Promise<string> {
     const id = this.activeConversationId;
-    const conversation = id ? s.history.findConversation(id) : undefined;
+    const conversation = id ? await s.history.findConversation(id) : undefined;
     return conversation?.modelId ?? this.deps.settings.read().defaultModel;
   }
 
-  private conversationViewOf(s: ChatServices) {
+  private async conversationViewOf(s: ChatServices) {
     const id = this.activeConversationId;
-    const conversation = id ? s.history.findConversation(id) : undefined;
+    const conversation = id ? await s.history.findConversation(id) : undefined;
     if (!conversation) return undefined;
-    return conversationView(
-      conversation,
-      s.history.activePath(conversation.id),
-      (m) => s.history.siblings(m.id).ids,
-      s.engine.streamingMessageId(conversation.id),
-    );
+    const path = await s.history.activePath(conversation.id);
+    // Sibling ids only where there are siblings (the ◀ 2/3 ▶ control), fetched together.
+    const branched = path.filter((e) => e.siblingCount > 1).map((e) => e.message.id);
+    const siblings = new Map(await Promise.all(branched.map(async (id) => [id, (await s.history.siblings(id)).ids] as const)));
+    return conversationView(conversation, path, (m) => siblings.get(m.id) ?? [m.id], s.engine.streamingMessageId(conversation.id));
   }
 
-  private telemetryOf(s: ChatServices) {
+  private async telemetryOf(s: ChatServices) {
     const settings = this.deps.settings.read();
-    const model = s.catalog.current()?.byId.get(this.selectedModel(s));
+    const model = s.catalog.current()?.byId.get(await this.selectedModel(s));
+    const lifetime = parseUsd(await s.history.spendSince(0)) ?? ZERO;
     const last = s.telemetry.lastUsage;
     const context = model
       ? (() => {
@@ -488,7 +482,7 @@ export class ChatController implements vscode.Disposable {
     return s.telemetry.snapshot({
       costs: s.costs,
       limits: budgetLimits(settings),
-      lifetime: parseUsd(s.history.spendSince(0)) ?? ZERO,
+      lifetime,
       ...(context ? { context } : {}),
     });
   }

@@ -72,6 +72,8 @@ export async function createChatServices(deps: ChatServicesDeps): Promise<ChatSe
   const history = await openHistoryStore({
     folder: storage,
     sqlJs: { wasmPath: path.join(distDir, 'sql-wasm.wasm') },
+    // sql.js and the database live in this worker thread, never on the extension host's.
+    workerPath: path.join(distDir, 'storageWorker.js'),
     logger: mapLogger(log, (line) => `history: ${line}`),
     onExternalChange: () => deps.onExternalHistoryChange(),
     onPersistError: (error) => deps.onPersistError(error.message),
@@ -98,7 +100,7 @@ export async function createChatServices(deps: ChatServicesDeps): Promise<ChatSe
   });
   const costs = new CostTracker({
     limits: budgetLimits(initial),
-    monthSpentAtStart: monthSpend(history),
+    monthSpentAtStart: await monthSpend(history),
     monthKey: () => new Date().toISOString().slice(0, 7),
     emit: (type, payload) => bus.emit(type, payload),
   });
@@ -137,8 +139,8 @@ export async function createChatServices(deps: ChatServicesDeps): Promise<ChatSe
 }
 
 /** What the history recorded this calendar month, summed exactly. */
-function monthSpend(history: HistoryStore) {
+async function monthSpend(history: HistoryStore) {
   const now = new Date();
   const from = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
-  return parseUsd(history.spendSince(from)) ?? ZERO;
+  return parseUsd(await history.spendSince(from)) ?? ZERO;
 }

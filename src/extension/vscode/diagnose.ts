@@ -4,7 +4,6 @@
  * states — written to the log and shown in a read-only document.
  */
 import * as vscode from 'vscode';
-import { promises as fs } from 'node:fs';
 import { formatUsd } from '../../shared/money';
 import { isOpenRouterError } from '../openrouter/errors';
 import type { ChatServices } from './chatServices';
@@ -37,13 +36,19 @@ export async function diagnose(deps: {
       ? `- Model list: ${catalog.models.length} models from ${catalog.source}, ${Math.round((Date.now() - catalog.fetchedAt) / 60000)} min old${catalog.rejected.length ? `, ${catalog.rejected.length} malformed entries skipped` : ''}`
       : '- Model list: not loaded',
   );
-  let size = 'missing';
   try {
-    size = `${((await fs.stat(s.history.path)).size / 1024).toFixed(1)} KB`;
-  } catch {
-    // not written yet
+    const st = await s.history.stats();
+    const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+    const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
+    const compacted = st.lastCompaction
+      ? `${new Date(st.lastCompaction.at).toISOString()} (${st.lastCompaction.durationMs} ms)`
+      : 'not since this window opened it';
+    lines.push(`- History: ${st.path} — ${st.conversations} conversations, ${st.messages} messages${st.unsaved ? ', changes pending (a write failed; retrying)' : ''}`);
+    lines.push(`- History engine: snapshot ${kb(st.snapshotBytes)} (generation ${st.generation}), journal ${kb(st.journalBytes)}, last compaction ${compacted}`);
+    lines.push(`- History worker memory: heap ${mb(st.workerMemory.heapUsedBytes)}, database and buffers ${mb(st.workerMemory.externalBytes)}`);
+  } catch (error) {
+    lines.push(`- History: ${s.history.path} — engine unavailable: ${error instanceof Error ? error.message : String(error)}`);
   }
-  lines.push(`- History: ${s.history.path} (${size}${s.history.hasUnsavedChanges ? ', changes pending' : ''})`);
   const circuits = s.client.circuits.snapshot();
   lines.push(`- Circuits: ${circuits.length ? circuits.map((c) => `${c.key}=${c.state}`).join(', ') : 'all closed'}`);
   const report = lines.join('\n');

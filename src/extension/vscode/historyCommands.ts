@@ -31,10 +31,10 @@ export async function exportConversation(
   const id = args.conversationId ?? deps.controller.activeConversationId;
   let conversation;
   try {
-    conversation = id ? s.history.findConversation(id) : undefined;
+    conversation = id ? await s.history.findConversation(id) : undefined;
   } catch (error) {
     // It fails to load: what it holds can still be saved, as the rows are stored.
-    const raw = id && isStorageError(error) && error.kind === 'corrupt' ? s.history.exportRaw(id) : undefined;
+    const raw = id && isStorageError(error) && error.kind === 'corrupt' ? await s.history.exportRaw(id) : undefined;
     if (raw === undefined) throw error;
     void vscode.window.showWarningMessage(`Neural Terminal: that conversation cannot be read (${error instanceof Error ? error.message : ''}); exporting its stored rows as they are.`);
     return save(raw, args.target, `conversation-${slug(id ?? '')}-raw.json`, 'json');
@@ -45,7 +45,7 @@ export async function exportConversation(
   }
   const format = args.format ?? (await pickFormat());
   if (!format) return undefined;
-  const text = format === 'json' ? s.history.exportJson({ conversationIds: [conversation.id] }) : s.history.exportMarkdown(conversation.id);
+  const text = format === 'json' ? await s.history.exportJson({ conversationIds: [conversation.id] }) : await s.history.exportMarkdown(conversation.id);
   return save(text, args.target, `${slug(conversation.title)}.${format === 'json' ? 'json' : 'md'}`, format);
 }
 
@@ -56,12 +56,12 @@ export async function exportAll(deps: ChatCommandDeps, args: { format?: Format; 
   if (!format) return undefined;
   let text: string;
   if (format === 'json') {
-    text = s.history.exportJson();
+    text = await s.history.exportJson();
   } else {
     const parts: string[] = [];
     for (let offset = 0; ; offset += 500) {
-      const page = s.history.listConversations({ status: 'all', limit: 500, offset, sort: 'created', direction: 'asc' });
-      parts.push(...page.items.map((c) => s.history.exportMarkdown(c.id)));
+      const page = await s.history.listConversations({ status: 'all', limit: 500, offset, sort: 'created', direction: 'asc' });
+      parts.push(...(await Promise.all(page.items.map((c) => s.history.exportMarkdown(c.id)))));
       if (offset + 500 >= page.total) break;
     }
     text = parts.join('\n\n---\n\n');
@@ -90,7 +90,7 @@ export async function importHistory(deps: ChatCommandDeps, source?: unknown): Pr
     return 0;
   }
   try {
-    const report = s.history.importBytes(bytes);
+    const report = await s.history.importBytes(bytes);
     void vscode.window.showInformationMessage(
       `Neural Terminal: imported ${report.conversations} conversation${report.conversations === 1 ? '' : 's'} (${report.messages} messages).`,
     );
@@ -114,7 +114,7 @@ export class TranscriptProvider implements vscode.TextDocumentContentProvider {
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const id = uri.path.replace(/^\//, '').replace(/\.md$/, '');
     const s = await this.deps.services();
-    if (!s.history.findConversation(id)) return '_This conversation no longer exists._';
+    if (!(await s.history.findConversation(id))) return '_This conversation no longer exists._';
     return s.history.exportMarkdown(id);
   }
 

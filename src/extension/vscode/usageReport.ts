@@ -4,7 +4,7 @@
  * runs no script; its one link (Export CSV) is a command URI allowed for that command only.
  */
 import * as vscode from 'vscode';
-import { usageCsv } from '../storage';
+import { usageCsv, type UsageReport } from '../storage';
 import { usageHtml } from '../core/usageChart';
 import { budgetLimits, type ChatServices } from './chatServices';
 import type { SettingsReader } from './config';
@@ -32,7 +32,7 @@ export class UsageReportPanel implements vscode.Disposable {
       });
       this.panel.onDidDispose(() => (this.panel = undefined));
     }
-    this.panel.webview.html = this.render(s, this.panel.webview);
+    this.panel.webview.html = await this.render(s, this.panel.webview);
     this.panel.reveal();
     return this.panel;
   }
@@ -40,7 +40,7 @@ export class UsageReportPanel implements vscode.Disposable {
   /** Writes the last 30 days as CSV; `target` skips the save dialog (tests). */
   async exportCsv(target?: vscode.Uri): Promise<vscode.Uri | undefined> {
     const s = await this.services();
-    const csv = usageCsv(this.report(s));
+    const csv = usageCsv(await this.report(s));
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const uri =
       target ??
@@ -58,16 +58,16 @@ export class UsageReportPanel implements vscode.Disposable {
     this.panel?.dispose();
   }
 
-  private report(s: ChatServices) {
+  private report(s: ChatServices): Promise<UsageReport> {
     const now = Date.now();
     return s.history.usage(now - (DAYS - 1) * DAY, now);
   }
 
-  private render(s: ChatServices, webview: vscode.Webview): string {
+  private async render(s: ChatServices, webview: vscode.Webview): Promise<string> {
     const now = new Date();
     const stylesheet = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'usage.css')).toString();
     return usageHtml({
-      report: this.report(s),
+      report: await this.report(s),
       monthly: budgetLimits(this.settings.read()).monthly,
       monthStart: `${now.toISOString().slice(0, 7)}-01`,
       csp: `default-src 'none'; style-src ${webview.cspSource}; img-src ${webview.cspSource};`,
