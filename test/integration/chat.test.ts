@@ -84,7 +84,7 @@ describe('Chat and editor commands in the extension host', function () {
     const a = await api();
     const s = await a.test.services();
     const id = await sendAndSettle(a, 'Hello from the extension host');
-    const path_ = s.history.activePath(id).map((e) => e.message);
+    const path_ = (await s.history.activePath(id)).map((e) => e.message);
     assert.deepEqual(path_.map((m) => m.role), ['user', 'assistant']);
     const reply = path_[1]!;
     assert.equal(reply.status, 'complete');
@@ -102,7 +102,7 @@ describe('Chat and editor commands in the extension host', function () {
     const id = await vscode.commands.executeCommand<string>('neuralTerminal.sendSelection', { prompt: 'Explain this' });
     assert.ok(id);
     await waitFor('the reply', () => !s.engine.isStreaming(id));
-    const user = s.history.activePath(id).map((e) => e.message).filter((m) => m.role === 'user').at(-1)!;
+    const user = (await s.history.activePath(id)).map((e) => e.message).filter((m) => m.role === 'user').at(-1)!;
     assert.match(user.content, /^Explain this\n\n.*:2-3\n```typescript\nconst b = 2;\nconst c = 3;\n```$/s);
   });
 
@@ -110,13 +110,13 @@ describe('Chat and editor commands in the extension host', function () {
     const a = await api();
     const s = await a.test.services();
     const source = await sendAndSettle(a, 'Fork me');
-    const [first] = s.history.activePath(source);
+    const [first] = await s.history.activePath(source);
     const forkId = await vscode.commands.executeCommand<string>('neuralTerminal.forkConversation', first!.message.id);
     assert.ok(forkId && forkId !== source);
-    const fork = s.history.getConversation(forkId);
+    const fork = await s.history.getConversation(forkId);
     assert.equal(fork.parentConversationId, source);
     assert.equal(a.test.controller.activeConversationId, forkId);
-    assert.equal(s.history.activePath(forkId).length, 1);
+    assert.equal((await s.history.activePath(forkId)).length, 1);
   });
 
   it('changes nothing when the fork, model and search pickers are dismissed', async () => {
@@ -139,7 +139,7 @@ describe('Chat and editor commands in the extension host', function () {
     await sendAndSettle(a, 'which model?');
     await vscode.commands.executeCommand('neuralTerminal.selectModel', 'anthropic/claude-sonnet-4');
     const id = a.test.controller.activeConversationId!;
-    assert.equal(s.history.getConversation(id).modelId, 'anthropic/claude-sonnet-4');
+    assert.equal((await s.history.getConversation(id)).modelId, 'anthropic/claude-sonnet-4');
     assert.equal(vscode.workspace.getConfiguration('neuralTerminal').get('defaultModel'), 'anthropic/claude-sonnet-4');
     await vscode.workspace.getConfiguration('neuralTerminal').update('defaultModel', undefined, vscode.ConfigurationTarget.Global);
   });
@@ -153,13 +153,13 @@ describe('Chat and editor commands in the extension host', function () {
     await a.test.command('exportConversation', { conversationId: id, format: 'json', target: json });
     await a.test.command('exportConversation', { conversationId: id, format: 'markdown', target: md });
     assert.match(await fs.readFile(md.fsPath, 'utf8'), /Export me/);
-    const before = s.history.listConversations({ status: 'all', limit: 500 }).total;
+    const before = (await s.history.listConversations({ status: 'all', limit: 500 })).total;
     assert.equal(await a.test.command('importHistory', json), 1);
-    assert.equal(s.history.listConversations({ status: 'all', limit: 500 }).total, before + 1);
+    assert.equal((await s.history.listConversations({ status: 'all', limit: 500 })).total, before + 1);
     const garbage = vscode.Uri.file(path.join(tmp, 'garbage.json'));
     await fs.writeFile(garbage.fsPath, '{"format":"something else","conversations":[1,2,3]}');
     assert.equal(await a.test.command('importHistory', garbage), 0);
-    assert.equal(s.history.listConversations({ status: 'all', limit: 500 }).total, before + 1);
+    assert.equal((await s.history.listConversations({ status: 'all', limit: 500 })).total, before + 1);
     for (const f of [json, md]) assert.ok(!(await fs.readFile(f.fsPath, 'utf8')).includes(KEY), 'exports never hold the key');
   });
 
@@ -177,11 +177,11 @@ describe('Chat and editor commands in the extension host', function () {
     const s = await a.test.services();
     await queueScenarios(['midstream_error']);
     const id = await sendAndSettle(a, 'this one breaks');
-    const failed = s.history.activePath(id).at(-1)!.message;
+    const failed = (await s.history.activePath(id)).at(-1)!.message;
     assert.equal(failed.status, 'failed');
     await a.test.controller.handle({ type: 'retry', messageId: failed.id });
     await waitFor('the retry', () => !s.engine.isStreaming(id));
-    const retried = s.history.activePath(id).at(-1)!.message;
+    const retried = (await s.history.activePath(id)).at(-1)!.message;
     assert.notEqual(retried.id, failed.id);
     assert.equal(retried.status, 'complete');
     assert.equal(retried.parentId, failed.parentId);
@@ -230,13 +230,13 @@ describe('Chat and editor commands in the extension host', function () {
   it('sends nothing when the Send Selection question box is dismissed', async () => {
     const a = await api();
     const s = await a.test.services();
-    const before = s.history.spendSince(0);
+    const before = await s.history.spendSince(0);
     const doc = await vscode.workspace.openTextDocument({ language: 'python', content: 'print(1)\n' });
     const editor = await vscode.window.showTextDocument(doc);
     editor.selection = new vscode.Selection(0, 0, 0, 8);
     dismissSoon();
     assert.equal(await vscode.commands.executeCommand('neuralTerminal.sendSelection'), undefined);
-    assert.equal(s.history.spendSince(0), before);
+    assert.equal((await s.history.spendSince(0)), before);
   });
 
   it('contributes its menus with the right when clauses', () => {
@@ -268,6 +268,9 @@ describe('Chat and editor commands in the extension host', function () {
     const a = await api();
     const s = await a.test.services();
     await s.history.flush();
+    const journal = await fs.readFile(`${s.history.path}.journal`);
+    assert.equal(journal.indexOf(Buffer.from(KEY)), -1, 'history journal');
+    await s.history.compact();
     const db = await fs.readFile(s.history.path);
     assert.equal(db.indexOf(Buffer.from(KEY)), -1, 'database file');
     assert.deepEqual(a.test.logLines().filter((l) => l.includes(KEY)), [], 'log');

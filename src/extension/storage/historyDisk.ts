@@ -58,7 +58,7 @@ export interface DiskStats {
 }
 
 /** More rows than this in one change (an import, a rebuild) are written as a snapshot instead. */
-const BULK_ROWS = 2_000;
+const BULK_ROWS = 1_000;
 const BULK_BYTES = 4 * 1024 * 1024;
 const EMPTY: MergeReport = { conversationsChanged: 0, messagesChanged: 0, conversationsDeleted: 0 };
 
@@ -95,7 +95,7 @@ export class HistoryDisk {
       const removed = removeLeftoverTempFiles(this.options.path);
       if (removed > 0) this.options.logger?.info('removed temp files of an interrupted write', { removed });
       this.loadLocked();
-      if (this.existed && this.migration.from !== this.migration.to) {
+      if (this.existed && !this.recovery && this.migration.from !== this.migration.to) {
         // Keep the file as it was before the upgrade, then write the upgraded one as the first snapshot.
         const backup = `${this.options.path}.v${this.migration.from}.bak`;
         if (!fs.existsSync(backup)) fs.copyFileSync(this.options.path, backup);

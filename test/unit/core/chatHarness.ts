@@ -18,7 +18,7 @@ import type { OpenRouterClientDeps } from '../../../src/extension/openrouter/typ
 import type { HistoryStore } from '../../../src/extension/storage/historyStore';
 import { startFakeOpenRouter, type FakeOptions, type FakeServer } from '../../fixtures/fakeOpenRouter';
 import { makeClient } from '../openrouter/harness';
-import { openStore } from '../storage/helpers';
+import { cleanup as closeStores, openWorkerStore } from '../storage/helpers';
 
 export interface Recorded {
   type: keyof ChatEvents;
@@ -56,8 +56,8 @@ export async function chatHarness(
   const { client } = makeClient(fake, options.client);
   const catalog = parseCatalog(await client.fetchModelsText());
   const models = new Map(catalog.models.map((m) => [m.id, m]));
-  // The store's own clock is real time here: persistence debounce runs on real timers.
-  const store = await openStore({ clock: { now: () => Date.now() } });
+  // The production store: sql.js in its worker thread, every change journaled before it resolves.
+  const store = await openWorkerStore();
   const bus = new EventBus<ChatEvents>(silentLogger);
   const events: Recorded[] = [];
   bus.onAny((type, payload) => events.push({ type, payload: payload as ChatEvents[keyof ChatEvents] }));
@@ -97,6 +97,7 @@ export async function chatHarness(
       engine.dispose();
       await engine.idle();
       await fake.close();
+      await closeStores();
     },
   };
 }
@@ -115,10 +116,10 @@ export function serverBilled(fake: FakeServer): Usd {
 }
 
 /** The exact sum of every conversation total in the store. */
-export function storedTotal(store: HistoryStore): string {
+export async function storedTotal(store: HistoryStore): Promise<string> {
   const totals: Usd[] = [];
   for (let offset = 0; ; offset += 500) {
-    const page = store.listConversations({ limit: 500, offset, status: 'all' });
+    const page = await store.listConversations({ limit: 500, offset, status: 'all' });
     totals.push(...page.items.map((c) => parseUsd(c.totalCostUsd) ?? ZERO));
     if (offset + 500 >= page.total) break;
   }

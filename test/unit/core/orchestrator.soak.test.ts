@@ -99,10 +99,10 @@ describe('ChatOrchestrator under injected faults', function () {
     await h.engine.idle();
 
     // Nothing lost or duplicated: every user message once, each answered by a delivered reply.
-    const page = h.store.listConversations({ limit: 500, status: 'all' });
+    const page = await h.store.listConversations({ limit: 500, status: 'all' });
     const users: StoredMessage[] = [];
     for (const c of page.items) {
-      const all = h.store.listMessages(c.id);
+      const all = await h.store.listMessages(c.id);
       for (const user of all.filter((m) => m.role === 'user')) {
         users.push(user);
         const replies = all.filter((m) => m.parentId === user.id && m.role === 'assistant');
@@ -115,7 +115,7 @@ describe('ChatOrchestrator under injected faults', function () {
 
     // Money: stored totals, the session tracker and the server's bill agree to the last digit.
     const billed = toDecimalString(serverBilled(h.fake));
-    assert.equal(storedTotal(h.store), billed);
+    assert.equal(await storedTotal(h.store), billed);
     assert.equal(toDecimalString(h.costs.sessionSpent), billed);
   });
 });

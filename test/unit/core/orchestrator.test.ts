@@ -26,7 +26,7 @@ describe('ChatOrchestrator', function () {
     h = await chatHarness();
     const out = started(await h.engine.send({ text: 'Hello there' }));
     // The user message exists before the reply finished.
-    assert.equal(h.store.getMessage(out.userMessageId!).content, 'Hello there');
+    assert.equal((await h.store.getMessage(out.userMessageId!)).content, 'Hello there');
     const reply = await out.done;
     assert.equal(reply.status, 'complete');
     assert.equal(reply.content, buildReply('Hello there', { scenario: 'normal' }).content);
@@ -81,7 +81,7 @@ describe('ChatOrchestrator', function () {
     assert.equal(reply.finishReason, 'cancelled');
     assert.ok(reply.content.length > 0);
     await h.engine.idle();
-    const settled = h.store.getMessage(reply.id);
+    const settled = await h.store.getMessage(reply.id);
     assert.equal(settled.cost?.source, 'generation');
     const gen = h.fake.generations().find((g) => g.id === settled.generationId)!;
     assert.equal(settled.cost?.usd, toDecimalString(usdFromNumber(gen.total_cost)!));
@@ -97,7 +97,7 @@ describe('ChatOrchestrator', function () {
     assert.equal(failure?.error.kind, 'midstream');
     assert.equal(failure?.error.partial, true);
     await h.engine.idle();
-    assert.equal(h.store.getMessage(reply.id).cost?.source, 'generation');
+    assert.equal((await h.store.getMessage(reply.id)).cost?.source, 'generation');
   });
 
   it('regenerates into a sibling and never overwrites the first reply', async () => {
@@ -108,8 +108,8 @@ describe('ChatOrchestrator', function () {
     const second = await again.done;
     assert.notEqual(second.id, first.id);
     assert.equal(second.parentId, first.parentId);
-    assert.equal(h.store.getMessage(first.id).content, first.content);
-    assert.deepEqual(h.store.siblings(second.id).ids, [first.id, second.id]);
+    assert.equal((await h.store.getMessage(first.id)).content, first.content);
+    assert.deepEqual((await h.store.siblings(second.id)).ids, [first.id, second.id]);
   });
 
   it('edits a user message into a sibling branch and answers it', async () => {
@@ -119,10 +119,10 @@ describe('ChatOrchestrator', function () {
     const edited = started(await h.engine.editAndResend(out.userMessageId!, 'second version'));
     const reply = await edited.done;
     assert.equal(reply.content, buildReply('second version', { scenario: 'normal' }).content);
-    const user = h.store.getMessage(edited.userMessageId!);
+    const user = await h.store.getMessage(edited.userMessageId!);
     assert.equal(user.parentId, null);
-    assert.deepEqual(h.store.siblings(user.id).ids, [out.userMessageId, user.id]);
-    assert.equal(h.store.getMessage(out.userMessageId!).content, 'first version');
+    assert.deepEqual((await h.store.siblings(user.id)).ids, [out.userMessageId, user.id]);
+    assert.equal((await h.store.getMessage(out.userMessageId!)).content, 'first version');
   });
 
   it('truncates the oldest turns and keeps the system prompt, as the server receives it', async () => {
@@ -216,7 +216,7 @@ describe('ChatOrchestrator', function () {
     const message = await summary.done;
     assert.equal(message.parentId, null);
     assert.equal(message.status, 'complete');
-    const path = h.store.activePath(out.conversationId);
+    const path = await h.store.activePath(out.conversationId);
     assert.equal(path.length, 1);
     assert.equal(path[0]?.message.id, message.id);
     const next = started(await h.engine.send({ text: 'continue', conversationId: out.conversationId }));
@@ -231,7 +231,7 @@ describe('ChatOrchestrator', function () {
     await out.done;
     const body = chatRequests(h.fake).at(-1)!.body as { messages: Array<{ content: string }> };
     assert.doesNotMatch(JSON.stringify(body), /jane@example\.com/);
-    assert.deepEqual(h.store.getMessage(out.userMessageId!).metadata.piiRedacted, { email: 1 });
+    assert.deepEqual((await h.store.getMessage(out.userMessageId!)).metadata.piiRedacted, { email: 1 });
   });
 
   it('keeps stored totals equal to what the server billed, to the last digit', async () => {
@@ -244,7 +244,7 @@ describe('ChatOrchestrator', function () {
       replies.push(await out.done);
     }
     await h.engine.idle();
-    assert.equal(storedTotal(h.store), toDecimalString(serverBilled(h.fake)));
+    assert.equal(await storedTotal(h.store), toDecimalString(serverBilled(h.fake)));
     assert.equal(toDecimalString(h.costs.sessionSpent), toDecimalString(serverBilled(h.fake)));
   });
 });

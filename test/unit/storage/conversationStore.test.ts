@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 
 import { StorageError } from '../../../src/extension/storage/errors';
-import type { HistoryStore } from '../../../src/extension/storage/historyStore';
+import type { HistoryEngine } from '../../../src/extension/storage/historyEngine';
 import { cleanup, openStore, TestClock } from './helpers';
 
 function kindOf(error: unknown): string | undefined {
@@ -9,7 +9,7 @@ function kindOf(error: unknown): string | undefined {
 }
 
 /** user → assistant, then a regenerated assistant reply (a sibling) — the shape behind `◀ 2/3 ▶`. */
-function seedBranches(store: HistoryStore, clock: TestClock) {
+function seedBranches(store: HistoryEngine, clock: TestClock) {
   const conversation = store.createConversation({ title: 'Branches' });
   const question = store.appendMessage({ conversationId: conversation.id, role: 'user', content: 'question' });
   clock.advance();
@@ -22,7 +22,7 @@ function seedBranches(store: HistoryStore, clock: TestClock) {
 
 describe('storage/conversationStore', () => {
   let clock: TestClock;
-  let store: HistoryStore;
+  let store: HistoryEngine;
 
   beforeEach(async () => {
     clock = new TestClock();

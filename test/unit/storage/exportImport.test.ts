@@ -4,7 +4,7 @@ import { loadSqlJs } from '../../../src/extension/storage/sqlJsLoader';
 import { SqlDatabase } from '../../../src/extension/storage/database';
 import { StorageError } from '../../../src/extension/storage/errors';
 import { EXPORT_VERSION, exportFileSchema, type ExportFile } from '../../../src/extension/storage/exportFormat';
-import type { HistoryStore } from '../../../src/extension/storage/historyStore';
+import type { HistoryEngine } from '../../../src/extension/storage/historyEngine';
 import { importExport, parseExport } from '../../../src/extension/storage/importer';
 import { migrate } from '../../../src/extension/storage/migrations';
 import { cleanup, openStore, TestClock } from './helpers';
@@ -43,7 +43,7 @@ function kindOf(error: unknown): string | undefined {
 
 describe('storage/export and import', () => {
   let clock: TestClock;
-  let source: HistoryStore;
+  let source: HistoryEngine;
 
   /** A history with branches, a fork, an archived conversation, tags, exact costs and metadata. */
   function seed(): { conversationId: string; forkId: string } {

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as fsSync from 'node:fs';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -24,36 +25,26 @@ describe('storage/fileLock', () => {
   it('creates the lock file while held and removes it on release', async () => {
     const file = await lockPath();
     const lock = new FileLock(file);
-    await lock.withLock(async () => {
-      assert.equal(await exists(file), true);
+    lock.withLock(() => {
+      assert.ok(fsSync.existsSync(file));
     });
     assert.equal(await exists(file), false);
   });
 
-  it('lets a second holder in only after the first releases', async () => {
+  it('keeps a second holder out until the first releases', async () => {
     const file = await lockPath();
-    const order: string[] = [];
-    let releaseFirst: () => void = () => undefined;
-    const first = new FileLock(file).withLock(async () => {
-      order.push('first in');
-      await new Promise<void>((resolve) => (releaseFirst = resolve));
-      order.push('first out');
-    });
-    while (order.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
-    const second = new FileLock(file).withLock(async () => {
-      order.push('second in');
-    });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    releaseFirst();
-    await Promise.all([first, second]);
-    assert.deepEqual(order, ['first in', 'first out', 'second in']);
+    const first = new FileLock(file);
+    const token = first.acquire();
+    assert.throws(() => new FileLock(file, undefined, { timeoutMs: 60 }).acquire(), (e) => e instanceof StorageError && e.kind === 'lock-timeout');
+    first.release(token);
+    assert.equal(new FileLock(file).withLock(() => 'second in'), 'second in');
   });
 
   it('takes over a lock whose holder process is dead', async () => {
     const file = await lockPath();
     await fs.writeFile(file, JSON.stringify({ pid: deadPid(), host: os.hostname(), token: 'old', acquiredAt: Date.now() }));
     let ran = false;
-    await new FileLock(file, undefined, { timeoutMs: 5_000 }).withLock(async () => {
+    new FileLock(file, undefined, { timeoutMs: 5_000 }).withLock(() => {
       ran = true;
     });
     assert.equal(ran, true);
@@ -62,7 +53,7 @@ describe('storage/fileLock', () => {
   it('takes over a lock older than the stale age even if its holder looks alive', async () => {
     const file = await lockPath();
     await fs.writeFile(file, JSON.stringify({ pid: process.pid, host: os.hostname(), token: 'old', acquiredAt: Date.now() - 60_000 }));
-    await new FileLock(file, undefined, { staleMs: 30_000, timeoutMs: 5_000 }).withLock(async () => undefined);
+    await new FileLock(file, undefined, { staleMs: 30_000, timeoutMs: 5_000 }).withLock(() => undefined);
   });
 
   it('takes over an empty lock file left by a process killed right after creating it', async () => {
@@ -70,14 +61,14 @@ describe('storage/fileLock', () => {
     await fs.writeFile(file, '');
     const old = new Date(Date.now() - 10_000);
     await fs.utimes(file, old, old);
-    await new FileLock(file, undefined, { timeoutMs: 5_000 }).withLock(async () => undefined);
+    await new FileLock(file, undefined, { timeoutMs: 5_000 }).withLock(() => undefined);
   });
 
   it('times out with a clear error while a live holder keeps the lock', async () => {
     const file = await lockPath();
     await fs.writeFile(file, JSON.stringify({ pid: process.pid, host: os.hostname(), token: 'live', acquiredAt: Date.now() }));
-    await assert.rejects(
-      new FileLock(file, undefined, { timeoutMs: 100 }).acquire(),
+    assert.throws(
+      () => new FileLock(file, undefined, { timeoutMs: 100 }).acquire(),
       (e) => e instanceof StorageError && e.kind === 'lock-timeout' && /another VS Code window/i.test(e.message),
     );
   });
@@ -85,10 +76,10 @@ describe('storage/fileLock', () => {
   it('does not remove a lock another holder took over', async () => {
     const file = await lockPath();
     const lock = new FileLock(file);
-    const token = await lock.acquire();
+    const token = lock.acquire();
     const theirs = JSON.stringify({ pid: process.pid, host: os.hostname(), token: 'theirs', acquiredAt: Date.now() });
     await fs.writeFile(file, theirs);
-    await lock.release(token);
+    lock.release(token);
     assert.equal(await fs.readFile(file, 'utf8'), theirs);
   });
 });

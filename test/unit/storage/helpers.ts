@@ -1,13 +1,17 @@
 /**
  * Shared fixtures for storage tests: temp folders that clean themselves up,
- * a controllable clock, a logger that records, and a store opened on a real file.
+ * a controllable clock, a logger that records, the history engine opened
+ * in-process on real files (the code the storage worker runs), and the async
+ * HistoryStore with its real worker thread.
  */
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { openHistoryStore, type OpenHistoryOptions } from '../../../src/extension/storage/historyStore';
-import type { HistoryStore } from '../../../src/extension/storage/historyStore';
+import { HistoryEngine, type EngineOptions } from '../../../src/extension/storage/historyEngine';
+import { openHistoryStore, type HistoryStore, type OpenHistoryOptions } from '../../../src/extension/storage/historyStore';
+import { loadSqlJs } from '../../../src/extension/storage/sqlJsLoader';
+import { storageWorkerBundle } from './workerBundle';
 import type { Clock, StorageLogger } from '../../../src/extension/storage/types';
 
 export class TestClock implements Clock {
@@ -34,7 +38,7 @@ export class RecordingLogger implements StorageLogger {
 }
 
 const folders: string[] = [];
-const stores: HistoryStore[] = [];
+const stores: { close(): unknown }[] = [];
 
 export async function tempFolder(): Promise<string> {
   const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'nt-storage-'));
@@ -42,13 +46,22 @@ export async function tempFolder(): Promise<string> {
   return folder;
 }
 
-export async function openStore(
-  options: Partial<OpenHistoryOptions> & { folder?: string } = {},
-): Promise<HistoryStore> {
-  const store = await openHistoryStore({
+/** The history engine, in-process and synchronous, on a real folder. */
+export async function openStore(options: Partial<EngineOptions> & { folder?: string } = {}): Promise<HistoryEngine> {
+  const store = new HistoryEngine({
     clock: new TestClock(),
-    debounceMs: 10,
-    maxWaitMs: 50,
+    sql: await loadSqlJs(),
+    ...options,
+    folder: options.folder ?? (await tempFolder()),
+  });
+  stores.push(store);
+  return store;
+}
+
+/** The async facade with its real worker thread. */
+export async function openWorkerStore(options: Partial<OpenHistoryOptions> & { folder?: string } = {}): Promise<HistoryStore> {
+  const store = await openHistoryStore({
+    workerPath: await storageWorkerBundle(),
     ...options,
     folder: options.folder ?? (await tempFolder()),
   });
@@ -58,7 +71,13 @@ export async function openStore(
 
 /** Closes stores and removes temp folders created by the test that just ran. */
 export async function cleanup(): Promise<void> {
-  for (const store of stores.splice(0)) await store.close().catch(() => undefined);
+  for (const store of stores.splice(0)) {
+    try {
+      await store.close();
+    } catch {
+      // already closed, or the test broke it on purpose
+    }
+  }
   for (const folder of folders.splice(0)) await fs.rm(folder, { recursive: true, force: true });
 }
 

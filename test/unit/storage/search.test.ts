@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 
 import { EXPORT_FORMAT, EXPORT_VERSION } from '../../../src/extension/storage/exportFormat';
-import type { HistoryStore } from '../../../src/extension/storage/historyStore';
+import type { HistoryEngine } from '../../../src/extension/storage/historyEngine';
 import { RANK_WINDOW } from '../../../src/extension/storage/search';
 import type { SearchHit, SearchOutcome, SearchQuery } from '../../../src/extension/storage/types';
 import { cleanup, openStore, TestClock } from './helpers';
@@ -17,7 +17,7 @@ function highlighted(hit: SearchHit): string[] {
 
 describe('storage/search', () => {
   let clock: TestClock;
-  let store: HistoryStore;
+  let store: HistoryEngine;
 
   beforeEach(async () => {
     clock = new TestClock();

@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
 
-import type { HistoryStore } from '../../../src/extension/storage/historyStore';
+import type { HistoryEngine } from '../../../src/extension/storage/historyEngine';
 import { cleanup, openStore, TestClock } from './helpers';
 
 describe('storage/spend and usage', () => {
   let clock: TestClock;
-  let store: HistoryStore;
+  let store: HistoryEngine;
 
   beforeEach(async () => {
     clock = new TestClock();

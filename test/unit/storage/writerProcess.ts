@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 
-import { build } from 'esbuild';
+import { bundleWithWorker } from './workerBundle';
 
 const CHILD_SOURCE = path.resolve(__dirname, '../../fixtures/storage/writerChild.ts');
 export const WASM_PATH = require.resolve('sql.js/dist/sql-wasm.wasm');
@@ -19,9 +19,9 @@ let bundled: Promise<string> | undefined;
 function bundle(): Promise<string> {
   bundled ??= (async () => {
     const outdir = await fs.mkdtemp(path.join(os.tmpdir(), 'nt-writer-'));
-    const outfile = path.join(outdir, 'writerChild.cjs');
-    await build({ entryPoints: [CHILD_SOURCE], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'error' });
-    return outfile;
+    // The child opens the history the way the extension does: through the worker bundled beside it.
+    await bundleWithWorker(outdir, { writerChild: CHILD_SOURCE });
+    return path.join(outdir, 'writerChild.js');
   })();
   return bundled;
 }
@@ -40,10 +40,18 @@ export interface Writer {
   readonly stderr: () => string;
 }
 
-export async function startWriter(folder: string, conversationId: string, label: string, count: number | 'forever'): Promise<Writer> {
+export async function startWriter(
+  folder: string,
+  conversationId: string,
+  label: string,
+  count: number | 'forever',
+  compactMinBytes = 1024 * 1024,
+): Promise<Writer> {
   const script = await bundle();
   const child = spawn(process.execPath, [script, folder, WASM_PATH, conversationId, label, String(count)], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A small threshold (the kill test) makes writers compact every few dozen appends.
+    env: { ...process.env, NT_COMPACT_MIN_BYTES: String(compactMinBytes), NT_COMPACT_RATIO: compactMinBytes < 1024 * 1024 ? '0.02' : '0.5' },
   });
   let persisted = -1;
   let stderr = '';
