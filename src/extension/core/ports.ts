@@ -14,16 +14,20 @@ export interface ChatClientPort {
   lookupGenerationCost(id: string, signal?: AbortSignal): Promise<GenerationCost>;
 }
 
-/** The conversation tree the engine reads and writes. Lookups by id throw when the id is unknown. */
+/**
+ * The conversation tree the engine reads and writes. Asynchronous: the history
+ * lives in a worker thread, and a change resolves once it is on disk. Lookups
+ * by id reject when the id is unknown.
+ */
 export interface HistoryPort {
-  createConversation(input?: NewConversation): Conversation;
-  getConversation(id: string): Conversation;
-  findConversation(id: string): Conversation | undefined;
-  appendMessage(input: NewMessage): StoredMessage;
-  updateMessage(id: string, patch: MessagePatch): StoredMessage;
-  getMessage(id: string): StoredMessage;
+  createConversation(input?: NewConversation): Promise<Conversation>;
+  getConversation(id: string): Promise<Conversation>;
+  findConversation(id: string): Promise<Conversation | undefined>;
+  appendMessage(input: NewMessage): Promise<StoredMessage>;
+  updateMessage(id: string, patch: MessagePatch): Promise<StoredMessage>;
+  getMessage(id: string): Promise<StoredMessage>;
   /** Root to the active leaf, oldest first. */
-  activePath(conversationId: string): PathEntry[];
+  activePath(conversationId: string): Promise<PathEntry[]>;
 }
 
 /** Counts tokens the way the model's tokenizer would (or a close estimate). */

@@ -59,7 +59,7 @@ describe('BYOK billing', function () {
     }
     await h.engine.idle();
     const billed = toDecimalString(serverBilled(h.fake));
-    assert.equal(storedTotal(h.store), billed);
+    assert.equal(await storedTotal(h.store), billed);
     assert.equal(toDecimalString(h.costs.sessionSpent), billed);
     const byok = replies.filter((r) => readBilling(r.metadata));
     assert.equal(byok.length, 2);
@@ -68,7 +68,7 @@ describe('BYOK billing', function () {
     const key = await (await fetch(`${h.fake.url}/key`, { headers: { Authorization: 'Bearer k' } })).json() as { data: { byok_usage: number } };
     assert.equal(toDecimalString(upstream), toDecimalString(usdFromNumber(key.data.byok_usage)!));
     // The usage report shows both parts apart; they add up to the total.
-    const report = h.store.usage(0, Date.now() + 1);
+    const report = await h.store.usage(0, Date.now() + 1);
     assert.equal(report.total, billed);
     assert.equal(report.totalUpstream, toDecimalString(upstream));
     const csv = usageCsv(report).split('\n');
