@@ -196,7 +196,7 @@ describe('storage/search', () => {
     const c = store.createConversation({ title: 'Rebuild me' });
     say(c.id, 'indexed words');
     // Simulate an index that drifted from its rows.
-    (store as unknown as { db: { run(sql: string): void } }).db.run('DELETE FROM messages_fts');
+    (store as unknown as { disk: { db: { run(sql: string): void } } }).disk.db.run('DELETE FROM messages_fts');
     assert.equal(search('indexed').length, 0);
     assert.equal(store.checkIntegrity().ok, false, 'the drift is detected');
     store.rebuildDerivedIndexes();
