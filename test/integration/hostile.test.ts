@@ -79,7 +79,7 @@ describe('Hostile webview: the host decides', function () {
   /** Everything a forged message could change. */
   async function state() {
     const s = await a.test.services();
-    const all = s.history.listConversations({ status: 'all', limit: 500 });
+    const all = await s.history.listConversations({ status: 'all', limit: 500 });
     return {
       conversations: all.items.map((c) => `${c.id}|${c.title}|${c.status}|${c.tags.join(',')}|${c.modelId}|${c.messageCount}`).sort(),
       defaultModel: cfg().inspect('defaultModel')?.globalValue,
@@ -90,26 +90,27 @@ describe('Hostile webview: the host decides', function () {
 
   it('deletes only after the host dialog, never on a forged confirmed flag', async () => {
     const s = await a.test.services();
-    const victim = s.history.createConversation({ title: 'Keep me' }).id;
+    const victim = (await s.history.createConversation({ title: 'Keep me' })).id;
     const before = await state();
     // The question is asked while nothing has changed yet.
-    let existedWhileAsked = false;
+    // Asked of the history while the dialog is up; the worker answers requests in order, so after anything before it.
+    let existedWhileAsked: Promise<boolean> = Promise.resolve(false);
     a.test.dialogs.answerWith((q) => {
       asked.push(q);
-      existedWhileAsked = s.history.findConversation(victim) !== undefined;
+      existedWhileAsked = s.history.findConversation(victim).then((c) => c !== undefined);
       return false;
     });
     assert.equal(await a.test.injectWebviewMessage({ type: 'deleteConversation', conversationId: victim, confirmed: true }), true);
     assert.equal(asked.length, 1, 'the host asked');
     assert.equal(asked[0]!.kind, 'delete');
-    assert.ok(existedWhileAsked);
+    assert.ok(await existedWhileAsked);
     assert.deepEqual(await state(), before, 'declined: nothing changed');
     a.test.dialogs.answerWith((q) => {
       asked.push(q);
       return true;
     });
     await a.test.injectWebviewMessage({ type: 'deleteConversation', conversationId: victim });
-    assert.equal(s.history.findConversation(victim), undefined, 'agreed: deleted');
+    assert.equal(await s.history.findConversation(victim), undefined, 'agreed: deleted');
     a.test.dialogs.answerWith((q) => {
       asked.push(q);
       return answer;
@@ -123,21 +124,21 @@ describe('Hostile webview: the host decides', function () {
     await cfg().update('budget.session', spent / 2, vscode.ConfigurationTarget.Global);
     try {
       await waitFor('the new limit', () => a.test.readSettings().budgetSession === spent / 2);
-      const messages = s.history.listMessages(conversationId).length;
+      const messages = (await s.history.listMessages(conversationId)).length;
       await a.test.injectWebviewMessage({ type: 'send', text: 'over budget', conversationId, overrideBudget: true });
-      assert.equal(s.history.listMessages(conversationId).length, messages, 'nothing sent');
+      assert.equal((await s.history.listMessages(conversationId)).length, messages, 'nothing sent');
       const snapshot = await a.test.controller.snapshot();
       const notice = snapshot.notices.find((n) => n.actions?.some((x) => x.action === 'overrideBudget'));
       assert.ok(notice, 'the host offers its own "Send anyway"');
       // A made-up notice id cannot borrow the override.
       await a.test.injectWebviewMessage({ type: 'noticeAction', noticeId: 'forged-notice', action: 'overrideBudget' });
-      assert.equal(s.history.listMessages(conversationId).length, messages);
+      assert.equal((await s.history.listMessages(conversationId)).length, messages);
       await a.test.injectWebviewMessage({ type: 'noticeAction', noticeId: notice.id, action: 'overrideBudget' });
-      await waitFor('the confirmed send', () => s.history.listMessages(conversationId).length === messages + 2);
+      await waitFor('the confirmed send', async () => (await s.history.listMessages(conversationId)).length === messages + 2);
       await waitFor('the reply', () => !s.engine.isStreaming(conversationId));
       // The notice was a one-time token.
       await a.test.injectWebviewMessage({ type: 'noticeAction', noticeId: notice.id, action: 'overrideBudget' });
-      assert.equal(s.history.listMessages(conversationId).length, messages + 2);
+      assert.equal((await s.history.listMessages(conversationId)).length, messages + 2);
     } finally {
       await cfg().update('budget.session', undefined, vscode.ConfigurationTarget.Global);
     }
@@ -158,7 +159,7 @@ describe('Hostile webview: the host decides', function () {
     assert.equal(await vscode.commands.executeCommand('neuralTerminal.selectModel', 'openai/o1-pro'), undefined);
     assert.deepEqual(await state(), before);
     await a.test.injectWebviewMessage({ type: 'selectModel', modelId: 'anthropic/claude-sonnet-4' });
-    assert.equal(s.history.getConversation(conversationId).modelId, 'anthropic/claude-sonnet-4');
+    assert.equal((await s.history.getConversation(conversationId)).modelId, 'anthropic/claude-sonnet-4');
     await a.test.injectWebviewMessage({ type: 'selectModel', modelId: 'openai/gpt-4o-mini' });
     await cfg().update('defaultModel', undefined, vscode.ConfigurationTarget.Global);
   });
@@ -207,7 +208,7 @@ describe('Hostile webview: the host decides', function () {
       await a.test.injectWebviewMessage({ ...(m as object), ...extra });
       assert.deepEqual(await state(), before, JSON.stringify(m));
     }
-    assert.ok(s.history.findConversation(conversationId), 'the delete was asked and declined');
+    assert.ok(await s.history.findConversation(conversationId), 'the delete was asked and declined');
     assert.equal(asked.filter((q) => q.kind === 'delete').length, 1);
   });
 
@@ -221,7 +222,7 @@ describe('Hostile webview: the host decides', function () {
     await a.test.injectWebviewMessage({ type: 'codeAction', action: 'insert', code: 'rm -rf ~' });
     assert.equal(doc.getText(), 'line\n', 'code that is not in the conversation is not inserted');
     const s = await a.test.services();
-    const reply = s.history.activePath(conversationId).at(-1)!.message.content;
+    const reply = (await s.history.activePath(conversationId)).at(-1)!.message.content;
     const piece = reply.split('\n')[0]!.slice(0, 20);
     assert.ok(piece.trim().length > 0);
     await a.test.injectWebviewMessage({ type: 'codeAction', action: 'insert', code: piece });
@@ -283,10 +284,10 @@ describe('Hostile command arguments: paths and keys only through the test API', 
     const a = await api();
     const s = await a.test.services();
     const json = path.join(tmp, 'planted.json');
-    await fs.writeFile(json, s.history.exportJson());
-    const before = s.history.listConversations({ status: 'all', limit: 1 }).total;
+    await fs.writeFile(json, await s.history.exportJson());
+    const before = (await s.history.listConversations({ status: 'all', limit: 1 })).total;
     await dismissing(vscode.commands.executeCommand('neuralTerminal.importHistory', vscode.Uri.file(json)));
-    assert.equal(s.history.listConversations({ status: 'all', limit: 1 }).total, before);
+    assert.equal((await s.history.listConversations({ status: 'all', limit: 1 })).total, before);
   });
 });
 

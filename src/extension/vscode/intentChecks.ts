@@ -29,22 +29,22 @@ export async function refuseIntent(s: ChatServices, intent: Intent, activeConver
     case 'selectModel':
       return modelUnknown(s, intent.modelId);
     case 'codeAction':
-      return fromOpenConversation(s, activeConversationId, intent.code) ? undefined : 'that code is not part of the open conversation';
+      return (await fromOpenConversation(s, activeConversationId, intent.code)) ? undefined : 'that code is not part of the open conversation';
     case 'copyText':
-      return fromOpenConversation(s, activeConversationId, intent.text) ? undefined : 'that text is not part of the open conversation';
+      return (await fromOpenConversation(s, activeConversationId, intent.text)) ? undefined : 'that text is not part of the open conversation';
     default:
       return undefined;
   }
 }
 
-function conversationMissing(s: ChatServices, id: string): string | undefined {
+async function conversationMissing(s: ChatServices, id: string): Promise<string | undefined> {
   // Existence only: a conversation whose rows fail to load can still be deleted.
-  return s.history.conversationExists(id) ? undefined : 'that conversation does not exist';
+  return (await s.history.conversationExists(id)) ? undefined : 'that conversation does not exist';
 }
 
-function messageMissing(s: ChatServices, id: string): string | undefined {
+async function messageMissing(s: ChatServices, id: string): Promise<string | undefined> {
   try {
-    s.history.getMessage(id);
+    await s.history.getMessage(id);
     return undefined;
   } catch (error) {
     if (isStorageError(error)) return 'that message does not exist';
@@ -63,11 +63,11 @@ export async function modelUnknown(s: ChatServices, modelId: string): Promise<st
  * True when `text` appears in a message of the open conversation. Whitespace is
  * ignored: rendered code loses indentation markers and trailing newlines.
  */
-function fromOpenConversation(s: ChatServices, conversationId: string | undefined, text: string): boolean {
-  if (!conversationId || !s.history.findConversation(conversationId)) return false;
+async function fromOpenConversation(s: ChatServices, conversationId: string | undefined, text: string): Promise<boolean> {
+  if (!conversationId || !(await s.history.findConversation(conversationId))) return false;
   const needle = squash(text);
   if (needle === '') return false;
-  return s.history.listMessages(conversationId).some((m) => squash(m.content).includes(needle));
+  return (await s.history.listMessages(conversationId)).some((m) => squash(m.content).includes(needle));
 }
 
 function squash(text: string): string {

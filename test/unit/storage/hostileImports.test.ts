@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { StorageError } from '../../../src/extension/storage/errors';
-import type { HistoryStore } from '../../../src/extension/storage/historyStore';
+import type { HistoryEngine } from '../../../src/extension/storage/historyEngine';
 import { MAX_TOKENS } from '../../../src/extension/storage/importBounds';
 import { parseUsd } from '../../../src/shared/money';
 import { writeHostileImports } from '../../fixtures/hostileImports';
@@ -13,12 +13,12 @@ import { cleanup, openStore, TestClock } from './helpers';
 const TYPED = new Set(['invalid-import', 'invalid-input', 'unsupported-version']);
 
 /** What the user already had, in a form that compares exactly. */
-function snapshotOf(store: HistoryStore): string {
+function snapshotOf(store: HistoryEngine): string {
   return store.exportJson().replace(/"exportedAt":\d+/, '');
 }
 
 /** Every way the user reaches a conversation must keep working. */
-function assertUsable(store: HistoryStore): void {
+function assertUsable(store: HistoryEngine): void {
   const page = store.listConversations({ status: 'all', limit: 500 });
   for (const c of page.items) {
     assert.ok(Number.isSafeInteger(c.totalTokens), `total tokens of ${c.id}`);
@@ -40,7 +40,7 @@ function assertUsable(store: HistoryStore): void {
 describe('storage/hostile import corpus', function () {
   this.timeout(120_000);
   let dir: string;
-  let store: HistoryStore;
+  let store: HistoryEngine;
   let corpus: ReturnType<typeof writeHostileImports>;
 
   before(async () => {
@@ -77,7 +77,7 @@ describe('storage/hostile import corpus', function () {
       const before = snapshotOf(store);
       const bytes = new Uint8Array(readFileSync(file));
       let error: unknown;
-      let report: ReturnType<HistoryStore['importBytes']> | undefined;
+      let report: ReturnType<HistoryEngine['importBytes']> | undefined;
       try {
         report = store.importBytes(bytes);
       } catch (e) {
