@@ -13,7 +13,7 @@
 //   node scripts/test.mjs [--only static|unit|browser|editor|e2e|start[,...]] [--grep <re>] [--headed]
 //   env: NT_EDITOR_TIMEOUT_MS (default 300000), NT_E2E_TIMEOUT_MS (1200000), NT_START_TIMEOUT_MS (900000),
 //        NT_START_FRESH_TOOLS=1 (the start stage installs into an empty tool cache, as CI does),
-//        NT_UNIT_TIMEOUT_MS (600000), NT_VERBOSE=1 (echo the whole workbench log)
+//        NT_UNIT_TIMEOUT_MS (1200000), NT_VERBOSE=1 (echo the whole workbench log)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -55,7 +55,7 @@ const grep = opt('--grep');
 const headed = argv.includes('--headed');
 const verbose = process.env.NT_VERBOSE === '1';
 const num = (v, d) => (Number.isFinite(Number(v)) && Number(v) > 0 ? Number(v) : d);
-const UNIT_TIMEOUT = num(process.env.NT_UNIT_TIMEOUT_MS, 10 * 60_000);
+const UNIT_TIMEOUT = num(process.env.NT_UNIT_TIMEOUT_MS, 20 * 60_000);
 const BUILD_TIMEOUT = num(process.env.NT_BUILD_TIMEOUT_MS, 5 * 60_000);
 const EDITOR_TIMEOUT = num(process.env.NT_EDITOR_TIMEOUT_MS, 5 * 60_000);
 const E2E_TIMEOUT = num(process.env.NT_E2E_TIMEOUT_MS, 20 * 60_000);
