@@ -2,8 +2,14 @@
  * A sidecar checksum of the snapshot (`history.sqlite.sum`), written after
  * each compaction. When the bytes read at open hash to it, they are the exact
  * image sql.js exported, and the full-file PRAGMA quick_check (~2 s at 100k
- * messages) can be skipped. Runs in the storage worker. The sidecar is an
- * optimisation only: missing, stale or unreadable means "check the slow way".
+ * messages) can be skipped. Cheaper still, and checked first: the sidecar
+ * also records the file's identity (inode, size, mtime) right after the
+ * rename; a file with that identity is the very file we wrote and closed, so
+ * even the hash is skipped and opening costs little more than reading it.
+ * (What that trusts: nothing rewrote it in place within the same mtime, and
+ * the disk returns what it stored.) Runs in the storage worker. The sidecar
+ * is an optimisation only: missing, stale or unreadable means "check the slow
+ * way".
  * No `vscode` import.
  */
 import { createHash } from 'node:crypto';
@@ -15,7 +21,12 @@ import { TEMP_MARKER } from './atomicFile';
 import { describeError } from './errors';
 import type { StorageLogger } from './types';
 
-const sumSchema = z.object({ size: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
+const sumSchema = z.object({
+  size: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  ino: z.number().optional(),
+  mtimeMs: z.number().optional(),
+});
 
 export function checksumPath(file: string): string {
   return `${file}.sum`;
@@ -25,15 +36,17 @@ export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** True when `bytes` are exactly what the last compaction recorded. */
-export function matchesChecksum(file: string, bytes: Uint8Array): boolean {
+/** True when `bytes` (read from a file with `identity`) are exactly what the last compaction recorded. */
+export function matchesChecksum(file: string, bytes: Uint8Array, identity?: { ino: number; mtimeMs: number }): boolean {
   let recorded: z.infer<typeof sumSchema>;
   try {
     recorded = sumSchema.parse(JSON.parse(fs.readFileSync(checksumPath(file), 'utf8')));
   } catch {
     return false;
   }
-  return recorded.size === bytes.byteLength && recorded.sha256 === sha256(bytes);
+  if (recorded.size !== bytes.byteLength) return false;
+  if (identity && recorded.ino === identity.ino && recorded.mtimeMs === identity.mtimeMs) return true;
+  return recorded.sha256 === sha256(bytes);
 }
 
 /** Records the checksum of what was just written. Not fsynced: losing it only costs one slow open. */
@@ -42,7 +55,8 @@ export function writeChecksum(file: string, bytes: Uint8Array, logger?: StorageL
   // Named like the history's own temp files so a killed writer's leftover is cleaned up with them.
   const temp = `${file}${TEMP_MARKER}sum-${process.pid}`;
   try {
-    fs.writeFileSync(temp, JSON.stringify({ size: bytes.byteLength, sha256: sha256(bytes) }));
+    const stat = fs.statSync(file);
+    fs.writeFileSync(temp, JSON.stringify({ size: bytes.byteLength, sha256: sha256(bytes), ino: stat.ino, mtimeMs: stat.mtimeMs }));
     fs.renameSync(temp, target);
   } catch (error) {
     logger?.warn('could not record the history checksum', { error: describeError(error) });

@@ -175,8 +175,16 @@ export class HistoryDisk {
 
   private loadLocked(): void {
     let bytes: Uint8Array | undefined;
+    let identity: { ino: number; mtimeMs: number } | undefined;
     try {
-      bytes = fs.readFileSync(this.options.path);
+      // Stat and read through one descriptor: a rename cannot pair one file's identity with another's bytes.
+      const fd = fs.openSync(this.options.path, 'r');
+      try {
+        identity = fs.fstatSync(fd);
+        bytes = fs.readFileSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
     } catch (error) {
       if (errnoCode(error) !== 'ENOENT') throw ioError('read', error);
     }
@@ -185,7 +193,7 @@ export class HistoryDisk {
     let db: SqlDatabase | undefined;
     if (bytes) {
       // A newer schema throws here, before anything is touched.
-      const snapshot = openSnapshot(this.options.sql, bytes, 'main', matchesChecksum(this.options.path, bytes));
+      const snapshot = openSnapshot(this.options.sql, bytes, 'main', matchesChecksum(this.options.path, bytes, identity));
       if (snapshot.kind === 'ok') {
         db = snapshot.db;
         this.migration = snapshot.migration;

@@ -70,6 +70,7 @@ export interface EngineStats extends DiskStats {
   readonly path: string;
   readonly conversations: number;
   readonly messages: number;
+  readonly openMs: number;
   /** Measured inside the worker: its JS heap, and memory outside it — chiefly sql.js's WebAssembly memory, the database itself. */
   readonly workerMemory: { readonly heapUsedBytes: number; readonly externalBytes: number };
 }
@@ -101,8 +102,13 @@ export class HistoryEngine {
       compactRatio: options.compactRatio,
       onPersistError: options.onPersistError,
     });
+    const started = performance.now();
     this.disk.open();
+    this.openMs = Math.round(performance.now() - started);
   }
+
+  /** How long opening took in here: snapshot read and load, journal replay (not the worker's or sql.js's start). */
+  readonly openMs: number;
 
   /** Set when the file could not be read at open and was set aside: tell the user where it is. */
   get recovery(): RecoveryNotice | undefined {
@@ -287,6 +293,7 @@ export class HistoryEngine {
       path: this.path,
       conversations: count('conversations'),
       messages: count('messages'),
+      openMs: this.openMs,
       workerMemory: { heapUsedBytes: memory.heapUsed, externalBytes: memory.external + memory.arrayBuffers },
     };
   }
