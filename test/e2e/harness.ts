@@ -138,7 +138,7 @@ function makeSession(
       writeSettings(run, { ...readSettings(run), ...patch });
     },
 
-    async setTheme(theme, timeoutMs = 60_000) {
+    async setTheme(theme, timeoutMs = 120_000) {
       const deadline = Date.now() + timeoutMs;
       // The webview body carries data-vscode-theme-id: the theme's label, which is the setting
       // value without the "Default " prefix ("Default Dark Modern" -> "Dark Modern").
