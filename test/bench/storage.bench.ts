@@ -19,6 +19,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 
 import { writeFileAtomic } from '../../src/extension/storage/atomicFile';
 import { HISTORY_FILE_NAME, openHistoryStore, type HistoryStore, type OpenHistoryOptions } from '../../src/extension/storage/historyStore';
@@ -55,6 +57,11 @@ interface Row {
 }
 const table: Row[] = [];
 
+// A full collection before reading the host heap, so it shows what is live, not what is garbage.
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+
+
 async function benchSize(messages: number, numbers: boolean): Promise<void> {
   const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'nt-bench-'));
   const snapshot = path.join(folder, HISTORY_FILE_NAME);
@@ -62,13 +69,18 @@ async function benchSize(messages: number, numbers: boolean): Promise<void> {
   const options: OpenHistoryOptions = { folder, workerPath: await storageWorkerBundle(), idleCompactMs: 3_600_000 };
   try {
     console.log(`\n── ${messages.toLocaleString('en')} messages ──────────────────────────────`);
-    const data = corpus(messages);
-    const json = JSON.stringify(data);
+    let data: ReturnType<typeof corpus> | undefined = corpus(messages);
+    let json: string | undefined = JSON.stringify(data);
     const average = json.length / messages;
     console.log(`corpus: ${data.conversations.length} conversations, ${mb(json.length)} of JSON (${average.toFixed(0)} B/message with its fields)`);
 
     let store: HistoryStore = await openHistoryStore(options);
-    const [importMs, imported] = await time(() => store.importJson(json));
+    const [importMs, imported] = await time(() => store.importJson(json!));
+    // Keep only what the rest needs, so the host heap below is the store's, not the corpus's.
+    const list = queries(data, 250);
+    const conversationId = imported.conversationIds[data.conversations[1]?.id ?? ''] ?? '';
+    data = undefined;
+    json = undefined;
     await store.compact();
     const size = (await fs.stat(snapshot)).size;
     console.log(`build: import ${ms(importMs)} (in the worker), snapshot ${mb(size)}`);
@@ -95,7 +107,6 @@ async function benchSize(messages: number, numbers: boolean): Promise<void> {
     console.log(`  baseline readFile of the snapshot ${ms(readMs)}: engine open ${ratio(engineOpenMs, readMs)}, whole ${ratio(openMs, readMs)} (goal ≤ ×1.5)`);
 
     // The table: one settled message, append + flush (resolved = fdatasync'd), and the host's blocked time.
-    const conversationId = imported.conversationIds[data.conversations[1]?.id ?? ''] ?? '';
     const settled: number[] = [];
     const texts: number[] = [];
     const journalBefore = (await fs.stat(journal)).size;
@@ -145,7 +156,6 @@ async function benchSize(messages: number, numbers: boolean): Promise<void> {
 
     if (numbers) {
       // send → stream (1 s partial saves, here back to back) → settle → search, watching the host's loop.
-      const list = queries(data, 250);
       const idle = monitorEventLoopDelay({ resolution: 1 });
       idle.enable();
       await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -181,7 +191,7 @@ async function benchSize(messages: number, numbers: boolean): Promise<void> {
 
       const [exportJsonMs, exported] = await time(() => store.exportJson());
       console.log(`export JSON (all, in the worker): ${ms(exportJsonMs)}, ${mb(exported.length)}`);
-      (globalThis as { gc?: () => void }).gc?.();
+      gc();
       const host = process.memoryUsage();
       const worker = (await store.stats()).workerMemory;
       console.log(`host JS heap ${mb(host.heapUsed)} (the database is not in it) — worker: heap ${mb(worker.heapUsedBytes)}, database and buffers ${mb(worker.externalBytes)}`);

@@ -25,7 +25,8 @@ function faultPlan(count: number): string[] {
 }
 
 describe('ChatOrchestrator under injected faults', function () {
-  this.timeout(240_000);
+  // Every change is an fsync'd journal record now: on a loaded machine the 1000 messages take minutes.
+  this.timeout(600_000);
   let h: ChatHarness;
 
   after(async () => {

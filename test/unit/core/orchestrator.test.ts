@@ -14,7 +14,7 @@ function started(outcome: StartOutcome): Extract<StartOutcome, { status: 'starte
 }
 
 describe('ChatOrchestrator', function () {
-  this.timeout(30_000);
+  this.timeout(90_000);
   let h: ChatHarness;
 
   afterEach(async () => {
