@@ -142,7 +142,7 @@ export class HistoryDisk {
   compactIfDue(idle: boolean): boolean {
     if (!this.journal) return false;
     const threshold = idle
-      ? Math.max(64 * 1024, this.snapshotBytes / 8)
+      ? Math.max(256 * 1024, this.snapshotBytes / 4)
       : Math.max(this.options.compactMinBytes ?? 1024 * 1024, this.snapshotBytes * (this.options.compactRatio ?? 0.5));
     if (this.journal.size < threshold) return false;
     this.compactNow();
