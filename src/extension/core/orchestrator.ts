@@ -105,6 +105,7 @@ export class ChatOrchestrator {
   private readonly active = new Map<string, ActiveStream>();
   private readonly lastSend = new Map<string, { text: string; at: number }>();
   private readonly background = new Set<Promise<unknown>>();
+  private readonly costWrites = new Map<string, Promise<unknown>>();
   private readonly countCache = new Map<string, number>();
   private readonly timers: { setInterval: typeof setInterval; clearInterval: typeof clearInterval };
 
@@ -424,8 +425,10 @@ export class ChatOrchestrator {
         }
         const outcome = this.describeFailure(error, content.length + reasoning.length > 0);
         const billed = generationId ?? error.generationId;
+        // Settled first: the lookups below read and rewrite the settled cost.
+        const failed = await this.settleFailure(plan, placeholder, content, reasoning, { generationId: billed, servedModel, promptTokens: fitted.promptTokens }, outcome, error);
         this.lookUpRetriedAttempts(plan, placeholder.id, retriedGenerations);
-        return this.settleFailure(plan, placeholder, content, reasoning, { generationId: billed, servedModel, promptTokens: fitted.promptTokens }, outcome, error);
+        return failed;
       }
       this.timers.clearInterval(watchdog);
       if (!finish) {
@@ -438,8 +441,9 @@ export class ChatOrchestrator {
           partial: content.length > 0,
         });
       }
+      const settled = await this.settleSuccess(plan, placeholder, { content, reasoning, servedModel, provider, generationId, usage, finish, promptTokens: fitted.promptTokens, citations });
       this.lookUpRetriedAttempts(plan, placeholder.id, retriedGenerations);
-      return this.settleSuccess(plan, placeholder, { content, reasoning, servedModel, provider, generationId, usage, finish, promptTokens: fitted.promptTokens, citations });
+      return settled;
     }
   }
 
@@ -541,7 +545,7 @@ export class ChatOrchestrator {
   private lookUpCost(plan: ReplyPlan, messageId: string, generationId: string, recorded: Usd): void {
     const task = this.deps.client
       .lookupGenerationCost(generationId)
-      .then(async (billed) => {
+      .then((billed) => this.oneAtATime(messageId, async () => {
         const current = await this.deps.history.getMessage(messageId);
         const extra = parseUsd(String(current.metadata.retriedAttemptsCost ?? '0')) ?? ZERO;
         const bill = billOf({ cost: billed.cost, upstreamCost: billed.upstreamCost, byok: billed.byok, source: 'generation' });
@@ -553,7 +557,7 @@ export class ChatOrchestrator {
         });
         this.deps.costs.record(sub(bill.total, recorded));
         this.deps.bus.emit('message.costUpdated', { conversationId: plan.conversation.id, message });
-      })
+      }))
       .catch((error: unknown) => {
         this.deps.log.info(`Cost of generation stays estimated: ${isOpenRouterError(error) ? error.userMessage : String(error)}`);
       });
@@ -568,7 +572,7 @@ export class ChatOrchestrator {
     for (const id of generationIds) {
       const task = this.deps.client
         .lookupGenerationCost(id)
-        .then(async (billed) => {
+        .then((billed) => this.oneAtATime(messageId, async () => {
           const attempt = billOf({ cost: billed.cost, upstreamCost: billed.upstreamCost, byok: billed.byok, source: 'generation' }).total;
           if (attempt.atto === 0n) return;
           const current = await this.deps.history.getMessage(messageId);
@@ -580,10 +584,26 @@ export class ChatOrchestrator {
           });
           this.deps.costs.record(attempt);
           this.deps.bus.emit('message.costUpdated', { conversationId: plan.conversation.id, message });
-        })
+        }))
         .catch(() => undefined); // an attempt that never generated has nothing to bill
       this.track(task);
     }
+  }
+
+  /**
+   * Runs read-modify-writes of one message's cost one after another: the history is
+   * asynchronous, so two lookups finishing together would otherwise both read the same
+   * cost and one would overwrite the other's addition.
+   */
+  private oneAtATime<T>(messageId: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.costWrites.get(messageId) ?? Promise.resolve();
+    const result = previous.then(fn, fn);
+    const tail = result.catch(() => undefined);
+    this.costWrites.set(messageId, tail);
+    void tail.then(() => {
+      if (this.costWrites.get(messageId) === tail) this.costWrites.delete(messageId);
+    });
+    return result;
   }
 
   private track(task: Promise<unknown>): void {

@@ -14,6 +14,7 @@ import { writeFileAtomic } from '../../../src/extension/storage/atomicFile';
 import { SqlDatabase } from '../../../src/extension/storage/database';
 import { StorageError } from '../../../src/extension/storage/errors';
 import { HISTORY_FILE_NAME } from '../../../src/extension/storage/historyEngine';
+import { EXPORT_FORMAT, EXPORT_VERSION } from '../../../src/extension/storage/exportFormat';
 import { encodeFrame, JOURNAL_FORMAT } from '../../../src/extension/storage/journalFormat';
 import { migrate, SCHEMA_VERSION } from '../../../src/extension/storage/migrations';
 import { loadSqlJs } from '../../../src/extension/storage/sqlJsLoader';
@@ -160,13 +161,23 @@ describe('storage/durability', () => {
     });
 
     it('writes an import as a snapshot rather than one huge journal record', async () => {
-      const source = await openStore();
-      const c = source.createConversation();
-      for (let i = 0; i < 1_100; i++) source.appendMessage({ conversationId: c.id, role: 'user', content: `bulk ${i}` });
+      const T0 = Date.UTC(2024, 0, 1);
+      const messages = Array.from({ length: 1_100 }, (_, i) => ({
+        id: `m${i}`, parentId: i === 0 ? null : `m${i - 1}`, role: 'user', content: `bulk ${i}`,
+        promptTokens: null, completionTokens: null, reasoningTokens: null, cachedTokens: null, cost: null,
+        latencyMs: null, ttftMs: null, modelId: null, generationId: null, finishReason: null, status: 'complete',
+        createdAt: T0 + i, metadata: {}, copiedFromMessageId: null,
+      }));
+      const file = JSON.stringify({
+        format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: T0,
+        conversations: [{ id: 'c', title: 'bulk', modelId: null, status: 'active', createdAt: T0, updatedAt: T0, tags: [],
+          systemPrompt: null, parentConversationId: null, forkedFromMessageId: null, activeLeafId: null,
+          totalCostUsd: '0', totalTokens: 0, messages }],
+      });
       const folder = await tempFolder();
       const target = await openStore({ folder });
       const generation = target.stats().generation;
-      target.importJson(source.exportJson());
+      target.importJson(file);
       assert.equal(target.stats().generation, generation + 1);
       assert.equal((await openStore({ folder })).listConversations().items[0]?.messageCount, 1_100);
     });

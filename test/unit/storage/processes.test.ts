@@ -15,7 +15,8 @@ import { startWriter } from './writerProcess';
 /** A folder whose history already holds one conversation, for the writers to append to. */
 async function sharedHistory(seedMessages = 0): Promise<{ folder: string; conversationId: string }> {
   const folder = await tempFolder();
-  const store = await openStore({ folder });
+  // Writers of a loaded machine may hold the lock a while (a compaction): wait as they do.
+  const store = await openStore({ folder, lock: { timeoutMs: 60_000 } });
   const conversation = store.createConversation({ title: 'shared by processes' });
   for (let i = 0; i < seedMessages; i++) {
     store.appendMessage({ conversationId: conversation.id, role: 'user', content: `seed ${i} ${'padding '.repeat(40)}` });
@@ -37,7 +38,8 @@ describe('storage/processes', function () {
     const codes = await Promise.all(writers.map((w) => w.exited));
     assert.deepEqual(codes, [0, 0], writers.map((w) => w.stderr()).join('\n'));
 
-    const store = await openStore({ folder });
+    // Writers of a loaded machine may hold the lock a while (a compaction): wait as they do.
+    const store = await openStore({ folder, lock: { timeoutMs: 60_000 } });
     const contents = new Set(store.listMessages(conversationId).map((m) => m.content.split(' ')[0]));
     for (const label of ['left', 'right']) {
       for (let i = 0; i < 500; i++) assert.ok(contents.has(`${label}-${i}`), `${label}-${i} is missing`);
@@ -87,7 +89,8 @@ describe('storage/processes', function () {
     /** Everything any writer reported as saved must be in the file, and the file must open cleanly. */
     async function verify(): Promise<void> {
       const reported = [...confirmed];
-      const store = await openStore({ folder });
+      // Writers of a loaded machine may hold the lock a while (a compaction): wait as they do.
+      const store = await openStore({ folder, lock: { timeoutMs: 60_000 } });
       try {
         assert.equal(store.recovery, undefined, 'the file did not open cleanly');
         const contents = new Set(store.listMessages(conversationId).map((m) => m.content.split(' ')[0]));
