@@ -158,7 +158,46 @@ describe('markdown rendering of model output', function () {
     assert.match((await p.page.locator('article[data-id="a1"] .md').textContent()) ?? '', /keeps going with more tokens\.\s*a list/);
   });
 
-  it('renders incrementally exactly what a one-shot render produces, for 200 random documents split at random points', async () => {
+  it('streams definitions the one-shot way: escaped labels, labels over lines, definitions in quotes and lists, raw <a> before bare URLs', async () => {
+    const script = await markdownProbe();
+    await p.goto({ script });
+    await p.page.waitForFunction(() => '__md' in window);
+    const docs = [
+      // A label holding an escaped bracket (spec example 194's shape), used before and after.
+      'See [foo\\]bar] first.\n\n[foo\\]bar]: https://a.example/ "t"\n\nAnd [foo\\]bar] again.',
+      // A label spread over two lines (spec example 541's shape).
+      'Use [Foo\n  bar][] here.\n\n[foo bar]: https://b.example/\n\nEnd.',
+      // Definitions inside a block quote and a list item change earlier paragraphs.
+      'Quote says [q] and list says [l].\n\n> [q]: https://q.example/\n\n- [l]: https://l.example/\n\nDone.',
+      // An unclosed raw <a> must not stop later bare URLs from linking (or must in both renders).
+      'Start <a href="https://x.example/">open anchor\n\nThen https://later.example/ and www.example.com.\n\nMore https://end.example/',
+      // A definition that grows character by character, and one that is redefined (the first wins).
+      'Text [r] here.\n\n[r]: https://first.example/path\n[r]: https://second.example/\n\nTail [r].',
+      // Reference-like lines in code are not definitions.
+      'Log [INFO] below.\n\n```\n[INFO]: started\n[tool.x]: y\n```\n\nSee [INFO] again.',
+    ];
+    const result = await p.page.evaluate(
+      (texts) => {
+        const md = (window as unknown as { __md: { once(t: string): string; streamed(t: string, c: number[]): string } }).__md;
+        return texts.map((text) => {
+          const expected = md.once(text);
+          const everyChar = md.streamed(text, Array.from({ length: text.length }, (_, i) => i + 1));
+          return { text, expected, everyChar };
+        });
+      },
+      docs,
+    );
+    for (const r of result) assert.equal(r.everyChar, r.expected, `streamed differs for ${JSON.stringify(r.text)}`);
+    assert.match(result[0]!.expected, /href="https:\/\/a\.example\/"/, 'the escaped label resolves');
+    assert.match(result[1]!.expected, /href="https:\/\/b\.example\/"/, 'the two-line label resolves');
+    assert.match(result[2]!.expected, /href="https:\/\/q\.example\/"[^]*href="https:\/\/l\.example\/"/, 'definitions in a quote and a list count');
+    assert.match(result[3]!.expected, /href="https:\/\/later\.example\/"/, 'bare URLs after a raw <a> still link');
+    assert.doesNotMatch(result[4]!.expected, /second\.example/, 'the first definition wins');
+    assert.doesNotMatch(result[5]!.expected, /<a /, 'lines in code define nothing');
+  });
+
+  it('renders incrementally exactly what a one-shot render produces, for 200 random documents split at random points', async function () {
+    this.timeout(300_000);
     const script = await markdownProbe();
     await p.goto({ script });
     await p.page.waitForFunction(() => 'md' in window || '__md' in window);

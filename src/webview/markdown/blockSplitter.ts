@@ -19,7 +19,7 @@
  */
 import type { Links, Token } from 'marked';
 import type { BlockInput } from './blocks';
-import { NestingGuard } from './guard';
+import { NestingGuard, type Guarded } from './guard';
 import { BLOCK_MAX, lexRegion, referencedLabels, type LexedRegion, type Link } from './lexing';
 
 export { MARKDOWN_OPTIONS } from './lexing';
@@ -36,7 +36,7 @@ export interface CommittedBlock {
 /** The open tail: ordinary blocks, or a segment too big to lex shown as growing text. */
 export type OpenPart =
   | { readonly kind: 'blocks'; readonly blocks: readonly BlockInput[] }
-  | { readonly kind: 'live'; readonly start: number; readonly text: string; readonly code: boolean; readonly language: string | undefined };
+  | { readonly kind: 'live'; readonly start: number; readonly end: number; readonly code: boolean; readonly language: string | undefined };
 
 export interface SplitResult {
   /** True when earlier output is no longer valid and everything must be redrawn. */
@@ -56,7 +56,11 @@ const FENCE_LINE = /^ {0,3}(?:`{3,}|~{3,})[ \t]*([^\s`]*)/;
 
 export class BlockSplitter {
   private guard = new NestingGuard();
-  private committedText = '';
+  /** Length of the guarded text covered by committed blocks. */
+  private committedLength = 0;
+  /** Committed text past the guard's stable part (only after a final update), to check next time. */
+  private unstable: { from: number; text: string } | undefined;
+  private last: Guarded | undefined;
   private blocks: CommittedBlock[] = [];
   private committedDefs = new Map<string, Link>();
   private openDefs = new Map<string, Link>();
@@ -67,11 +71,17 @@ export class BlockSplitter {
 
   /** Takes the full current text (normally the previous text plus appended tokens). */
   next(raw: string, final = false): SplitResult {
-    const { text, boundaries } = this.guard.apply(raw);
+    const guarded = this.guard.apply(raw, final);
+    this.last = guarded;
+    const { boundaries } = guarded;
+    const text = { length: guarded.length, slice: guarded.slice };
+    // Committed text lies within the guard's stable part unless the input was replaced.
+    const u = this.unstable;
+    const kept = !guarded.reset && (this.committedLength <= guarded.stable || (u !== undefined && this.committedLength <= guarded.length && guarded.slice(u.from, u.from + u.text.length) === u.text));
     let reset = false;
-    if (!this.incremental || !text.startsWith(this.committedText)) {
-      reset = this.committedText.length > 0 || !this.incremental;
-      this.committedText = '';
+    if (!this.incremental || !kept) {
+      reset = this.committedLength > 0 || !this.incremental;
+      this.committedLength = 0;
       this.blocks = [];
       this.committedDefs.clear();
     }
@@ -86,14 +96,14 @@ export class BlockSplitter {
     let openJob: InlineJob | undefined;
     let work = 0;
     let pending = false;
-    while (this.committedText.length < text.length) {
-      const at = this.committedText.length;
+    while (this.committedLength < text.length) {
+      const at = this.committedLength;
       const segStart = lastAtOrBefore(boundaries, at);
       const segEnd = firstAfter(boundaries, at);
       const end = segEnd ?? text.length;
       const closed = segEnd !== undefined || final || !this.incremental;
       const big = this.incremental && end - segStart > BLOCK_MAX;
-      const fence = big ? FENCE_LINE.exec(lineAt(text, segStart)) : null;
+      const fence = big ? FENCE_LINE.exec(firstLine(text.slice(segStart, Math.min(end, segStart + 1000)))) : null;
       if (big && !fence) {
         // Too big to lex: the whole segment is text, including blocks already committed from it.
         const first = this.blocks.findIndex((b) => b.start >= segStart);
@@ -104,18 +114,18 @@ export class BlockSplitter {
           }
           dropped.push(...this.dropFrom(first, committed));
         }
-        const segment = text.slice(segStart, end);
         if (!closed) {
-          open = { kind: 'live', start: segStart, text: segment, code: false, language: undefined };
+          open = { kind: 'live', start: segStart, end, code: false, language: undefined };
           break;
         }
+        const segment = text.slice(segStart, end);
         this.commit(committed, { start: segStart, raw: segment, input: { kind: 'text', raw: segment, reason: 'budget' }, defs: new Map(), refs: [] });
         continue;
       }
       if (fence && !closed) {
         // A long fence still streaming: its lines are shown as they come, lexed once it closes.
-        const body = at > segStart ? at : Math.min(end, text.indexOf('\n', segStart) + 1 || end);
-        open = { kind: 'live', start: body, text: text.slice(body, end), code: true, language: fence[1] || undefined };
+        const body = at > segStart ? at : Math.min(end, segStart + firstLine(text.slice(segStart, Math.min(end, segStart + 1000))).length + 1);
+        open = { kind: 'live', start: body, end, code: true, language: fence[1] || undefined };
         break;
       }
       if (work > BLOCK_MAX && this.incremental) {
@@ -175,7 +185,13 @@ export class BlockSplitter {
       open = { kind: 'blocks', blocks: region.blocks.slice(from, to).map((b, i) => toInput(b.token, b.tooComplex, failed.has(from + i))) };
     }
     const stale = this.refresh(links, openDefs, dropped, committed, viewCount);
+    this.unstable = this.committedLength > guarded.stable ? { from: guarded.stable, text: guarded.slice(guarded.stable, this.committedLength) } : undefined;
     return { reset, dropFrom, committed, stale, open, pending };
+  }
+
+  /** A part of the current guarded text (what a live open part shows). */
+  slice(from: number, to: number): string {
+    return this.last?.slice(from, to) ?? '';
   }
 
   /** The definitions in force now (for "render anyway"). */
@@ -187,7 +203,7 @@ export class BlockSplitter {
 
   private commit(out: CommittedBlock[], block: CommittedBlock): void {
     this.blocks.push(block);
-    this.committedText += block.raw;
+    this.committedLength += block.raw.length;
     out.push(block);
   }
 
@@ -196,7 +212,7 @@ export class BlockSplitter {
     const gone = this.blocks.splice(first);
     const goneSet = new Set(gone);
     for (let i = committedNow.length - 1; i >= 0; i--) if (goneSet.has(committedNow[i]!)) committedNow.splice(i, 1);
-    this.committedText = this.committedText.slice(0, gone[0]!.start);
+    this.committedLength = gone[0]!.start;
     const labels = gone.flatMap((b) => [...b.defs.keys()]);
     if (labels.length > 0) {
       this.committedDefs.clear();
@@ -244,9 +260,9 @@ interface InlineJob {
 
 const PLACEHOLDER: BlockInput = { kind: 'text', raw: '', reason: 'failed' };
 
-function lineAt(text: string, start: number): string {
-  const end = text.indexOf('\n', start);
-  return text.slice(start, end < 0 ? undefined : end);
+function firstLine(text: string): string {
+  const end = text.indexOf('\n');
+  return end < 0 ? text : text.slice(0, end);
 }
 
 function toInput(token: Token, tooComplex: boolean, failed: boolean): BlockInput {

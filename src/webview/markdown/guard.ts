@@ -15,10 +15,19 @@ export const MAX_DEPTH = 16;
 export const MAX_MARKER_COLUMN = 64;
 
 export interface Guarded {
-  /** The normalised, nesting-bounded text. */
-  readonly text: string;
-  /** Offsets in `text` of hard boundaries (line starts), increasing; 0 is implied. */
+  /** Length of the normalised, nesting-bounded text. */
+  readonly length: number;
+  /** Length of the part of the text that no longer changes while the input only grows. */
+  readonly stable: number;
+  /** True when the input was not an extension of the previous one (everything was redone). */
+  readonly reset: boolean;
+  /** Offsets of hard boundaries (line starts), increasing; 0 is implied. */
   readonly boundaries: readonly number[];
+  /**
+   * A part of the text. The text is kept in pieces and never joined whole: joining a long reply
+   * on every token would copy all of it each time.
+   */
+  slice(from: number, to?: number): string;
 }
 
 interface Fence {
@@ -32,36 +41,64 @@ const LIST_ITEM = /^(?:[-+*](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$))/;
 
 /** Incremental guard: feed it the whole text each time (normally the previous text plus more). */
 export class NestingGuard {
-  /** Raw input covered by `doneText` (always ends after a line break). */
+  /** Raw input covered by `pieces` (always ends after a line break). */
   private doneRaw = '';
-  private doneText = '';
+  /** The guarded complete lines, one piece per update, and where each starts. */
+  private pieces: string[] = [];
+  private starts: number[] = [];
+  private doneLength = 0;
   private doneBoundaries: number[] = [];
   private fence: Fence | undefined;
   private prevBlank = true;
 
-  apply(raw: string): Guarded {
-    if (!raw.startsWith(this.doneRaw)) this.reset();
+  /** `exact` compares the whole previous input (otherwise samples of it; see `extendsText`). */
+  apply(raw: string, exact = true): Guarded {
+    const reset = !extendsText(this.doneRaw, raw, exact);
+    if (reset) this.reset();
     // Complete lines are guarded once; a trailing '\r' may still pair with a coming '\n'.
     let end = raw.lastIndexOf('\n') + 1;
     if (end <= this.doneRaw.length) end = this.doneRaw.length;
     if (end > this.doneRaw.length) {
       const chunk = raw.slice(this.doneRaw.length, end).replace(/\r\n?/g, '\n');
-      const state = this.run(chunk.slice(0, -1).split('\n'), this.doneText.length, this.fence, this.prevBlank, this.doneBoundaries, false);
-      this.doneText += `${state.lines.join('\n')}\n`;
+      const state = this.run(chunk.slice(0, -1).split('\n'), this.doneLength, this.fence, this.prevBlank, this.doneBoundaries, false);
+      const piece = `${state.lines.join('\n')}\n`;
+      this.pieces.push(piece);
+      this.starts.push(this.doneLength);
+      this.doneLength += piece.length;
       this.fence = state.fence;
       this.prevBlank = state.prevBlank;
       this.doneRaw = raw.slice(0, end);
     }
     const tailRaw = raw.slice(end);
-    if (!tailRaw) return { text: this.doneText, boundaries: this.doneBoundaries };
-    const boundaries = [...this.doneBoundaries];
-    const tail = this.run(tailRaw.replace(/\r\n?/g, '\n').split('\n'), this.doneText.length, this.fence, this.prevBlank, boundaries, true);
-    return { text: this.doneText + tail.lines.join('\n'), boundaries };
+    let tail = '';
+    let boundaries: readonly number[] = this.doneBoundaries;
+    if (tailRaw) {
+      const more: number[] = [];
+      tail = this.run(tailRaw.replace(/\r\n?/g, '\n').split('\n'), this.doneLength, this.fence, this.prevBlank, more, true).lines.join('\n');
+      if (more.length > 0) boundaries = this.doneBoundaries.concat(more);
+    }
+    const { pieces, starts, doneLength } = this;
+    return {
+      length: doneLength + tail.length,
+      stable: doneLength,
+      reset,
+      boundaries,
+      slice(from: number, to = doneLength + tail.length): string {
+        if (from >= doneLength) return tail.slice(from - doneLength, to - doneLength);
+        let i = pieceAt(starts, from);
+        let out = pieces[i]!.slice(from - starts[i]!, to - starts[i]!);
+        for (i++; i < pieces.length && starts[i]! < to; i++) out += pieces[i]!.slice(0, to - starts[i]!);
+        if (to > doneLength) out += tail.slice(0, to - doneLength);
+        return out;
+      },
+    };
   }
 
   private reset(): void {
     this.doneRaw = '';
-    this.doneText = '';
+    this.pieces = [];
+    this.starts = [];
+    this.doneLength = 0;
     this.doneBoundaries = [];
     this.fence = undefined;
     this.prevBlank = true;
@@ -123,7 +160,37 @@ export function boundNesting(line: string): string {
   }
 }
 
+/**
+ * Whether `next` starts with `prev`. Comparing a whole reply on every streamed token would make
+ * streaming quadratic, so unless `exact`, only the ends and evenly spaced samples are compared:
+ * a stream only appends, and a replaced text (another reply, an edit) differs almost anywhere.
+ * The final render of a reply is always checked exactly.
+ */
+export function extendsText(prev: string, next: string, exact: boolean): boolean {
+  if (next.length < prev.length) return false;
+  if (exact || prev.length <= 4096) return next.startsWith(prev);
+  const n = prev.length;
+  if (!next.startsWith(prev.slice(0, 256)) || !next.startsWith(prev.slice(n - 1024), n - 1024)) return false;
+  for (let k = 1; k < 16; k++) {
+    const at = Math.floor((n * k) / 16);
+    if (!next.startsWith(prev.slice(at, at + 32), at)) return false;
+  }
+  return true;
+}
+
+/** The index of the piece holding offset `at` (starts are increasing, starts[0] = 0). */
+function pieceAt(starts: readonly number[], at: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (starts[mid]! <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /** One-shot guard (the same rules, for a whole text). */
-export function guardText(raw: string): Guarded {
-  return new NestingGuard().apply(raw);
+export function guardText(raw: string): string {
+  return new NestingGuard().apply(raw).slice(0);
 }

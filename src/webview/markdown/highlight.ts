@@ -2,33 +2,97 @@
  * Syntax highlighting, loaded on first use: highlight.js and its languages live in a lazy
  * chunk (dynamic import), so a conversation without code never downloads or parses them.
  * Only finished code blocks are highlighted; the streaming one is redrawn too often.
+ *
+ * highlight.js takes ~6 ms per KB, so a 200 KB block would hold the thread for over a second.
+ * Code is cut into pieces of about PIECE characters at line ends (at a blank line when one is
+ * near, where a multi-line construct is least likely to be open) and each task highlights pieces
+ * for at most SLICE_MS. The price: a string or comment spanning a cut is coloured from the cut on
+ * as code; the text itself is never changed.
  */
 type Highlighter = typeof import('./languages');
 
+const PIECE = 4 * 1024;
+const SLICE_MS = 8;
+
+interface Piece {
+  readonly node: Text;
+  readonly language: string;
+}
+
 let loading: Promise<Highlighter> | undefined;
+const queue: Piece[] = [];
+let scheduled = false;
 
 /** Highlights every not yet highlighted `pre > code` inside `nodes` (asynchronously). */
 export function highlightCode(nodes: readonly Node[]): void {
   const codes: HTMLElement[] = [];
+  const selector = 'pre > code[class*="language-"]:not([data-highlighted])';
   for (const node of nodes) {
     if (!(node instanceof Element)) continue;
     if (node.classList.contains('code-block')) {
-      const code = node.querySelector<HTMLElement>('pre > code[class*="language-"]:not([data-highlighted])');
+      const code = node.querySelector<HTMLElement>(selector);
       if (code) codes.push(code);
       continue;
     }
     if (node.tagName === 'P' || node.tagName.startsWith('H')) continue; // prose holds no code blocks
-    for (const code of node.querySelectorAll<HTMLElement>('pre > code[class*="language-"]:not([data-highlighted])')) codes.push(code);
+    for (const code of node.querySelectorAll<HTMLElement>(selector)) codes.push(code);
   }
   if (codes.length === 0) return;
   loading ??= import('./languages');
   loading.then(
     (highlighter) => {
-      for (const code of codes) if (code.isConnected) highlighter.highlightElement(code);
+      for (const code of codes) enqueue(highlighter, code);
+      schedule(highlighter);
     },
     () => {
       // A failed chunk load leaves code readable, just uncoloured; try again next time.
       loading = undefined;
     },
   );
+}
+
+function enqueue(highlighter: Highlighter, code: HTMLElement): void {
+  if (!code.isConnected || code.dataset.highlighted !== undefined) return;
+  const language = /(?:^|\s)language-([\w+#.-]+)/.exec(code.className)?.[1];
+  code.dataset.highlighted = language ?? '';
+  if (!language || !highlighter.hasLanguage(language)) return;
+  const text = code.textContent ?? '';
+  // The same text, in one node per piece: what each task will replace with its spans.
+  const nodes = cutPieces(text).map((piece) => document.createTextNode(piece));
+  code.replaceChildren(...nodes);
+  for (const node of nodes) queue.push({ node, language });
+}
+
+function schedule(highlighter: Highlighter): void {
+  if (scheduled) return;
+  scheduled = true;
+  setTimeout(() => {
+    scheduled = false;
+    const deadline = performance.now() + SLICE_MS;
+    while (queue.length > 0 && performance.now() < deadline) {
+      const { node, language } = queue.shift()!;
+      if (!node.isConnected) continue;
+      try {
+        node.replaceWith(highlighter.highlightPiece(node.data, language));
+      } catch {
+        // Leave this piece plain: the code is still all there.
+      }
+    }
+    if (queue.length > 0) schedule(highlighter);
+  }, 0);
+}
+
+/** Splits code into pieces of about PIECE characters at line ends (see the module comment). */
+export function cutPieces(text: string): string[] {
+  const pieces: string[] = [];
+  let start = 0;
+  while (text.length - start > PIECE * 1.5) {
+    const blank = text.indexOf('\n\n', start + PIECE);
+    let end = blank >= 0 && blank < start + PIECE * 1.5 ? blank + 2 : text.indexOf('\n', start + PIECE) + 1;
+    if (end <= start) end = start + PIECE;
+    pieces.push(text.slice(start, end));
+    start = end;
+  }
+  pieces.push(text.slice(start));
+  return pieces;
 }

@@ -1,6 +1,7 @@
 /**
  * The lazy highlighting chunk: highlight.js core with the languages models write most.
  * Its output is escaped spans; it still passes a span-only sanitizer before touching the DOM.
+ * Long code is highlighted piece by piece (see highlight.ts), so no piece holds the thread long.
  */
 import hljs from 'highlight.js/lib/core';
 import bash from 'highlight.js/lib/languages/bash';
@@ -31,10 +32,13 @@ hljs.registerAliases(['sh', 'shell', 'zsh', 'console'], { languageName: 'bash' }
 
 const spansOnly = DOMPurify(window);
 
-export function highlightElement(code: HTMLElement): void {
-  const language = /(?:^|\s)language-([\w+#.-]+)/.exec(code.className)?.[1];
-  code.dataset.highlighted = language ?? '';
-  if (!language || !hljs.getLanguage(language)) return;
-  const { value } = hljs.highlight(code.textContent ?? '', { language, ignoreIllegals: true });
-  code.replaceChildren(spansOnly.sanitize(value, { ALLOWED_TAGS: ['span'], ALLOWED_ATTR: ['class'], RETURN_DOM_FRAGMENT: true }));
+/** True when the language is known (otherwise the code stays plain text). */
+export function hasLanguage(language: string): boolean {
+  return hljs.getLanguage(language) !== undefined;
+}
+
+/** Highlighted spans for one piece of code (sanitized to spans with classes). */
+export function highlightPiece(text: string, language: string): DocumentFragment {
+  const { value } = hljs.highlight(text, { language, ignoreIllegals: true });
+  return spansOnly.sanitize(value, { ALLOWED_TAGS: ['span'], ALLOWED_ATTR: ['class'], RETURN_DOM_FRAGMENT: true });
 }

@@ -13,10 +13,19 @@ import { Lexer, type Links, type MarkedOptions, type Token } from 'marked';
 
 export const MARKDOWN_OPTIONS: MarkedOptions = { gfm: true, breaks: false, async: false };
 
-/** A non-fence region larger than this is shown as text, never lexed (≈ 25 ms of lexing). */
-export const BLOCK_MAX = 24 * 1024;
-/** n × (emphasis delimiters) of one inline run above which emphasis matching goes quadratic. */
-const EMPHASIS_BUDGET = 600_000;
+/**
+ * A non-fence region larger than this is shown as text, never lexed: marked takes 1–3 µs per
+ * character of nested lists or tables, and an open region is lexed again on every update.
+ */
+export const BLOCK_MAX = 16 * 1024;
+/**
+ * Σ (delimiters in one whitespace-free word)²: marked's emphasis matching backtracks over the
+ * delimiters it cannot pair, and that only happens inside long runs without spaces ("**a_"×200
+ * takes ~50 ms; ordinary prose has a handful of delimiters per word).
+ */
+const WORD_DELIMITER_BUDGET = 40_000;
+/** n × (all delimiters) of one inline run: the spread-out case, far cheaper per pair. */
+const EMPHASIS_BUDGET = 4_000_000;
 /** Σ (length of e-mail-like runs)² of one inline run containing "@". */
 const EMAIL_BUDGET = 4_000_000;
 
@@ -100,12 +109,23 @@ export function tooComplex(src: string): boolean {
   if (n > BLOCK_MAX) return true;
   let emphasis = 0;
   let other = 0;
+  let inWord = 0;
+  let squares = 0;
   for (let i = 0; i < n; i++) {
     const c = src.charCodeAt(i);
-    if (c === 42 || c === 95) emphasis++; // * _
-    else if (c === 91 || c === 93 || c === 60 || c === 96 || c === 126) other++; // [ ] < ` ~
+    if (c === 42 || c === 95 || c === 126) {
+      emphasis++; // * _ ~
+      inWord++;
+    } else if (c === 91 || c === 93 || c === 60 || c === 96) {
+      other++; // [ ] < `
+      inWord++;
+    } else if (c === 32 || c === 10 || c === 9) {
+      squares += inWord * inWord;
+      inWord = 0;
+    }
   }
-  if (n * (emphasis + other / 16) > EMPHASIS_BUDGET) return true;
+  squares += inWord * inWord;
+  if (squares > WORD_DELIMITER_BUDGET || n * (emphasis + other / 16) > EMPHASIS_BUDGET) return true;
   if (!src.includes('@')) return false;
   let sum = 0;
   let run = 0;

@@ -200,4 +200,35 @@ export const markdownStyles = css`
   .md .hljs-emphasis {
     font-style: italic;
   }
+  /* A block shown as its source: too big or complex to format without freezing, or it failed. */
+  .md .md-raw {
+    margin: 0 0 0.6em;
+    border: 1px dashed var(--nt-border);
+    border-radius: 2px;
+  }
+  .md .md-raw-bar {
+    display: flex;
+    align-items: baseline;
+    gap: var(--nt-gap-sm);
+    padding: 1px var(--nt-gap-xs) 1px var(--nt-gap-sm);
+    border-top: 1px solid var(--nt-rule);
+    font-size: 0.82em;
+    color: var(--nt-dim);
+  }
+  .md .md-raw-bar span {
+    margin-right: auto;
+  }
+  .md .md-render-anyway {
+    font: inherit;
+    color: var(--nt-fg);
+    background: transparent;
+    border: 1px solid var(--nt-border);
+    border-radius: 2px;
+    padding: 0 var(--nt-gap-sm);
+    cursor: pointer;
+  }
+  .md .md-render-anyway:hover,
+  .md .md-render-anyway:focus-visible {
+    background: var(--nt-raised);
+  }
 `;

@@ -23,9 +23,13 @@ export interface MarkdownViewOptions {
 /** Main-thread time one task may spend on an update before yielding. */
 const SLICE_MS = 12;
 
+type LivePart = Extract<OpenPart, { kind: 'live' }>;
+
 interface LiveNodes {
-  readonly part: Extract<OpenPart, { kind: 'live' }>;
+  readonly part: LivePart;
   readonly textNode: Text;
+  /** The last characters shown (to check the text still extends them without reading the node). */
+  readonly shownTail: string;
 }
 
 export class MarkdownView {
@@ -54,6 +58,11 @@ export class MarkdownView {
     this.text = text;
     this.final = final;
     this.run(performance.now() + SLICE_MS);
+  }
+
+  /** True while part of the last update is still waiting for a later task. */
+  get busy(): boolean {
+    return this.pending;
   }
 
   /** Finishes all pending work now (tests and one-shot renders). */
@@ -108,7 +117,7 @@ export class MarkdownView {
     if (dropFrom !== undefined) {
       for (const gone of this.committed.splice(dropFrom)) for (const node of gone.nodes) node.remove();
     }
-    const keepLive = open.kind === 'live' && committed.length === 0 && this.live && sameLive(this.live.part, open) ? this.live : undefined;
+    const keepLive = open.kind === 'live' && !reset && dropFrom === undefined && committed.length === 0 && this.live && this.sameLive(this.live, open) ? this.live : undefined;
     if (!keepLive) {
       for (const node of this.tailNodes) node.remove();
       this.tailNodes = [];
@@ -125,12 +134,14 @@ export class MarkdownView {
     });
     if (stale.length > 0) finishedNodes.push(...this.redraw(stale));
     if (keepLive && open.kind === 'live') {
-      keepLive.textNode.appendData(open.text.slice(keepLive.part.text.length));
-      this.live = { part: open, textNode: keepLive.textNode };
+      const added = this.splitter.slice(keepLive.part.end, open.end);
+      keepLive.textNode.appendData(added);
+      this.live = { part: open, textNode: keepLive.textNode, shownTail: (keepLive.shownTail + added).slice(-64) };
     } else if (open.kind === 'live') {
-      const { box, textNode } = liveBox(open);
+      const text = this.splitter.slice(open.start, open.end);
+      const { box, textNode } = liveBox(open, text);
       this.tailNodes = [box];
-      this.live = { part: open, textNode };
+      this.live = { part: open, textNode, shownTail: text.slice(-64) };
       this.root.append(box);
     } else {
       this.tailNodes = renderBlocks(open.blocks).flat();
@@ -140,6 +151,13 @@ export class MarkdownView {
       const done = this.final && !this.pending ? [...finishedNodes, ...this.tailNodes] : finishedNodes;
       if (done.length > 0) highlightCode(done);
     }
+  }
+
+  /** The same live part, grown: the last characters shown are still where they were. */
+  private sameLive(live: LiveNodes, next: LivePart): boolean {
+    const { part, shownTail } = live;
+    if (part.start !== next.start || part.code !== next.code || next.end < part.end) return false;
+    return this.splitter.slice(part.end - shownTail.length, part.end) === shownTail;
   }
 
   /** Draws committed blocks again in place (a definition they use changed). */
@@ -203,13 +221,9 @@ export class MarkdownView {
   };
 }
 
-function sameLive(a: LiveNodes['part'], b: LiveNodes['part']): boolean {
-  return a.start === b.start && a.code === b.code && b.text.startsWith(a.text);
-}
-
 /** A segment too big to format while it streams: its text, appended to as it grows. */
-function liveBox(part: LiveNodes['part']): { box: HTMLElement; textNode: Text } {
-  const textNode = document.createTextNode(part.text);
+function liveBox(part: LivePart, text: string): { box: HTMLElement; textNode: Text } {
+  const textNode = document.createTextNode(text);
   const pre = document.createElement('pre');
   const box = document.createElement('div');
   if (part.code) {

@@ -99,6 +99,95 @@ function spec(cases: readonly SpecCase[]): SpecReport {
   return report;
 }
 
+export interface HostileResult {
+  readonly error: string | undefined;
+  readonly onceText: string;
+  readonly streamedText: string;
+  readonly equal: boolean;
+  /** Longest synchronous update() while streaming, and for the one-shot render's first slice. */
+  readonly maxUpdateMs: number;
+  readonly onceFirstSliceMs: number;
+  readonly fallbacks: number;
+}
+
+/** Waits until the view has finished its pending slices (each runs in its own task). */
+async function settled(view: MarkdownView): Promise<void> {
+  while (view.busy) await new Promise((ok) => setTimeout(ok, 0));
+}
+
+/** One hostile reply, one-shot and streamed through `cuts`, with nothing flushed by force. */
+async function hostile(text: string, cuts: readonly number[]): Promise<HostileResult> {
+  try {
+    const onceRoot = document.createElement('div');
+    document.body.append(onceRoot);
+    const oneShot = new MarkdownView(onceRoot, { highlight: false });
+    let t0 = performance.now();
+    oneShot.update(text, true);
+    const onceFirstSliceMs = performance.now() - t0;
+    await settled(oneShot);
+    const root = document.createElement('div');
+    document.body.append(root);
+    const view = new MarkdownView(root, { highlight: false });
+    let maxUpdateMs = 0;
+    for (const at of cuts) {
+      t0 = performance.now();
+      view.update(text.slice(0, at), at === text.length);
+      maxUpdateMs = Math.max(maxUpdateMs, performance.now() - t0);
+      await new Promise((ok) => setTimeout(ok, 0));
+    }
+    await settled(view);
+    const result = {
+      error: undefined,
+      onceText: onceRoot.textContent ?? '',
+      streamedText: root.textContent ?? '',
+      equal: onceRoot.innerHTML === root.innerHTML,
+      maxUpdateMs,
+      onceFirstSliceMs,
+      fallbacks: root.querySelectorAll('.md-raw').length,
+    };
+    onceRoot.remove();
+    root.remove();
+    return result;
+  } catch (err) {
+    return { error: String(err), onceText: '', streamedText: '', equal: false, maxUpdateMs: 0, onceFirstSliceMs: 0, fallbacks: 0 };
+  }
+}
+
+export interface CurveResult {
+  /** µs of update() per token over the first and the last 10% of the tokens. */
+  readonly firstUsPerToken: number;
+  readonly lastUsPerToken: number;
+  readonly totalMs: number;
+  readonly maxUpdateMs: number;
+}
+
+/** Streams `text` in `tokenChars`-character tokens, `perUpdate` tokens per update, timing each update. */
+function curve(text: string, tokenChars: number, perUpdate: number, incremental = true): CurveResult {
+  const root = document.createElement('div');
+  document.body.append(root);
+  const view = new MarkdownView(root, { highlight: false, incremental });
+  const tokens = Math.ceil(text.length / tokenChars);
+  const tenth = tokens / 10;
+  let first = 0;
+  let last = 0;
+  let total = 0;
+  let max = 0;
+  for (let t = perUpdate; t - perUpdate < tokens; t += perUpdate) {
+    const upTo = Math.min(tokens, t);
+    const t0 = performance.now();
+    view.update(text.slice(0, upTo * tokenChars), upTo === tokens);
+    view.flush();
+    const ms = performance.now() - t0;
+    total += ms;
+    max = Math.max(max, ms);
+    if (upTo <= tenth) first += ms;
+    if (upTo - perUpdate >= tokens - tenth) last += ms;
+  }
+  view.dispose();
+  root.remove();
+  return { firstUsPerToken: (first * 1000) / tenth, lastUsPerToken: (last * 1000) / tenth, totalMs: total, maxUpdateMs: max };
+}
+
 /** Renders `text` through the cuts with no comparison (for timing by hand). */
 function stream(text: string, cuts: readonly number[], incremental = true): number {
   const root = document.createElement('div');
@@ -111,4 +200,4 @@ function stream(text: string, cuts: readonly number[], incremental = true): numb
   return ms;
 }
 
-(window as unknown as { __md: unknown }).__md = { once, compare, stream, spec, streamed };
+(window as unknown as { __md: unknown }).__md = { once, compare, stream, spec, streamed, hostile, curve };

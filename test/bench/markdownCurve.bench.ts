@@ -1,0 +1,91 @@
+/**
+ * Markdown renderer bench in chromium (the browser-test harness: real page, real CSP).
+ *
+ * 1. The streaming cost curve: replies of 1k/5k/20k/50k tokens (4 characters each) of three
+ *    shapes (markdownShapes.ts) streamed 4 tokens per update; CPU of update() per token over
+ *    the first and the last 10% of the reply. Linear rendering keeps last/first near 1 (goal
+ *    ≤ 1.3); a renderer that redraws the whole reply grows with its length — the naive
+ *    re-render, measured in the same run for the shorter replies, is the baseline.
+ * 2. Hostile replies (test/browser/hostileCorpus.ts): the longest synchronous update while
+ *    streaming, the one-shot render's first task, and long tasks (≥ 50 ms, PerformanceObserver)
+ *    over the whole run. Goal: no update over 50 ms.
+ *
+ * Nothing here asserts a time: `npx tsx test/bench/markdownCurve.bench.ts` (BENCH_SIZES=1000,5000 to shorten).
+ */
+import { WebviewPage, mochaHooks } from '../browser/harness';
+import { markdownProbe } from '../browser/probe';
+import { evenCuts, hostileCorpus } from '../browser/hostileCorpus';
+import type { CurveResult, HostileResult } from '../browser/probe/markdownProbe';
+import { shapeText, type Shape } from './markdownShapes';
+
+const SIZES = (process.env.BENCH_SIZES ?? '1000,5000,20000,50000').split(',').map(Number);
+const SHAPES: Shape[] = ['readme', 'single-line', 'reference-like in code'];
+const TOKEN_CHARS = 4;
+const PER_UPDATE = 4;
+/** The naive baseline is quadratic: only run it where it finishes in reasonable time. */
+const NAIVE_MAX_TOKENS = 1000;
+
+type Md = {
+  curve(text: string, tokenChars: number, perUpdate: number, incremental: boolean): CurveResult;
+  hostile(text: string, cuts: number[]): Promise<HostileResult>;
+};
+
+async function main(): Promise<void> {
+  const p = await WebviewPage.open({ width: 900, height: 900 });
+  try {
+    await p.goto({ script: await markdownProbe() });
+    await p.page.waitForFunction(() => '__md' in window);
+    const curve = (text: string, incremental: boolean) =>
+      p.page.evaluate(
+        ({ text, tokenChars, perUpdate, incremental }) => (window as unknown as { __md: Md }).__md.curve(text, tokenChars, perUpdate, incremental),
+        { text, tokenChars: TOKEN_CHARS, perUpdate: PER_UPDATE, incremental },
+      );
+    // Warm-up: compile the renderer's code before anything is measured.
+    await curve(shapeText('readme', 20_000), true);
+
+    console.log(`markdown streaming cost curve — chromium, ${PER_UPDATE} tokens (${PER_UPDATE * TOKEN_CHARS} chars) per update, update() CPU per token`);
+    console.log(`  ${'shape'.padEnd(24)} ${'tokens'.padStart(7)} ${'first 10%'.padStart(11)} ${'last 10%'.padStart(11)} ${'last/first'.padStart(10)} ${'max update'.padStart(11)} ${'total'.padStart(9)}`);
+    const row = (label: string, tokens: number, r: CurveResult) =>
+      console.log(
+        `  ${label.padEnd(24)} ${String(tokens).padStart(7)} ${`${r.firstUsPerToken.toFixed(1)} µs`.padStart(11)} ${`${r.lastUsPerToken.toFixed(1)} µs`.padStart(11)} ${`${(r.lastUsPerToken / r.firstUsPerToken).toFixed(2)}×`.padStart(10)} ${`${r.maxUpdateMs.toFixed(1)} ms`.padStart(11)} ${`${(r.totalMs / 1000).toFixed(2)} s`.padStart(9)}`,
+      );
+    for (const shape of SHAPES) {
+      for (const tokens of SIZES) {
+        const text = shapeText(shape, tokens * TOKEN_CHARS);
+        row(shape, tokens, await curve(text, true));
+        if (tokens <= NAIVE_MAX_TOKENS) row('  naive re-render', tokens, await curve(text, false));
+      }
+    }
+
+    console.log('\nhostile replies — streamed in ~120 updates, then one-shot (slices continue in later tasks)');
+    await p.page.evaluate(() => {
+      const w = window as unknown as { __long: number[] };
+      w.__long = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) if (e.name === 'self') w.__long.push(e.duration);
+      }).observe({ type: 'longtask', buffered: false });
+    });
+    let worst = 0;
+    for (const { name, text } of hostileCorpus()) {
+      await p.page.evaluate(() => ((window as unknown as { __long: number[] }).__long.length = 0));
+      const r = await p.page.evaluate(({ text, cuts }) => (window as unknown as { __md: Md }).__md.hostile(text, cuts), { text, cuts: evenCuts(text.length, 120) });
+      await p.page.waitForTimeout(50);
+      const long = await p.page.evaluate(() => (window as unknown as { __long: number[] }).__long.slice());
+      const longest = Math.max(r.maxUpdateMs, r.onceFirstSliceMs, ...long);
+      worst = Math.max(worst, longest);
+      console.log(
+        `  ${name.padEnd(40)} ${`${(text.length / 1024).toFixed(0)} KB`.padStart(8)}  max update ${r.maxUpdateMs.toFixed(1).padStart(6)} ms  one-shot first task ${r.onceFirstSliceMs.toFixed(1).padStart(6)} ms  long tasks ${String(long.length).padStart(2)}${long.length ? ` (max ${Math.max(...long).toFixed(0)} ms)` : ''}${r.fallbacks ? `  ${r.fallbacks} block(s) as text` : ''}${r.error ? `  ERROR ${r.error}` : ''}`,
+      );
+    }
+    console.log(`  longest main-thread task over the corpus: ${worst.toFixed(1)} ms (goal ≤ 50 ms)`);
+  } finally {
+    await p.close();
+  }
+}
+
+main()
+  .catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  })
+  .finally(() => mochaHooks.afterAll());
