@@ -44,10 +44,11 @@ async function main(): Promise<void> {
     await curve(shapeText('readme', 20_000), true);
 
     console.log(`markdown streaming cost curve — chromium, ${PER_UPDATE} tokens (${PER_UPDATE * TOKEN_CHARS} chars) per update, update() CPU per token`);
-    console.log(`  ${'shape'.padEnd(24)} ${'tokens'.padStart(7)} ${'first 10%'.padStart(11)} ${'last 10%'.padStart(11)} ${'last/first'.padStart(10)} ${'max update'.padStart(11)} ${'total'.padStart(9)}`);
+    console.log('  (sum = all updates of the tenth; median = its median update, robust to pauses of a busy machine)');
+    console.log(`  ${'shape'.padEnd(24)} ${'tokens'.padStart(7)} ${'first 10%'.padStart(11)} ${'last 10%'.padStart(11)} ${'last/first'.padStart(10)} ${'median f/l'.padStart(17)} ${'med l/f'.padStart(8)} ${'max update'.padStart(11)} ${'total'.padStart(9)}`);
     const row = (label: string, tokens: number, r: CurveResult) =>
       console.log(
-        `  ${label.padEnd(24)} ${String(tokens).padStart(7)} ${`${r.firstUsPerToken.toFixed(1)} µs`.padStart(11)} ${`${r.lastUsPerToken.toFixed(1)} µs`.padStart(11)} ${`${(r.lastUsPerToken / r.firstUsPerToken).toFixed(2)}×`.padStart(10)} ${`${r.maxUpdateMs.toFixed(1)} ms`.padStart(11)} ${`${(r.totalMs / 1000).toFixed(2)} s`.padStart(9)}`,
+        `  ${label.padEnd(24)} ${String(tokens).padStart(7)} ${`${r.firstUsPerToken.toFixed(1)} µs`.padStart(11)} ${`${r.lastUsPerToken.toFixed(1)} µs`.padStart(11)} ${`${(r.lastUsPerToken / r.firstUsPerToken).toFixed(2)}×`.padStart(10)} ${`${r.firstMedianUs.toFixed(0)}/${r.lastMedianUs.toFixed(0)} µs`.padStart(17)} ${`${(r.lastMedianUs / r.firstMedianUs).toFixed(2)}×`.padStart(8)} ${`${r.maxUpdateMs.toFixed(1)} ms`.padStart(11)} ${`${(r.totalMs / 1000).toFixed(2)} s`.padStart(9)}`,
       );
     for (const shape of SHAPES) {
       for (const tokens of SIZES) {

@@ -102,7 +102,7 @@ export class BlockSplitter {
       const segEnd = firstAfter(boundaries, at);
       const end = segEnd ?? text.length;
       const closed = segEnd !== undefined || final || !this.incremental;
-      const big = this.incremental && end - segStart > BLOCK_MAX;
+      const big = this.incremental && guarded.weight(segStart, segEnd) > BLOCK_MAX;
       const fence = big ? FENCE_LINE.exec(firstLine(text.slice(segStart, Math.min(end, segStart + 1000)))) : null;
       if (big && !fence) {
         // Too big to lex: the whole segment is text, including blocks already committed from it.

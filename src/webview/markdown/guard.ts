@@ -24,6 +24,12 @@ export interface Guarded {
   /** Offsets of hard boundaries (line starts), increasing; 0 is implied. */
   readonly boundaries: readonly number[];
   /**
+   * Estimated lexing cost of the text from hard boundary `from` (an offset in `boundaries`, or 0)
+   * to `to` (another one, or the end): characters plus a charge per line and per container
+   * marker, where marked's work grows fastest (deep quotes, many one-line blocks).
+   */
+  weight(from: number, to?: number): number;
+  /**
    * A part of the text. The text is kept in pieces and never joined whole: joining a long reply
    * on every token would copy all of it each time.
    */
@@ -48,6 +54,9 @@ export class NestingGuard {
   private starts: number[] = [];
   private doneLength = 0;
   private doneBoundaries: number[] = [];
+  /** Cumulative weight before each boundary line, and of all complete lines. */
+  private doneWeights: number[] = [];
+  private doneWeight = 0;
   private fence: Fence | undefined;
   private prevBlank = true;
 
@@ -60,7 +69,8 @@ export class NestingGuard {
     if (end <= this.doneRaw.length) end = this.doneRaw.length;
     if (end > this.doneRaw.length) {
       const chunk = raw.slice(this.doneRaw.length, end).replace(/\r\n?/g, '\n');
-      const state = this.run(chunk.slice(0, -1).split('\n'), this.doneLength, this.fence, this.prevBlank, this.doneBoundaries, false);
+      const state = this.run(chunk.slice(0, -1).split('\n'), this.doneLength, this.fence, this.prevBlank, this.doneBoundaries, false, this.doneWeight, this.doneWeights);
+      this.doneWeight = state.weight;
       const piece = `${state.lines.join('\n')}\n`;
       this.pieces.push(piece);
       this.starts.push(this.doneLength);
@@ -72,17 +82,31 @@ export class NestingGuard {
     const tailRaw = raw.slice(end);
     let tail = '';
     let boundaries: readonly number[] = this.doneBoundaries;
+    let weights: readonly number[] = this.doneWeights;
+    let total = this.doneWeight;
     if (tailRaw) {
       const more: number[] = [];
-      tail = this.run(tailRaw.replace(/\r\n?/g, '\n').split('\n'), this.doneLength, this.fence, this.prevBlank, more, true).lines.join('\n');
-      if (more.length > 0) boundaries = this.doneBoundaries.concat(more);
+      const moreWeights: number[] = [];
+      const state = this.run(tailRaw.replace(/\r\n?/g, '\n').split('\n'), this.doneLength, this.fence, this.prevBlank, more, true, this.doneWeight, moreWeights);
+      tail = state.lines.join('\n');
+      total = state.weight;
+      if (more.length > 0) {
+        boundaries = this.doneBoundaries.concat(more);
+        weights = this.doneWeights.concat(moreWeights);
+      }
     }
     const { pieces, starts, doneLength } = this;
+    const weightAt = (offset: number): number => {
+      if (offset <= 0) return 0;
+      const i = pieceAt(boundaries as number[], offset);
+      return boundaries[i] === offset ? weights[i]! : total;
+    };
     return {
       length: doneLength + tail.length,
       stable: doneLength,
       reset,
       boundaries,
+      weight: (from, to) => (to === undefined ? total : weightAt(to)) - weightAt(from),
       slice(from: number, to = doneLength + tail.length): string {
         if (from >= doneLength) return tail.slice(from - doneLength, to - doneLength);
         let i = pieceAt(starts, from);
@@ -100,6 +124,8 @@ export class NestingGuard {
     this.starts = [];
     this.doneLength = 0;
     this.doneBoundaries = [];
+    this.doneWeights = [];
+    this.doneWeight = 0;
     this.fence = undefined;
     this.prevBlank = true;
   }
@@ -111,7 +137,9 @@ export class NestingGuard {
     prevBlank: boolean,
     boundaries: number[],
     partialLast: boolean,
-  ): { lines: string[]; fence: Fence | undefined; prevBlank: boolean } {
+    weight: number,
+    weights: number[],
+  ): { lines: string[]; fence: Fence | undefined; prevBlank: boolean; weight: number } {
     let at = offset;
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!;
@@ -122,16 +150,47 @@ export class NestingGuard {
       } else {
         // Only a complete line is known not to become a list item ("2" may grow into "2.").
         const complete = i < lines.length - 1 || !partialLast;
-        if (complete && prevBlank && at > 0 && !blank && !/^[ \t]/.test(line) && !LIST_ITEM.test(line)) boundaries.push(at);
+        if (complete && prevBlank && at > 0 && !blank && !/^[ \t]/.test(line) && !LIST_ITEM.test(line)) {
+          boundaries.push(at);
+          weights.push(weight);
+        }
         const open = FENCE_OPEN.exec(line);
         if (open && !(open[1]![0] === '`' && open[2]!.includes('`'))) fence = { char: open[1]![0]!, length: open[1]!.length };
-        else lines[i] = boundNesting(line);
+        else {
+          lines[i] = boundNesting(line);
+          weight += MARKER_WEIGHT * containerDepth(lines[i]!);
+        }
       }
+      weight += lines[i]!.length + LINE_WEIGHT;
       prevBlank = blank;
       at += lines[i]!.length + 1;
     }
-    return { lines, fence, prevBlank };
+    return { lines, fence, prevBlank, weight };
   }
+}
+
+/** Weight charged per line and per container marker (see Guarded.weight). */
+const LINE_WEIGHT = 32;
+const MARKER_WEIGHT = 48;
+
+/** How many container markers (">", list markers) open a line, up to the cap. */
+function containerDepth(line: string): number {
+  let depth = 0;
+  let i = 0;
+  const n = line.length;
+  while (depth <= MAX_DEPTH) {
+    while (i < n && (line[i] === ' ' || line[i] === '\t')) i++;
+    const c = line[i];
+    if (c === '>') i++;
+    else if ((c === '-' || c === '+' || c === '*') && (i + 1 >= n || line[i + 1] === ' ' || line[i + 1] === '\t')) i++;
+    else {
+      const m = /^\d{1,9}[.)](?=[ \t]|$)/.exec(line.slice(i, i + 11));
+      if (!m) return depth;
+      i += m[0].length;
+    }
+    depth++;
+  }
+  return depth;
 }
 
 /** Escapes the container marker that would nest too deep (see the module comment). */

@@ -22,6 +22,8 @@ export interface MarkdownViewOptions {
 
 /** Main-thread time one task may spend on an update before yielding. */
 const SLICE_MS = 12;
+/** A text growing by more than this at once (a history entry) is fed in parts, as if streamed. */
+const FEED = 48 * 1024;
 
 type LivePart = Extract<OpenPart, { kind: 'live' }>;
 
@@ -41,6 +43,8 @@ export class MarkdownView {
   private final = false;
   private scheduled: ReturnType<typeof setTimeout> | undefined;
   private pending = false;
+  /** How much of `text` the splitter has been given. */
+  private fed = 0;
 
   constructor(
     readonly root: HTMLElement,
@@ -82,16 +86,23 @@ export class MarkdownView {
     this.scheduled = undefined;
     const text = this.text ?? '';
     for (;;) {
+      if (this.fed > text.length) this.fed = 0;
+      let upTo = text.length;
+      if (upTo - this.fed > FEED) {
+        const cut = text.lastIndexOf('\n', this.fed + FEED);
+        upTo = cut > this.fed ? cut + 1 : this.fed + FEED;
+      }
       let result: SplitResult;
       try {
-        result = this.splitter.next(text, this.final);
+        result = this.splitter.next(upTo === text.length ? text : text.slice(0, upTo), this.final && upTo === text.length);
       } catch {
         this.showWhole(text);
         return;
       }
+      this.fed = upTo;
+      this.pending = result.pending || upTo < text.length;
       this.apply(result);
-      this.pending = result.pending;
-      if (!result.pending) return;
+      if (!this.pending) return;
       if (performance.now() >= deadline) break;
     }
     this.scheduled = setTimeout(() => this.run(performance.now() + SLICE_MS), 0);

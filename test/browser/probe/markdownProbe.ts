@@ -154,9 +154,12 @@ async function hostile(text: string, cuts: readonly number[]): Promise<HostileRe
 }
 
 export interface CurveResult {
-  /** µs of update() per token over the first and the last 10% of the tokens. */
+  /** µs of update() per token over the first and the last 10% of the tokens (sums). */
   readonly firstUsPerToken: number;
   readonly lastUsPerToken: number;
+  /** The same from the median update of each tenth (robust to a loaded machine's pauses). */
+  readonly firstMedianUs: number;
+  readonly lastMedianUs: number;
   readonly totalMs: number;
   readonly maxUpdateMs: number;
 }
@@ -170,6 +173,8 @@ function curve(text: string, tokenChars: number, perUpdate: number, incremental 
   const tenth = tokens / 10;
   let first = 0;
   let last = 0;
+  const firsts: number[] = [];
+  const lasts: number[] = [];
   let total = 0;
   let max = 0;
   for (let t = perUpdate; t - perUpdate < tokens; t += perUpdate) {
@@ -180,12 +185,26 @@ function curve(text: string, tokenChars: number, perUpdate: number, incremental 
     const ms = performance.now() - t0;
     total += ms;
     max = Math.max(max, ms);
-    if (upTo <= tenth) first += ms;
-    if (upTo - perUpdate >= tokens - tenth) last += ms;
+    if (upTo <= tenth) {
+      first += ms;
+      firsts.push(ms);
+    }
+    if (upTo - perUpdate >= tokens - tenth) {
+      last += ms;
+      lasts.push(ms);
+    }
   }
+  const median = (xs: number[]): number => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
   view.dispose();
   root.remove();
-  return { firstUsPerToken: (first * 1000) / tenth, lastUsPerToken: (last * 1000) / tenth, totalMs: total, maxUpdateMs: max };
+  return {
+    firstUsPerToken: (first * 1000) / tenth,
+    lastUsPerToken: (last * 1000) / tenth,
+    firstMedianUs: (median(firsts) * 1000) / perUpdate,
+    lastMedianUs: (median(lasts) * 1000) / perUpdate,
+    totalMs: total,
+    maxUpdateMs: max,
+  };
 }
 
 /** Renders `text` through the cuts with no comparison (for timing by hand). */
