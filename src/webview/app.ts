@@ -355,22 +355,23 @@ export class NtApp extends LitElement {
     const c = this.conversation;
     const streaming = c?.streamingId !== undefined || (c?.entries.some((e) => e.status === 'streaming') ?? false);
     const drawer = this.view.drawer;
+    // The sidebar's own title bar already has the view actions (package.json menus["view/title"]):
+    // here only the conversation title and the two drawers remain.
+    const sidebar = s?.placement !== 'editor';
     return html`
       <div class="app">
         <header class="bar">
-          <span class="brand">NEURAL·TERMINAL</span>
-          <span class="title">${c ? html`<span class="slash">/</span> ${c.title || 'untitled'}` : nothing}</span>
+          ${sidebar ? nothing : html`<span class="brand">NEURAL·TERMINAL</span>`}
+          <span class="title" title=${c?.title || 'untitled'}>${c ? html`${sidebar ? nothing : html`<span class="slash">/</span> `}${c.title || 'untitled'}` : nothing}</span>
           ${s?.isDemoEndpoint ? html`<span class="local" title=${`Endpoint: ${s.endpointHost}`}>LOCAL</span>` : nothing}
           <nav class="tools" aria-label="Views">
-            ${this.toolButton('archive', 'history', 'history')} ${this.toolButton('models', 'sparkle', 'models')}
-            <button type="button" class="tbtn" @click=${() => this.send({ type: 'runCommand', command: 'newConversation' })}>
-              <vscode-icon name="add"></vscode-icon><span class="lbl">new</span>
-            </button>
-            ${s?.placement === 'sidebar'
-              ? html`<button type="button" class="tbtn" aria-label="Open in editor" @click=${() => this.send({ type: 'runCommand', command: 'openInEditor' })}>
-                  <vscode-icon name="link-external"></vscode-icon>
-                </button>`
-              : nothing}
+            ${this.toolButton('archive', 'history', 'history', 'History: search, open and fork conversations')}
+            ${this.toolButton('models', 'sparkle', 'models', 'Models: browse and pick a model')}
+            ${sidebar
+              ? nothing
+              : html`<button type="button" class="tbtn" title="New conversation" @click=${() => this.send({ type: 'runCommand', command: 'newConversation' })}>
+                  <vscode-icon name="add"></vscode-icon><span class="lbl">new</span>
+                </button>`}
           </nav>
         </header>
         <main>
@@ -398,9 +399,10 @@ export class NtApp extends LitElement {
     `;
   }
 
-  private toolButton(drawer: DrawerName, icon: string, label: string): TemplateResult {
+  private toolButton(drawer: DrawerName, icon: string, label: string, tip: string): TemplateResult {
     return html`<button
       type="button"
+      title=${tip}
       class="tbtn"
       data-drawer=${drawer}
       aria-expanded=${this.view.drawer === drawer ? 'true' : 'false'}

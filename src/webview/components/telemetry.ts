@@ -138,11 +138,20 @@ export class NtTelemetry extends LitElement {
         white-space: nowrap;
         overflow: hidden;
       }
+      /* Items that do not fit wrap onto a second line the strip never shows: a figure is shown
+         whole or not at all (all of them are in the strip's title and the details drawer). */
       .strip .items {
         display: flex;
-        gap: var(--nt-gap-md);
+        flex-wrap: wrap;
+        column-gap: var(--nt-gap-md);
         min-width: 0;
+        flex: 1;
+        height: 1.5em;
+        line-height: 1.5em;
         overflow: hidden;
+      }
+      .strip .items > * {
+        flex: none;
       }
       .strip .cost {
         color: var(--nt-warn);
@@ -160,9 +169,13 @@ export class NtTelemetry extends LitElement {
         gap: var(--nt-gap-xs);
       }
       .strip .more {
-        margin-left: auto;
         flex: none;
         color: var(--nt-fg);
+      }
+      @container app (max-width: 340px) {
+        .strip .more .word {
+          display: none;
+        }
       }
     `,
   ];
@@ -304,15 +317,32 @@ export class NtTelemetry extends LitElement {
   private renderStrip(): TemplateResult {
     const t = this.telemetry;
     const toggle = () => emitUi(this, { kind: 'toggleDrawer', drawer: 'telemetry' });
-    const details = html`<button type="button" class="tbtn more" aria-expanded=${this.expanded ? 'true' : 'false'} @click=${toggle}>
-      telemetry ${this.expanded ? '▾' : '▸'}
+    const details = html`<button
+      type="button"
+      class="tbtn more"
+      aria-label="Telemetry details"
+      title="Telemetry details"
+      aria-expanded=${this.expanded ? 'true' : 'false'}
+      @click=${toggle}
+    >
+      <span class="word" aria-hidden="true">telemetry</span> ${this.expanded ? '▾' : '▸'}
     </button>`;
     if (!t) return html`<div class="strip" role="group" aria-label="Telemetry"><span class="items">no requests yet</span>${details}</div>`;
     const budget = t.budget.session;
     const bp = budget !== undefined ? ratioBasisPoints(t.sessionCost, budget) : undefined;
     const level = bp !== undefined ? levelOf(bp, t.budget.warnAtBasisPoints) : 'ok';
     const ctx = t.context && t.context.limit > 0 ? Math.floor((t.context.used * 10_000) / t.context.limit) : undefined;
-    return html`<div class="strip" role="group" aria-label="Telemetry">
+    const summary = [
+      `session ${formatUsd(t.sessionCost)}${bp !== undefined ? ` (${formatPercent(bp)} of ${formatAmount(budget ?? '0')})` : ''}`,
+      `in ${formatCompact(t.tokensIn)} · out ${formatCompact(t.tokensOut)} tokens`,
+      ctx !== undefined ? `context ${formatPercent(ctx)}` : '',
+      t.lastTtftMs !== undefined ? `ttft ${formatDuration(t.lastTtftMs)}` : '',
+      t.lastTokensPerSecond !== undefined ? formatRate(t.lastTokensPerSecond) : '',
+      t.circuit !== 'closed' ? `circuit ${t.circuit}` : '',
+    ]
+      .filter(Boolean)
+      .join('\n');
+    return html`<div class="strip" role="group" aria-label="Telemetry" title=${summary}>
       <span class="items">
         <span class="budget"
           ><span class="cost">${formatUsd(t.sessionCost)}</span>

@@ -28,6 +28,9 @@ const STICK_SLACK = 32;
 /** Scrolled within this many pixels of the top, older entries are paged in. */
 const PAGE_IN_SLACK = 400;
 const ANNOUNCE_CHARS = 600;
+/** A scroll this soon after the reader's own input (wheel, touch, keys, scrollbar) is theirs. */
+const USER_SCROLL_MS = 700;
+const SCROLL_KEYS = new Set(['ArrowUp', 'ArrowDown', 'PageUp', 'PageDown', 'Home', 'End', ' ']);
 
 @customElement('nt-transcript')
 export class NtTranscript extends LitElement {
@@ -100,13 +103,29 @@ export class NtTranscript extends LitElement {
   private paging = false;
   private revealTimer: ReturnType<typeof setTimeout> | undefined;
   private scrollReport: ReturnType<typeof setTimeout> | undefined;
+  /** When the reader last touched the scroller, and whether a pointer (scrollbar drag) is down. */
+  private userInputAt = -Infinity;
+  private pointerDown = false;
+  /** A new turn arrived: bring it into view once it has rendered. */
+  private pinAfterUpdate = false;
 
   override render(): TemplateResult {
     const start = Math.max(0, this.entries.length - this.windowSize);
     const visible = start > 0 ? this.entries.slice(start) : this.entries;
     const lastIndex = visible.length - 1;
     return html`
-      <div class="scroller" role="log" aria-label="Transcript" aria-live="off" tabindex="0" @scroll=${this.onScroll} @keydown=${this.onKey}>
+      <div
+        class="scroller"
+        role="log"
+        aria-label="Transcript"
+        aria-live="off"
+        tabindex="0"
+        @scroll=${this.onScroll}
+        @keydown=${this.onKey}
+        @wheel=${this.onUserInput}
+        @touchstart=${this.onUserInput}
+        @pointerdown=${this.onPointerDown}
+      >
         ${start > 0
           ? html`<div class="more">
               <button type="button" class="tbtn" @click=${this.showMore}>show ${start} earlier ${start === 1 ? 'entry' : 'entries'}</button>
@@ -138,10 +157,13 @@ export class NtTranscript extends LitElement {
   }
 
   protected override firstUpdated(): void {
+    // The list grows with tokens; the scroller shrinks when a notice or the strip grows below it.
     this.resizeObserver = new ResizeObserver(() => {
-      if (this.following) this.scroller.scrollTop = this.scroller.scrollHeight;
+      if (this.following) this.pin();
     });
     this.resizeObserver.observe(this.list);
+    this.resizeObserver.observe(this.scroller);
+    window.addEventListener('pointerup', this.onPointerUp);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -151,17 +173,28 @@ export class NtTranscript extends LitElement {
         // Another conversation: start at its end with the first window.
         this.windowSize = FIRST_WINDOW;
         this.following = true;
+        this.pinAfterUpdate = true;
+      } else if (isNewTurn(previous, this.entries)) {
+        // A send (typed, Send Selection, regenerate) starts a new turn: the reader wants to see it,
+        // wherever a notice or layout shift left the scroll position.
+        this.following = true;
+        this.pinAfterUpdate = true;
       }
     }
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('entries')) this.announceFinished();
+    if (this.pinAfterUpdate) {
+      this.pinAfterUpdate = false;
+      this.pin();
+    }
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.resizeObserver?.disconnect();
+    window.removeEventListener('pointerup', this.onPointerUp);
     clearTimeout(this.revealTimer);
     clearTimeout(this.scrollReport);
   }
@@ -209,6 +242,11 @@ export class NtTranscript extends LitElement {
 
   scrollToEnd(): void {
     this.following = true;
+    this.pin();
+  }
+
+  /** Keeps the end of the log in view (no layout read beyond the one scrollHeight). */
+  private pin(): void {
     this.scroller.scrollTop = this.scroller.scrollHeight;
   }
 
@@ -229,8 +267,24 @@ export class NtTranscript extends LitElement {
     );
   };
 
+  private readonly onUserInput = (): void => {
+    this.userInputAt = performance.now();
+  };
+
+  private readonly onPointerDown = (): void => {
+    this.pointerDown = true;
+    this.onUserInput();
+  };
+
+  private readonly onPointerUp = (): void => {
+    this.pointerDown = false;
+  };
+
   private readonly onScroll = (): void => {
-    this.updateFollowing();
+    const byReader = this.pointerDown || performance.now() - this.userInputAt < USER_SCROLL_MS;
+    if (byReader || !this.following) this.updateFollowing();
+    // Layout moved the end away (a notice, an entry laid out late): only the reader unfollows.
+    else if (!this.atEnd()) this.pin();
     // Near the top of what is rendered: page older entries in before the reader gets there.
     if (this.scroller.scrollTop < PAGE_IN_SLACK && this.entries.length > this.windowSize && !this.following) this.showMore();
     clearTimeout(this.scrollReport);
@@ -251,12 +305,17 @@ export class NtTranscript extends LitElement {
   }
 
   private updateFollowing(): void {
+    this.following = this.atEnd();
+  }
+
+  private atEnd(): boolean {
     const s = this.scroller;
-    this.following = s.scrollHeight - s.scrollTop - s.clientHeight <= STICK_SLACK;
+    return s.scrollHeight - s.scrollTop - s.clientHeight <= STICK_SLACK;
   }
 
   /** Up/Down move between entries, Home/End to the first/last one (when an entry or the log has focus). */
   private readonly onKey = (event: KeyboardEvent): void => {
+    if (SCROLL_KEYS.has(event.key)) this.onUserInput();
     const path = event.composedPath();
     const inField = path.some((n) => n instanceof HTMLTextAreaElement || n instanceof HTMLInputElement || n instanceof HTMLButtonElement);
     if (inField) return;
@@ -309,6 +368,15 @@ export class NtTranscript extends LitElement {
       });
     }
   }
+}
+
+/** True when the log gained an entry at its end that it did not have (not a re-send of the same turn). */
+export function isNewTurn(previous: readonly EntryView[] | undefined, next: readonly EntryView[]): boolean {
+  const last = next[next.length - 1];
+  if (!last || !previous) return false;
+  if (previous.length === 0) return true;
+  if (previous[previous.length - 1]?.id === last.id) return false;
+  return !previous.some((e) => e.id === last.id);
 }
 
 declare global {
