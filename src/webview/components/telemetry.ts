@@ -320,7 +320,7 @@ export class NtTelemetry extends LitElement {
     const details = html`<button
       type="button"
       class="tbtn more"
-      aria-label="Telemetry details"
+      aria-label="telemetry details"
       title="Telemetry details"
       aria-expanded=${this.expanded ? 'true' : 'false'}
       @click=${toggle}

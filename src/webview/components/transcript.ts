@@ -106,6 +106,7 @@ export class NtTranscript extends LitElement {
   /** When the reader last touched the scroller, and whether a pointer (scrollbar drag) is down. */
   private userInputAt = -Infinity;
   private pointerDown = false;
+  private lastScrollTop = 0;
   /** A new turn arrived: bring it into view once it has rendered. */
   private pinAfterUpdate = false;
 
@@ -281,9 +282,12 @@ export class NtTranscript extends LitElement {
   };
 
   private readonly onScroll = (): void => {
+    const top = this.scroller.scrollTop;
+    const movedUp = top < this.lastScrollTop - 1;
+    this.lastScrollTop = top;
     const byReader = this.pointerDown || performance.now() - this.userInputAt < USER_SCROLL_MS;
-    if (byReader || !this.following) this.updateFollowing();
-    // Layout moved the end away (a notice, an entry laid out late): only the reader unfollows.
+    if (byReader || movedUp || !this.following) this.updateFollowing();
+    // Layout moved the end further down (an entry laid out late, anchoring): still following.
     else if (!this.atEnd()) this.pin();
     // Near the top of what is rendered: page older entries in before the reader gets there.
     if (this.scroller.scrollTop < PAGE_IN_SLACK && this.entries.length > this.windowSize && !this.following) this.showMore();
