@@ -12,6 +12,15 @@ import { formatUsd } from '../../shared/money';
 type Action = NonNullable<Notice['actions']>[number];
 const act = (action: NoticeAction, label: string, arg?: string): Action => ({ action, label, ...(arg ? { arg } : {}) });
 
+/** Joins sentences, ending each with a full stop when the server's text had none ("Provider disconnected"). */
+export function sentences(...parts: readonly string[]): string {
+  return parts
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0)
+    .map((p) => (/[.!?…:)]$/.test(p) ? p : `${p}.`))
+    .join(' ');
+}
+
 export function failureNotice(
   id: string,
   ids: { conversationId: string; messageId: string },
@@ -31,12 +40,12 @@ export function failureNotice(
       if (failure.affordableTokens !== undefined) {
         actions.unshift(act('lowerMaxTokens', `Use max ${failure.affordableTokens} tokens`, String(failure.affordableTokens)));
       }
-      const balance = extra.balance ? ` Remaining credit: ${extra.balance}.` : '';
-      return { ...base, severity: 'error', kind: 'no_credits', message: `${failure.message}${balance}`, actions };
+      const balance = extra.balance ? `Remaining credit: ${extra.balance}.` : '';
+      return { ...base, severity: 'error', kind: 'no_credits', message: sentences(failure.message, balance), actions };
     }
     case 'moderation': {
-      const reasons = failure.moderationReasons?.length ? ` Flagged for: ${failure.moderationReasons.join(', ')}.` : '';
-      return { ...base, severity: 'error', kind: 'moderation', message: `${failure.message}${reasons}` };
+      const reasons = failure.moderationReasons?.length ? `Flagged for: ${failure.moderationReasons.join(', ')}.` : '';
+      return { ...base, severity: 'error', kind: 'moderation', message: sentences(failure.message, reasons) };
     }
     case 'context_length':
       return {
@@ -69,7 +78,7 @@ export function failureNotice(
         ...base,
         severity: 'error',
         kind: failure.kind,
-        message: failure.partial ? `${failure.message} The text that arrived was kept.` : failure.message,
+        message: failure.partial ? sentences(failure.message, 'The text that arrived was kept.') : sentences(failure.message),
         actions: failure.retryable || failure.partial ? [retry] : [retry, act('showLogs', 'Show Logs')],
       };
   }
@@ -81,7 +90,7 @@ export function retryingNotice(
   reason: string,
   retryAt: number,
 ): Notice {
-  return { id, ...ids, severity: 'warning', kind: 'retrying', message: `${reason} Retrying automatically.`, retryAt, actions: [act('cancel', 'Cancel')] };
+  return { id, ...ids, severity: 'warning', kind: 'retrying', message: sentences(reason, 'Retrying automatically.'), retryAt, actions: [act('cancel', 'Cancel')] };
 }
 
 export function thinkingNotice(id: string, ids: { conversationId: string; messageId: string }, silentForMs: number): Notice {

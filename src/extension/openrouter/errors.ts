@@ -182,7 +182,43 @@ export interface HttpErrorInput {
   readonly model?: string;
 }
 
-const CONTEXT_LENGTH = /context[\s_-]?(length|window)|maximum context|too many tokens|prompt is too long|tokens? exceed/i;
+/** Error codes that mean "the prompt is longer than the context window" (OpenAI-style providers). */
+const CONTEXT_CODES = new Set(['context_length_exceeded', 'context_window_exceeded', 'string_above_max_length', 'prompt_too_long']);
+/**
+ * The sentences providers use for it, as whole phrases: a bare identifier such as
+ * `context_length` inside some other message (a scenario list, a parameter name) is not one.
+ */
+const CONTEXT_SENTENCES = [
+  /maximum context length (?:is \d|of \d|exceeded|has been exceeded)/i, // OpenAI, OpenRouter, vLLM
+  /prompt is too long/i, // Anthropic
+  /(?:exceeds?|exceeded|larger than|longer than) (?:the |this )?(?:model'?s? |model’s )?(?:maximum )?context (?:length|window|size)/i,
+  /context (?:length|window) (?:of \d+ tokens )?(?:was |is |has been )?exceeded/i,
+  /too many (?:input |prompt )?tokens/i,
+  /input (?:token count|tokens?) (?:of \d+ )?exceeds/i,
+];
+
+/**
+ * A context-window rejection, read from the structure first: HTTP 413, a known error code in
+ * the body or in the provider's raw error OpenRouter passes on (`metadata.raw`), then one of the
+ * known sentences in a message.
+ */
+export function isContextLengthError(status: number, body: ServerErrorBody | undefined): boolean {
+  if (status === 413) return true;
+  if (typeof body?.code === 'string' && CONTEXT_CODES.has(body.code)) return true;
+  const raw = body?.metadata?.['raw'];
+  const rawText = typeof raw === 'string' ? raw : raw !== undefined ? safeJson(raw) : '';
+  for (const code of CONTEXT_CODES) if (rawText.includes(`"${code}"`)) return true;
+  const texts = [body?.message ?? '', rawText];
+  return texts.some((t) => CONTEXT_SENTENCES.some((re) => re.test(t)));
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? '';
+  } catch {
+    return '';
+  }
+}
 const AFFORD = /requested up to (\d+)[^\d]+(?:can only afford|afford) (\d+)/i;
 const AFFORD_ONLY = /can only afford (\d+)/i;
 const DAILY = /free-models-per-day|per[-\s]day/i;
@@ -199,7 +235,7 @@ export function errorFromHttp(input: HttpErrorInput): OpenRouterError {
   const text = serverMessage ?? '';
 
   if (status === 400 || status === 413 || status === 422) {
-    if (CONTEXT_LENGTH.test(text) || status === 413) {
+    if (isContextLengthError(status, input.body)) {
       return new OpenRouterError({
         kind: 'context_length',
         userMessage: 'The conversation is longer than this model’s context window.',
@@ -285,7 +321,9 @@ export function errorFromHttp(input: HttpErrorInput): OpenRouterError {
       kind: 'rate_limited',
       userMessage: daily
         ? 'The daily limit for free models is used up; it resets tomorrow.'
-        : `Rate limited by OpenRouter${retryAfterMs !== undefined ? `; retry in ${Math.ceil(retryAfterMs / 1000)} s` : ''}.`,
+        : // No "retry in N s" here: the text outlives the wait (the final 429 is shown after it), and
+          // the notice counts down from retryAfterMs itself.
+          'Rate limited by OpenRouter.',
       action: action(daily ? 'try_tomorrow' : 'wait_and_retry'),
       retryable: !daily,
       status,

@@ -22,6 +22,29 @@ describe('errorFromHttp', () => {
     assert.equal(http(400, 'messages: required').kind, 'bad_request');
   });
 
+  it('classifies context-length by code and structure, not by any "context_length" in a message', () => {
+    // A different 400 that merely names the identifier (the fake's unknown-scenario error) is a bad request with the server's words.
+    const unknown = http(400, 'Unknown fake scenario(s): nope. Known: ok, context_length, rate_limit');
+    assert.equal(unknown.kind, 'bad_request');
+    assert.match(unknown.userMessage, /Unknown fake scenario\(s\): nope/);
+    assert.equal(http(400, 'Invalid parameter: context_length must be an integer').kind, 'bad_request');
+    // Codes in the body or in the provider's raw error.
+    const coded = (code: string | number, message: string, metadata?: Record<string, unknown>) =>
+      errorFromHttp({ status: 400, body: { code, message, ...(metadata ? { metadata } : {}) }, retryAfterHeader: null, rateLimitResetHeader: null, now: 0, secrets: [] });
+    assert.equal(coded('context_length_exceeded', 'Bad request').kind, 'context_length');
+    assert.equal(coded(400, 'Provider returned error', { raw: '{"error":{"code":"context_length_exceeded","message":"…"}}' }).kind, 'context_length');
+    assert.equal(coded(400, 'Provider returned error', { raw: { type: 'error', error: { type: 'invalid_request_error', message: 'prompt is too long: 210000 tokens > 200000 maximum' } } }).kind, 'context_length');
+    assert.equal(coded(400, 'Provider returned error', { raw: '{"error":{"code":"invalid_value"}}' }).kind, 'bad_request');
+    assert.equal(http(413, 'Payload Too Large').kind, 'context_length');
+    assert.equal(http(400, 'The input exceeds the maximum context length of the model').kind, 'context_length');
+  });
+
+  it('keeps no stale "retry in N s" in a rate-limit message (the notice counts down itself)', () => {
+    const e = http(429, 'Rate limit exceeded', { retryAfterHeader: '2' });
+    assert.equal(e.retryAfterMs, 2000);
+    assert.equal(e.userMessage, 'Rate limited by OpenRouter.');
+  });
+
   it('suggests shortening the conversation for context-length errors', () => {
     assert.equal(http(400, 'maximum context length exceeded').action.id, 'shorten_context');
   });
