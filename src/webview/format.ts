@@ -4,6 +4,7 @@
  * the one decimal engine, src/shared/money.ts, so sums and ratios never pick up binary
  * floating-point error. No DOM, no host.
  */
+import { clockTime } from '../shared/plainText';
 import { abs, compare, compareDecimalText, isZero, parseUsd, ratioBasisPointsText, toFixedDecimal, type Usd } from '../shared/money';
 
 /** Compares two decimal strings; unparsable values sort last. */
@@ -68,11 +69,9 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
 }
 
-/** "14:02:11", local time, 24 h (a log, not a chat). */
+/** "14:02:11", local time, 24 h (a log, not a chat): the shared clock format. */
 export function formatClock(epochMs: number): string {
-  const d = new Date(epochMs);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+  return clockTime(epochMs, true);
 }
 
 /** "2026-11-25 14:02" for the archive list. */

@@ -59,6 +59,9 @@ describe('notices', function () {
       { id: 'money', severity: 'error', kind: 'no_credits', message: 'Not enough credits: the balance covers about 120 tokens.' },
     ];
     await p.post({ type: 'notices', notices });
+    // Five notices collapse to the newest two; the toggle shows the rest.
+    assert.equal(await p.page.locator('nt-notices li').count(), 2);
+    await p.page.getByRole('button', { name: '3 more notices' }).click();
     const notice = (id: string) => p.page.locator(`nt-notices li[data-id="${id}"]`);
     await notice('ctx').getByRole('button', { name: 'Summarize' }).click();
     assert.match(squash(await notice('stall').textContent()), /^› model is thinking Nothing has arrived for 30 s\. Cancel ×$/);
@@ -100,6 +103,21 @@ describe('notices', function () {
     assert.deepEqual(await p.postedOf('noticeAction'), [{ type: 'noticeAction', noticeId: 'n503', action: 'switchModel', arg: 'openai/gpt-4.1' }]);
     assert.deepEqual(await p.postedOf('dismissNotice'), [{ type: 'dismissNotice', noticeId: 'n403' }]);
     assert.match(squash(await p.page.getByRole('alert').textContent()), /flagged by moderation: violence, harassment/);
+  });
+
+  it('gives a failure one Retry (the message’s own) and lets success feedback go away by itself', async () => {
+    await p.post({
+      type: 'notices',
+      notices: [
+        { id: 'f1', severity: 'error', kind: 'provider', message: 'Provider disconnected.', conversationId: 'c1', messageId: 'a2', actions: [{ action: 'switchModel', label: 'Switch Model' }, { action: 'retry', label: 'Retry' }] },
+        { id: 'ok', severity: 'info', kind: 'forked', message: 'Forked into “fork at 14:02 · hello”.' },
+      ],
+    });
+    const failure = p.page.locator('nt-notices li[data-id="f1"]');
+    assert.equal(await failure.getByRole('button', { name: 'Retry' }).count(), 0, 'the failed entry has the Retry');
+    assert.equal(await failure.getByRole('button', { name: 'Switch Model' }).count(), 1);
+    await p.waitForPosted((m) => m.type === 'dismissNotice' && m.noticeId === 'ok', 10_000);
+    assert.deepEqual(await p.postedOf('dismissNotice'), [{ type: 'dismissNotice', noticeId: 'ok' }], 'only the success notice fades');
   });
 
   it('never takes focus: typing goes on while notices arrive', async () => {

@@ -134,6 +134,8 @@ describe('transcript', function () {
     await failed.getByRole('button', { name: 'Retry' }).click();
     await partial.getByRole('button', { name: 'Retry' }).click();
     assert.deepEqual((await p.postedOf('retry')).map((m) => m.messageId), ['a2', 'a1']);
+    // One Retry per failure: no "regenerate" beside it on the failed or partial reply.
+    for (const id of ['a1', 'a2']) assert.equal(await p.page.locator(`article[data-id="${id}"]`).locator('button', { hasText: 'regenerate' }).count(), 0);
   });
 
   it('moves between entries with the arrow keys', async () => {

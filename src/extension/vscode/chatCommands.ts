@@ -12,6 +12,7 @@ import type { ChatController } from './chatController';
 import type { ChatServices } from './chatServices';
 import type { ChatViewProvider } from './chatViewProvider';
 import type { SettingsReader } from './config';
+import { clockTime, plainText } from '../../shared/plainText';
 
 export interface ChatCommandDeps {
   controller: ChatController;
@@ -112,8 +113,8 @@ export async function forkConversation(deps: ChatCommandDeps, messageId?: unknow
     .reverse()
     .map((m) => ({
       messageId: m.id,
-      label: `${m.role === 'user' ? '$(account)' : m.role === 'assistant' ? '$(hubot)' : '$(gear)'} ${preview(m.content, 80) || '(empty)'}`,
-      description: `${m.role} · ${new Date(m.createdAt).toLocaleTimeString()}`,
+      label: `${m.role === 'user' ? '$(account)' : m.role === 'assistant' ? '$(hubot)' : '$(gear)'} ${preview(plainText(m.content), 80) || '(empty)'}`,
+      description: `${m.role} · ${clockTime(m.createdAt, true)}`,
       detail: m.modelId ?? undefined,
     }));
   const pick = await vscode.window.showQuickPick(items, {

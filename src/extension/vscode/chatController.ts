@@ -23,6 +23,7 @@ import { runCodeAction, openLinkWithConfirmation } from './editorActions';
 import type { HostDialogs } from './hostDialogs';
 import { checkNoticeAction, escapeBidi } from '../core/intentGuards';
 import { modelUnknown, refuseIntent } from './intentChecks';
+import { forkTitle } from '../../shared/plainText';
 
 const ACTIVE_KEY = 'neuralTerminal.activeConversationId';
 const MAX_NOTICES = 6;
@@ -226,10 +227,12 @@ export class ChatController implements vscode.Disposable {
   /** Forks at a message and opens the fork. */
   async fork(messageId: string): Promise<string> {
     const s = await this.ready();
-    const fork = await s.history.fork(messageId);
+    const point = await s.history.getMessage(messageId);
+    const fork = await s.history.fork(messageId, { title: forkTitle(point.createdAt, point.content) });
     await this.setActiveConversation(fork.id);
+    // One id: a second fork replaces the first card instead of stacking (the view lets it fade).
     this.addNotice({
-      id: randomUUID(),
+      id: 'forked',
       severity: 'info',
       kind: 'forked',
       conversationId: fork.id,

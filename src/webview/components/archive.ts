@@ -16,6 +16,7 @@ import { sharedStyles } from '../styles/shared';
 import { drawerStyles } from '../styles/drawer';
 import { formatDate, formatUsd } from '../format';
 import { emitIntent, emitUi } from './events';
+import { plainText } from '../../shared/plainText';
 
 const SEARCH_DELAY_MS = 200;
 const MAX_DEPTH = 3;
@@ -261,7 +262,10 @@ export class NtArchive extends LitElement {
         (h) => html`<li>
           <button type="button" class="tbtn hit" @click=${() => this.open(h.conversationId, h.messageId)}>
             <span class="title">${h.title}</span>
-            <span class="snippet">${highlightParts(h.snippet, h.highlights).map((p) => (typeof p === 'string' ? p : html`<mark>${p.mark}</mark>`))}</span>
+            <span class="snippet">${highlightParts(h.snippet, h.highlights).map((p) =>
+              // Plain words, no markdown markers: each piece alone, so the highlights stay where they were.
+              typeof p === 'string' ? plainText(p, { trim: false }) : html`<mark>${plainText(p.mark, { trim: false })}</mark>`,
+            )}</span>
           </button>
         </li>`,
       )}

@@ -394,7 +394,7 @@ export class NtEntry extends LitElement {
       ${e.role === 'user'
         ? html`<button type="button" class="tbtn" aria-label="Edit and resend" @click=${this.startEdit}>edit</button>`
         : nothing}
-      ${e.role === 'assistant'
+      ${e.role === 'assistant' && e.status !== 'failed' && e.status !== 'partial'
         ? html`<button type="button" class="tbtn" @click=${() => emitIntent(this, { type: 'regenerate', messageId: id })}>regenerate</button>`
         : nothing}
       ${e.role !== 'system'

@@ -28,6 +28,12 @@ const DEFAULT_ACTIONS: Readonly<Record<string, readonly ActionView[]>> = {
   budget_exceeded: [{ action: 'overrideBudget', label: 'Send anyway' }],
 };
 
+/** Success feedback: shown as a status that goes away by itself, never a card that piles up. */
+const TRANSIENT_KINDS = new Set(['forked', 'exported', 'imported', 'renamed', 'saved']);
+const TRANSIENT_MS = 6000;
+/** Past this many notices only the newest show, with a toggle for the rest. */
+const COLLAPSE_AFTER = 2;
+
 const GLYPH: Readonly<Record<Notice['severity'], string>> = { error: '✗', warning: '!', info: '›' };
 
 @customElement('nt-notices')
@@ -116,6 +122,11 @@ export class NtNotices extends LitElement {
         color: var(--tone);
         border-color: currentColor;
       }
+      .toggle {
+        margin: 0 var(--nt-gap-md) var(--nt-gap-xs);
+        font-size: 0.86em;
+        color: var(--nt-dim);
+      }
       .dismiss {
         color: var(--nt-dim);
         align-self: start;
@@ -125,12 +136,17 @@ export class NtNotices extends LitElement {
 
   @property({ attribute: false }) notices: readonly Notice[] = [];
   @state() private now = Date.now();
+  @state() private expanded = false;
   private ticker: ReturnType<typeof setInterval> | undefined;
+  private readonly fading = new Map<string, ReturnType<typeof setTimeout>>();
 
   override render(): TemplateResult {
+    // Collapsed: the newest notices only (errors first among them), the rest behind a toggle.
+    const hidden = this.expanded ? 0 : Math.max(0, this.notices.length - COLLAPSE_AFTER);
+    const shown = hidden > 0 ? this.notices.slice(hidden) : this.notices;
     // Two live regions, always present, so a new notice is announced when it is added.
-    const alerts = this.notices.filter((n) => n.severity === 'error');
-    const statuses = this.notices.filter((n) => n.severity !== 'error');
+    const alerts = shown.filter((n) => n.severity === 'error');
+    const statuses = shown.filter((n) => n.severity !== 'error');
     return html`
       <div role="alert">
         ${alerts.length > 0 ? html`<ul aria-label="Errors">${repeat(alerts, (n) => n.id, (n) => this.renderNotice(n))}</ul>` : nothing}
@@ -140,12 +156,38 @@ export class NtNotices extends LitElement {
           ? html`<ul aria-label="Notices">${repeat(statuses, (n) => n.id, (n) => this.renderNotice(n))}</ul>`
           : nothing}
       </div>
+      ${this.notices.length > COLLAPSE_AFTER
+        ? html`<button type="button" class="tbtn toggle" aria-expanded=${this.expanded ? 'true' : 'false'} @click=${() => (this.expanded = !this.expanded)}>
+            ${this.expanded ? 'show fewer notices' : `${hidden} more ${hidden === 1 ? 'notice' : 'notices'}`}
+          </button>`
+        : nothing}
     `;
   }
 
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
     // A new notice counts from now, not from when the ticker last ran.
-    if (changed.has('notices')) this.now = Date.now();
+    if (changed.has('notices')) {
+      this.now = Date.now();
+      this.scheduleFading();
+    }
+  }
+
+  /** Success notices dismiss themselves after a while (the host drops them on dismissNotice). */
+  private scheduleFading(): void {
+    const present = new Set(this.notices.map((n) => n.id));
+    for (const [id, timer] of this.fading) {
+      if (!present.has(id)) {
+        clearTimeout(timer);
+        this.fading.delete(id);
+      }
+    }
+    for (const n of this.notices) {
+      if (!TRANSIENT_KINDS.has(n.kind) || n.severity !== 'info' || this.fading.has(n.id)) continue;
+      this.fading.set(
+        n.id,
+        setTimeout(() => emitIntent(this, { type: 'dismissNotice', noticeId: n.id }), TRANSIENT_MS),
+      );
+    }
   }
 
   override updated(): void {
@@ -163,6 +205,8 @@ export class NtNotices extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.stopTicker();
+    for (const timer of this.fading.values()) clearTimeout(timer);
+    this.fading.clear();
   }
 
   private stopTicker(): void {
@@ -171,7 +215,9 @@ export class NtNotices extends LitElement {
   }
 
   private renderNotice(n: Notice): TemplateResult {
-    const actions: readonly ActionView[] = n.actions && n.actions.length > 0 ? n.actions : (DEFAULT_ACTIONS[n.kind] ?? []);
+    const offered: readonly ActionView[] = n.actions && n.actions.length > 0 ? n.actions : (DEFAULT_ACTIONS[n.kind] ?? []);
+    // One Retry per failure: a notice about a message leaves Retry to that message's own button.
+    const actions = n.messageId !== undefined ? offered.filter((a) => a.action !== 'retry') : offered;
     const stalled = n.kind === 'stalled';
     return html`<li class=${n.severity} data-kind=${n.kind} data-id=${n.id}>
       <span class="glyph" aria-hidden="true">${GLYPH[n.severity]}</span>
