@@ -212,6 +212,7 @@ describe('Neural Terminal chat flows (E2E, chromium + code-server)', function ()
     const after = await app().locator('.bar .title').textContent();
     await s.screenshot('e2e-flow-4-forked');
     assert.ok(after, `the bar should show the fork's title (before: ${before})`);
+    assert.match(after, /fork at \d\d:\d\d · please regenerate this/, 'the fork is named after its fork point');
   });
 
   it('searches the history drawer, highlights the match and opens the conversation', async () => {

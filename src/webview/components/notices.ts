@@ -30,7 +30,7 @@ const DEFAULT_ACTIONS: Readonly<Record<string, readonly ActionView[]>> = {
 
 /** Success feedback: shown as a status that goes away by itself, never a card that piles up. */
 const TRANSIENT_KINDS = new Set(['forked', 'exported', 'imported', 'renamed', 'saved']);
-const TRANSIENT_MS = 6000;
+const TRANSIENT_MS = 8000;
 /** Past this many notices only the newest show, with a toggle for the rest. */
 const COLLAPSE_AFTER = 2;
 
