@@ -21,6 +21,7 @@ import { diagnose } from './vscode/diagnose';
 import { createTestApi, type TestApi } from './vscode/testApi';
 import { HostDialogs } from './vscode/hostDialogs';
 import { publicArgs } from './vscode/commandArgs';
+import { isLoopbackHost } from './core/settingsPolicy';
 import { WorkspaceSettingsGuard } from './vscode/workspaceSettings';
 
 export interface NeuralTerminalApi {
@@ -81,7 +82,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
         extensionVersion: version,
         hasApiKey: await keys.has(),
         endpointHost: host,
-        isDemoEndpoint: isLoopback(host),
+        isDemoEndpoint: isLoopbackHost(host),
         look: s.look,
         mode: s.mode,
         placement,
@@ -137,7 +138,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
     vscode.window.registerWebviewPanelSerializer(CHAT_PANEL_TYPE, {
       deserializeWebviewPanel: async (panel) => chatView.adoptPanel(panel),
     }),
-    keys.onDidChange(() => void chatView.refresh()),
+    keys.onDidChange(() => {
+      // A new key may see other models (and the first run's load may have failed): load the list again.
+      if (services) void services.then((s) => s.catalogLoader.reload()).catch(() => undefined);
+      void chatView.refresh();
+    }),
     // Another window may have written the shared history file: merge it in when we regain focus.
     vscode.window.onDidChangeWindowState((state) => {
       if (state.focused && services) {
@@ -176,11 +181,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
 
 export function deactivate(): void {
   // Everything is disposed through context.subscriptions.
-}
-
-function isLoopback(host: string): boolean {
-  const name = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-  return name === 'localhost' || name === '::1' || /^127\./.test(name);
 }
 
 function isObject(value: unknown): value is Record<string, never> {

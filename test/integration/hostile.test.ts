@@ -339,6 +339,22 @@ describe('Hostile workspace settings', function () {
     assert.equal(a.test.workspaceSettings.timesTold, 1);
   });
 
+  it('never sends the key in cleartext: a plain-http endpoint off this machine is refused', async () => {
+    const a = await api();
+    const before = cfg().inspect<string>('baseUrl')?.globalValue;
+    const fake = a.test.readSettings().baseUrl;
+    assert.match(fake, /^http:\/\/127\.0\.0\.1:/, 'plain http to this machine is allowed (the fake server)');
+    await cfg().update('baseUrl', 'http://openrouter.example/api/v1', vscode.ConfigurationTarget.Global);
+    try {
+      await waitFor('the setting to arrive', () => cfg().get('baseUrl') === 'http://openrouter.example/api/v1');
+      assert.equal(a.test.readSettings().baseUrl, 'https://openrouter.ai/api/v1', 'refused: the default (https) is used');
+      assert.ok(a.test.logLines().some((l) => /neuralTerminal\.baseUrl is invalid \(must use https/.test(l)));
+    } finally {
+      await cfg().update('baseUrl', before, vscode.ConfigurationTarget.Global);
+      await waitFor('the fake endpoint back', () => a.test.readSettings().baseUrl === fake);
+    }
+  });
+
   it('lets a workspace make privacy stricter, never looser', async () => {
     const a = await api();
     assert.equal(a.test.readSettings().redactPII, false, 'the user left redaction off');

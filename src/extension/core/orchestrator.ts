@@ -739,6 +739,15 @@ export class ChatOrchestrator {
         message: `This send could cost up to ${formatUsd(sub(check.warning.projected, this.spentIn(check.warning.scope)), 4)} and take the ${check.warning.scope} spend to ${formatUsd(check.warning.projected, 4)} of its ${formatUsd(check.warning.limit, 4)} budget. Send anyway?`,
       };
     }
+    // A paid model whose price is unknown cannot be checked against a budget: ask, never pass.
+    if (!free && estimate?.kind !== 'estimate' && !override && this.deps.costs.statuses().length > 0) {
+      const why = model ? 'its price varies with the model the router picks' : 'it is not in the model list (not loaded yet, or not offered)';
+      return {
+        status: 'refused',
+        reason: 'budget_confirm',
+        message: `The price of ${modelId} is unknown (${why}), so this send cannot be checked against your budget. Send anyway?`,
+      };
+    }
     return undefined;
   }
 

@@ -90,6 +90,7 @@ export class ChatController implements vscode.Disposable {
       this.refuse(intent.type, refusal);
       return;
     }
+    if (SPENDS.has(intent.type)) await catalogSettled(s);
     switch (intent.type) {
       case 'runCommand':
         await this.deps.runCommand(`neuralTerminal.${intent.command}`);
@@ -515,6 +516,24 @@ export class ChatController implements vscode.Disposable {
     );
     if (this.notices.length !== before) void this.deps.post({ type: 'notices', notices: this.notices });
   }
+}
+
+/** Intents that may cost money: the budget's pre-flight check needs the model list. */
+const SPENDS = new Set<Intent['type']>(['send', 'retry', 'regenerate', 'editAndResend', 'summarize']);
+const CATALOG_WAIT_MS = 3_000;
+
+/**
+ * Gives a model list that is still loading a bounded moment before a paid action, so
+ * the budget check sees prices (an unknown price asks instead of passing).
+ */
+async function catalogSettled(s: ChatServices): Promise<void> {
+  if (s.catalog.current()) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    s.catalog.get().catch(() => undefined),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, CATALOG_WAIT_MS))),
+  ]);
+  clearTimeout(timer);
 }
 
 function describe(error: unknown): string {

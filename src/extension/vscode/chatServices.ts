@@ -18,6 +18,7 @@ import { TokenCounter } from '../core/tokenCounter';
 import { ModelCatalog } from '../openrouter/catalog';
 import { OpenRouterClient } from '../openrouter/client';
 import { systemClock } from '../base/clock';
+import { CatalogLoader } from '../openrouter/catalogLoader';
 import { fileCacheStore } from '../openrouter/fileCacheStore';
 import { openHistoryStore, type HistoryStore, type RecoveryNotice } from '../storage';
 import { bundledEncoderLoader } from './encoderLoader';
@@ -34,6 +35,8 @@ export interface ChatServices {
   telemetry: SessionTelemetry;
   /** Set when the history file could not be read and was moved aside. */
   recovery: RecoveryNotice | undefined;
+  /** Keeps the model list loaded (retries with backoff); `reload()` when the key or endpoint changes. */
+  catalogLoader: CatalogLoader;
   /** Applies changed settings (budgets) to the running parts. */
   applySettings(settings: Settings): void;
   dispose(): Promise<void>;
@@ -119,8 +122,10 @@ export async function createChatServices(deps: ChatServicesDeps): Promise<ChatSe
   bus.on('message.completed', (e) => telemetry.recordCompleted(e.message, e.tokensPerSecond));
   bus.on('message.failed', (e) => telemetry.recordFailed(e.message));
   bus.on('circuit.changed', (e) => telemetry.recordCircuit(e));
-  // Warm the catalog (disk first, then network in the background); failures are shown when needed.
-  catalog.get().catch((error: unknown) => log.warn(`Model list not available yet: ${String(error)}`));
+  // Disk first, then the network (no key needed), retried with backoff until it loads.
+  const catalogLoader = new CatalogLoader(catalog, systemClock, log);
+  catalogLoader.start();
+  let baseUrl = initial.baseUrl;
   return {
     history,
     client,
@@ -130,8 +135,17 @@ export async function createChatServices(deps: ChatServicesDeps): Promise<ChatSe
     bus,
     telemetry,
     recovery: history.recovery,
-    applySettings: (s) => costs.setLimits(budgetLimits(s)),
+    catalogLoader,
+    applySettings: (s) => {
+      costs.setLimits(budgetLimits(s));
+      // Another endpoint has another model list.
+      if (s.baseUrl !== baseUrl) {
+        baseUrl = s.baseUrl;
+        catalogLoader.reload();
+      }
+    },
     dispose: async () => {
+      catalogLoader.dispose();
       engine.dispose();
       await history.close();
     },

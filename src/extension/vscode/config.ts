@@ -9,12 +9,17 @@ import * as vscode from 'vscode';
 import * as z from 'zod/mini';
 import type { Logger } from '../base/logger';
 import { Look, Mode } from '../../shared/protocol';
-import { USER_ONLY_SETTINGS } from '../core/settingsPolicy';
+import { endpointAllowed, USER_ONLY_SETTINGS } from '../core/settingsPolicy';
 
 export const DEFAULT_BASE_URL = 'https://openrouter.ai/api/v1';
 
 const BaseUrl = z.pipe(
-  z.string().check(z.trim(), z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
+  z.string().check(
+    z.trim(),
+    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+    // The key is sent to it: never in cleartext over the network.
+    z.refine(endpointAllowed, { error: 'must use https (plain http only for localhost / 127.0.0.1)' }),
+  ),
   z.transform((u: string) => u.replace(/\/+$/, '')),
 );
 const ModelId = z.string().check(z.trim(), z.minLength(1), z.maxLength(200));

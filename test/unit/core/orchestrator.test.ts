@@ -179,6 +179,19 @@ describe('ChatOrchestrator', function () {
     assert.equal(ofType(h.events, 'message.failed')[0]?.error.kind, 'context_length');
   });
 
+  it('asks before a paid send whose price is unknown (model list not loaded) when a budget is set', async () => {
+    h = await chatHarness({ limits: { session: parseUsd('0.0024')! } });
+    h.models.clear(); // a first run: the catalog never loaded, every model is unknown
+    const asked = await h.engine.send({ text: 'hello' });
+    assert.equal(asked.status === 'refused' && asked.reason, 'budget_confirm');
+    assert.match(asked.status === 'refused' ? asked.message : '', /price of openai\/gpt-4o-mini is unknown/);
+    assert.equal(chatRequests(h.fake).length, 0, 'nothing was sent');
+    await started(await h.engine.send({ text: 'hello', overrideBudget: true })).done;
+    assert.equal(chatRequests(h.fake).length, 1, 'sent once the user agreed');
+    h.costs.setLimits({ warnAtBasisPoints: 8000 });
+    await started(await h.engine.send({ text: 'no budget, no question' })).done;
+  });
+
   it('fires the budget threshold and the hard stop once each, at the right cent', async () => {
     h = await chatHarness();
     const probe = await started(await h.engine.send({ text: 'same words' })).done;
