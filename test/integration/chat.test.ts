@@ -54,8 +54,18 @@ async function sendAndSettle(a: NeuralTerminalApi, text: string): Promise<string
 }
 
 /** Closes whatever QuickPick/InputBox is open shortly after a command opened it. */
-function dismissSoon(): void {
-  setTimeout(() => void vscode.commands.executeCommand('workbench.action.closeQuickOpen'), 400);
+/**
+ * Runs a command that opens a QuickPick/InputBox and keeps closing it until the command
+ * settles: a single close fired too early (before the box shows, on a loaded machine)
+ * would leave the command waiting for ever.
+ */
+async function dismissing<T>(running: Thenable<T>): Promise<T> {
+  const timer = setInterval(() => void vscode.commands.executeCommand('workbench.action.closeQuickOpen'), 400);
+  try {
+    return await running;
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 describe('Chat and editor commands in the extension host', function () {
@@ -123,12 +133,9 @@ describe('Chat and editor commands in the extension host', function () {
     const a = await api();
     const before = a.test.controller.activeConversationId;
     const model = vscode.workspace.getConfiguration('neuralTerminal').get('defaultModel');
-    dismissSoon();
-    assert.equal(await vscode.commands.executeCommand('neuralTerminal.forkConversation'), undefined);
-    dismissSoon();
-    assert.equal(await vscode.commands.executeCommand('neuralTerminal.selectModel'), undefined);
-    dismissSoon();
-    await vscode.commands.executeCommand('neuralTerminal.searchHistory');
+    assert.equal(await dismissing(vscode.commands.executeCommand('neuralTerminal.forkConversation')), undefined);
+    assert.equal(await dismissing(vscode.commands.executeCommand('neuralTerminal.selectModel')), undefined);
+    await dismissing(vscode.commands.executeCommand('neuralTerminal.searchHistory'));
     assert.equal(a.test.controller.activeConversationId, before);
     assert.equal(vscode.workspace.getConfiguration('neuralTerminal').get('defaultModel'), model);
   });
@@ -222,8 +229,7 @@ describe('Chat and editor commands in the extension host', function () {
 
   it('returns cancelled and keeps the key when the API key box is dismissed', async () => {
     const a = await api();
-    dismissSoon();
-    assert.equal(await vscode.commands.executeCommand('neuralTerminal.setApiKey'), 'cancelled');
+    assert.equal(await dismissing(vscode.commands.executeCommand('neuralTerminal.setApiKey')), 'cancelled');
     assert.equal(await a.test.hasApiKey(), true);
   });
 
@@ -234,8 +240,7 @@ describe('Chat and editor commands in the extension host', function () {
     const doc = await vscode.workspace.openTextDocument({ language: 'python', content: 'print(1)\n' });
     const editor = await vscode.window.showTextDocument(doc);
     editor.selection = new vscode.Selection(0, 0, 0, 8);
-    dismissSoon();
-    assert.equal(await vscode.commands.executeCommand('neuralTerminal.sendSelection'), undefined);
+    assert.equal(await dismissing(vscode.commands.executeCommand('neuralTerminal.sendSelection')), undefined);
     assert.equal((await s.history.spendSince(0)), before);
   });
 

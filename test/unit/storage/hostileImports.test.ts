@@ -102,3 +102,27 @@ describe('storage/hostile import corpus', function () {
     assertUsable(store);
   });
 });
+
+describe('storage/a conversation that fails to load', () => {
+  afterEach(cleanup);
+
+  it('can still be exported as raw rows and deleted', async () => {
+    const store = await openStore({ clock: new TestClock() });
+    const kept = store.createConversation({ title: 'Fine' });
+    const broken = store.createConversation({ title: 'Broken' });
+    store.appendMessage({ conversationId: broken.id, role: 'user', content: 'what it held' });
+    // Damage the row as an old import could: a tags column that is not JSON and a total past 2^53.
+    (store as unknown as { db: { run(sql: string, params: unknown[]): void } }).db.run(
+      'UPDATE conversations SET tags = ?, total_tokens = ? WHERE id = ?',
+      ['not json', 2 ** 60, broken.id],
+    );
+    assert.throws(() => store.findConversation(broken.id), (e: unknown) => e instanceof StorageError && e.kind === 'corrupt');
+    assert.equal(store.conversationExists(broken.id), true);
+    const raw = store.exportRaw(broken.id);
+    assert.ok(raw && raw.includes('what it held'), 'the raw export keeps the messages');
+    store.deleteConversation(broken.id);
+    assert.equal(store.conversationExists(broken.id), false);
+    assert.equal(store.findConversation(kept.id)?.title, 'Fine');
+    assert.equal(store.listConversations({ status: 'all' }).total, 1);
+  });
+});
