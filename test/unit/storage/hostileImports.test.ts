@@ -112,7 +112,7 @@ describe('storage/a conversation that fails to load', () => {
     const broken = store.createConversation({ title: 'Broken' });
     store.appendMessage({ conversationId: broken.id, role: 'user', content: 'what it held' });
     // Damage the row as an old import could: a tags column that is not JSON and a total past 2^53.
-    (store as unknown as { db: { run(sql: string, params: unknown[]): void } }).db.run(
+    (store as unknown as { store: { db: { run(sql: string, params: unknown[]): void } } }).store.db.run(
       'UPDATE conversations SET tags = ?, total_tokens = ? WHERE id = ?',
       ['not json', 2 ** 60, broken.id],
     );
