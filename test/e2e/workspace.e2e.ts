@@ -43,7 +43,17 @@ describe('Hostile workspace settings (E2E, chromium + code-server)', function ()
 
   after(() => rmSync(folder, { recursive: true, force: true }));
 
-  const toasts = (): Locator => s.page.locator('.notification-toast').filter({ hasText: TOLD });
+  /**
+   * Notifications that say so, counted in the notification centre (a toast hides itself after a
+   * while; the centre keeps each notification once). Opened from the status-bar bell.
+   */
+  async function told(): Promise<Locator> {
+    const items = s.page.locator('.notifications-center .notification-list-item').filter({ hasText: TOLD });
+    if (!(await s.page.locator('.notifications-center').isVisible().catch(() => false))) {
+      await s.page.locator('[id="status.notifications"]').first().click({ timeout: 10_000 }).catch(() => undefined);
+    }
+    return items;
+  }
 
   it('takes none of them, and says so once', async () => {
     const frame = await s.openChatView(90_000);
@@ -51,14 +61,15 @@ describe('Hostile workspace settings (E2E, chromium + code-server)', function ()
     let text = '';
     while (Date.now() < deadline) {
       text = await deepText(frame);
-      if (/gpt-4o-mini/.test(text) && (await toasts().count()) > 0) break;
+      if (/gpt-4o-mini/.test(text) && (await (await told()).count()) > 0) break;
       await sleep(250);
     }
     assert.match(text, /gpt-4o-mini/, 'the view shows the user’s model');
     assert.doesNotMatch(text, /o1-pro/, 'not the workspace’s');
     assert.doesNotMatch(text, /1,000,000|1000000/, 'nor its budget');
-    assert.equal(await toasts().count(), 1, 'told in a notification');
-    const message = await toasts().first().innerText();
+    const notices = await told();
+    assert.equal(await notices.count(), 1, 'told in a notification');
+    const message = await notices.first().innerText();
     for (const key of ['budget.session', 'systemPrompt', 'defaultModel', 'privacy.redactPII', 'maxTokens']) {
       assert.ok(message.includes(key), `the notice names ${key}: ${message}`);
     }
@@ -66,7 +77,7 @@ describe('Hostile workspace settings (E2E, chromium + code-server)', function ()
     // The file changes again: still ignored, not told twice.
     writeFileSync(join(folder, 'settings.json'), '{ "neuralTerminal.budget.session": 999999 }');
     await sleep(3_000);
-    assert.ok((await toasts().count()) <= 1, 'told once');
+    assert.equal(await (await told()).count(), 1, 'told once');
     assert.doesNotMatch(await deepText(frame), /999,999|999999/);
   });
 });
