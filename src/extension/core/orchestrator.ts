@@ -24,6 +24,18 @@ import { estimateTokens, MESSAGE_OVERHEAD_TOKENS } from './tokenCounter';
 import type { ChatClientPort, HistoryPort, TokenCounterPort } from './ports';
 import { titleFromFirstMessage } from './titles';
 import { billOf, billingMetadata, cacheFigures, cacheMetadata } from './billing';
+import {
+  controlsFromMetadata,
+  controlsMetadata,
+  DEFAULT_CONTROL_SETTINGS,
+  describeFields,
+  expectedCacheReads,
+  preflightAdjustment,
+  requestFields,
+  resolveControls,
+  type ControlSettings,
+  type SendControls,
+} from './routing';
 
 export interface ChatSettings {
   defaultModel: string;
@@ -39,6 +51,8 @@ export interface ChatSettings {
   persistIntervalMs: number;
   /** The same text sent twice within this window is taken as a double-send. */
   doubleSendGuardMs: number;
+  /** Defaults of the OpenRouter request controls (routing, reasoning, web search, preset, caching). */
+  controls?: ControlSettings;
 }
 
 export const DEFAULT_CHAT_SETTINGS: Omit<ChatSettings, 'defaultModel'> = {
@@ -99,6 +113,8 @@ interface ReplyPlan {
   /** The conversation turns to send, oldest first (system prompt excluded). */
   turns: ChatTurn[];
   metadata?: JsonObject;
+  /** Routing, reasoning and web search for this request. */
+  controls: SendControls;
 }
 
 export class ChatOrchestrator {
@@ -128,6 +144,8 @@ export class ChatOrchestrator {
     conversationId?: string;
     model?: string;
     overrideBudget?: boolean;
+    /** The composer's picker: routing and reasoning stick to the conversation, web search is this send only. */
+    controls?: SendControls;
   }): Promise<StartOutcome> {
     const text = input.text.trim();
     if (!text) return refuse('empty', 'Type a message first.');
@@ -154,7 +172,12 @@ export class ChatOrchestrator {
     }
 
     const history = existing ? await this.turnsOf(existing.id) : [];
-    const budget = this.checkBudget(modelId, [...history, { role: 'user', content: outgoing }], existing?.systemPrompt ?? settings.systemPrompt, input.overrideBudget === true);
+    const controls = resolveControls(input.controls, existing ? await this.lastControls(existing.id) : undefined, this.controlSettings());
+    metadata['controls'] = controlsMetadata(controls);
+    const budget = await this.checkBudget(modelId, [...history, { role: 'user', content: outgoing }], existing?.systemPrompt ?? settings.systemPrompt, input.overrideBudget === true, {
+      controls,
+      conversationId: existing?.id,
+    });
     if (budget) return { ...budget, conversationId: existing?.id };
 
     this.lastSend.set(guardKey, { text, at: now });
@@ -174,7 +197,7 @@ export class ChatOrchestrator {
       metadata,
     });
     const turns = await this.turnsOf(conversation.id);
-    return this.startReply({ conversation, parentId: user.id, modelId, turns }, user.id);
+    return this.startReply({ conversation, parentId: user.id, modelId, turns, controls }, user.id);
   }
 
   /** Cancels the conversation's streaming reply; its partial text is kept. */
@@ -212,6 +235,7 @@ export class ChatOrchestrator {
     const settings = this.deps.settings();
     let content = trimmed;
     const metadata: JsonObject = { editedFrom: original.id };
+    if (original.metadata['controls'] !== undefined) metadata['controls'] = original.metadata['controls'];
     if (settings.redactPII) {
       const redaction = redactPii(trimmed);
       content = redaction.text;
@@ -249,8 +273,9 @@ export class ChatOrchestrator {
       },
     ];
     const modelId = conversation.modelId ?? this.deps.settings().defaultModel;
+    const controls = resolveControls(undefined, await this.lastControls(conversationId), this.controlSettings());
     return this.startReply(
-      { conversation, parentId: null, modelId, turns, metadata: { summaryOf: leaf.id } },
+      { conversation, parentId: null, modelId, turns, metadata: { summaryOf: leaf.id }, controls },
       undefined,
     );
   }
@@ -275,9 +300,11 @@ export class ChatOrchestrator {
     }
     const modelId = conversation.modelId ?? this.deps.settings().defaultModel;
     const turns = await this.turnsUpTo(conversation.id, parent.id);
-    const budget = this.checkBudget(modelId, turns, conversation.systemPrompt ?? undefined, overrideBudget);
+    // A regenerated reply is asked for the way its question was first sent.
+    const controls = controlsFromMetadata(parent.metadata) ?? resolveControls(undefined, await this.lastControls(conversation.id), this.controlSettings());
+    const budget = await this.checkBudget(modelId, turns, conversation.systemPrompt ?? undefined, overrideBudget, { controls, conversationId: conversation.id });
     if (budget) return { ...budget, conversationId: conversation.id };
-    return this.startReply({ conversation, parentId: parent.id, modelId, turns }, parent.id);
+    return this.startReply({ conversation, parentId: parent.id, modelId, turns, controls }, parent.id);
   }
 
   private async startReply(plan: ReplyPlan, userMessageId: string | undefined): Promise<StartOutcome> {
@@ -325,7 +352,8 @@ export class ChatOrchestrator {
     };
   }
 
-  private async stream(plan: ReplyPlan, placeholder: StoredMessage, signal: AbortSignal): Promise<StoredMessage> {
+  private async stream(plan: ReplyPlan, first: StoredMessage, signal: AbortSignal): Promise<StoredMessage> {
+    let placeholder = first;
     const settings = this.deps.settings();
     const model = this.deps.model(plan.modelId);
     const contextLength = model?.contextLength ?? UNKNOWN_CONTEXT_LENGTH;
@@ -354,13 +382,23 @@ export class ChatOrchestrator {
         }
       }, Math.min(1_000, settings.thinkingNoticeMs));
 
+      const fields = requestFields({
+        modelId: plan.modelId,
+        model,
+        controls: plan.controls,
+        settings: this.controlSettings(),
+        conversationId: plan.conversation.id,
+      });
       const request: ChatRequest = {
         model: plan.modelId,
         fallbackModels: settings.fallbackModels.filter((m) => m !== plan.modelId),
         messages: fitted.messages,
         ...(settings.maxTokens ? { maxTokens: settings.maxTokens } : {}),
         ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}),
+        ...fields,
       };
+      const described = describeFields(fields);
+      if (described) placeholder = await this.deps.history.updateMessage(placeholder.id, { metadata: this.meta(placeholder, { controls: described }) });
       try {
         for await (const event of this.deps.client.streamChat(request, { signal })) {
           lastActivity = this.deps.clock.now();
@@ -713,22 +751,60 @@ export class ChatOrchestrator {
     return toTurns(chain);
   }
 
-  private checkBudget(
+  private controlSettings(): ControlSettings {
+    return this.deps.settings().controls ?? DEFAULT_CONTROL_SETTINGS;
+  }
+
+  /** The controls of the last user message on the conversation's active branch. */
+  private async lastControls(conversationId: string): Promise<SendControls | undefined> {
+    const path = await this.deps.history.activePath(conversationId);
+    for (let i = path.length - 1; i >= 0; i--) {
+      const m = path[i]?.message;
+      if (m?.role === 'user') return controlsFromMetadata(m.metadata);
+    }
+    return undefined;
+  }
+
+  /** The last reply on the active branch: its prompt is the prefix a provider may still have cached. */
+  private async lastReply(conversationId: string | undefined): Promise<StoredMessage | undefined> {
+    if (!conversationId) return undefined;
+    const path = await this.deps.history.activePath(conversationId);
+    for (let i = path.length - 1; i >= 0; i--) {
+      const m = path[i]?.message;
+      if (m?.role === 'assistant' && m.status === 'complete') return m;
+    }
+    return undefined;
+  }
+
+  private async checkBudget(
     modelId: string,
     turns: ChatTurn[],
     systemPrompt: string | undefined,
     override: boolean,
-  ): { status: 'refused'; reason: Refusal; message: string } | undefined {
+    send?: { controls: SendControls; conversationId: string | undefined },
+  ): Promise<{ status: 'refused'; reason: Refusal; message: string } | undefined> {
     const model = this.deps.model(modelId);
     const free = model ? isFreeModel(model.pricing) : false;
     const promptTokens =
       turns.reduce((n, t) => n + estimateTokens(t.content) + MESSAGE_OVERHEAD_TOKENS, 0) +
       (systemPrompt ? estimateTokens(systemPrompt) : 0);
     const maxReply = this.deps.settings().maxTokens ?? model?.maxCompletionTokens ?? DEFAULT_REPLY_RESERVE;
-    const estimate = model ? estimateCost(model.pricing, { promptTokens, completionTokens: maxReply }) : undefined;
+    let estimate = model ? estimateCost(model.pricing, { promptTokens, completionTokens: maxReply }) : undefined;
+    let webSearchCost: Usd | undefined;
+    if (send && estimate?.kind === 'estimate') {
+      // Web results are priced, and a warm prompt cache makes the send cheaper: the estimate says so.
+      const fields = requestFields({ modelId, model, controls: send.controls, settings: this.controlSettings(), conversationId: send.conversationId ?? 'new' });
+      const previous = await this.lastReply(send.conversationId);
+      const expected = expectedCacheReads({ modelId, promptCachingOn: this.controlSettings().promptCaching, previous, now: this.deps.clock.now() });
+      const pre = preflightAdjustment({ model, fields, promptTokens, expectedCachedTokens: expected });
+      estimate = { kind: 'estimate', usd: add(estimate.usd, pre.adjustment) };
+      if (fields.webSearch) webSearchCost = pre.webSearch;
+    }
+    // Web search costs money even on a free model.
+    const paidExtras = webSearchCost !== undefined && webSearchCost.atto > 0n;
     const check = this.deps.costs.checkSend({
       estimate: estimate?.kind === 'estimate' ? estimate.usd : undefined,
-      free,
+      free: free && !paidExtras,
       override,
     });
     if (!check.ok) return { status: 'refused', reason: 'budget', message: check.message };

@@ -30,6 +30,7 @@ import {
 } from './errors';
 import type { Logger } from '../base/logger';
 import { errorFromResponse, joinUrl, requestHeaders, scrubbingLogger } from './http';
+import { providerBody, wireMessages } from './requestOptions';
 import { decideRetry, DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry';
 import { generationSchema, keyInfoSchema } from './schemas';
 import {
@@ -423,7 +424,7 @@ export class OpenRouterClient {
 export function chatBody(request: ChatRequest, models: readonly string[]): string {
   const body: Record<string, unknown> = {
     model: models[0] ?? request.model,
-    messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+    messages: wireMessages(request.messages, request.cacheStyle),
     stream: true,
   };
   if (models.length > 1) body['models'] = models;
@@ -438,5 +439,10 @@ export function chatBody(request: ChatRequest, models: readonly string[]): strin
       ...(r.exclude !== undefined ? { exclude: r.exclude } : {}),
     };
   }
+  const provider = providerBody(request.provider);
+  if (provider) body['provider'] = provider;
+  if (request.webSearch) body['plugins'] = [{ id: 'web', max_results: request.webSearch.maxResults }];
+  if (request.preset) body['preset'] = request.preset;
+  if (request.sessionId) body['session_id'] = request.sessionId;
   return JSON.stringify(body);
 }

@@ -9,6 +9,7 @@ import type { Clock } from '../base/clock';
 import type { Logger } from '../base/logger';
 import type { OpenRouterError } from './errors';
 import type { RetryPolicy } from './retry';
+import type { CacheStyle, ProviderRouting, ReasoningEffort } from './requestOptions';
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
@@ -58,7 +59,7 @@ export interface ChatMessage {
 }
 
 export interface ReasoningOptions {
-  readonly effort?: 'low' | 'medium' | 'high';
+  readonly effort?: ReasoningEffort;
   readonly maxTokens?: number;
   readonly exclude?: boolean;
 }
@@ -72,6 +73,16 @@ export interface ChatRequest {
   readonly temperature?: number;
   readonly topP?: number;
   readonly reasoning?: ReasoningOptions;
+  /** OpenRouter provider routing preferences. */
+  readonly provider?: ProviderRouting;
+  /** Puts `cache_control` breakpoints on the messages when the style is explicit. */
+  readonly cacheStyle?: CacheStyle;
+  /** Web search via the web plugin, with this many results at most. */
+  readonly webSearch?: { readonly maxResults: number };
+  /** An OpenRouter preset slug. */
+  readonly preset?: string;
+  /** Stable per conversation, so providers can keep its cache warm. */
+  readonly sessionId?: string;
 }
 
 export interface StreamOptions {
