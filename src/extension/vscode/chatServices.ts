@@ -5,6 +5,7 @@
  * the event bus. Created on first need, not at activation (sql.js and the catalog
  * cost tens of milliseconds).
  */
+import { readControlSettings } from './controlSettings';
 import * as vscode from 'vscode';
 import path from 'node:path';
 import type { ChatEvents } from '../core/chatEvents';
@@ -115,7 +116,7 @@ export async function createChatServices(deps: ChatServicesDeps): Promise<ChatSe
     costs,
     bus,
     clock: { now: () => Date.now() },
-    settings: () => chatSettings(deps.settings.read()),
+    settings: () => ({ ...chatSettings(deps.settings.read()), controls: readControlSettings(log) }),
     log,
   });
   const telemetry = new SessionTelemetry();
