@@ -17,6 +17,22 @@ export const USER_ONLY_SETTINGS = [
   'fallbackModels',
   'maxTokens',
   'baseUrl',
+  // The OpenRouter request controls: where prompts go and what a send costs.
+  'routing.sort',
+  'routing.order',
+  'routing.only',
+  'routing.ignore',
+  'routing.allowFallbacks',
+  'routing.denyDataCollection',
+  'routing.zdr',
+  'routing.maxPromptPrice',
+  'routing.maxCompletionPrice',
+  'reasoning.effort',
+  'reasoning.maxTokens',
+  'webSearch.maxResults',
+  'preset',
+  'promptCaching',
+  'sessionId',
 ] as const;
 export type UserOnlySetting = (typeof USER_ONLY_SETTINGS)[number];
 

@@ -2,8 +2,9 @@
  * Reads the defaults of the OpenRouter request controls (routing, reasoning, web
  * search, preset, prompt caching, session id) from `neuralTerminal.*`. Every
  * value is validated; an invalid one is logged once and its default used. These
- * settings touch money and privacy, so the manifest scopes them to the
- * application: a workspace cannot change where prompts go or what they cost.
+ * settings touch money and privacy, so they are read from the user's own
+ * settings only (see core/settingsPolicy.ts): a workspace cannot change where
+ * prompts go or what they cost.
  */
 import * as vscode from 'vscode';
 import * as z from 'zod/mini';
@@ -17,7 +18,8 @@ export function readControlSettings(log: Logger): ControlSettings {
   const cfg = vscode.workspace.getConfiguration('neuralTerminal');
   const warned = new Set<string>();
   const v = <T>(key: string, schema: z.ZodMiniType<T, unknown>, fallback: T): T => {
-    const raw = cfg.get<unknown>(key);
+    // User (or remote machine) settings only: a workspace must not reroute prompts or change what a send costs.
+    const raw = cfg.inspect<unknown>(key)?.globalValue;
     if (raw === undefined) return fallback;
     const parsed = schema.safeParse(raw);
     if (parsed.success) return parsed.data;
