@@ -199,6 +199,37 @@ export const ViewSnapshot = z.object({
 });
 export type ViewSnapshot = z.infer<typeof ViewSnapshot>;
 
+/** The composer picker's OpenRouter controls (the host validates them again with its own schema). */
+const Slug = z.string().check(z.minLength(1), z.maxLength(100));
+export const ControlsView = z.object({
+  routing: z.optional(
+    z.object({
+      sort: z.optional(z.enum(['price', 'throughput', 'latency'])),
+      order: z.optional(z.array(Slug).check(z.maxLength(20))),
+      only: z.optional(z.array(Slug).check(z.maxLength(20))),
+      ignore: z.optional(z.array(Slug).check(z.maxLength(20))),
+      allowFallbacks: z.optional(z.boolean()),
+      denyDataCollection: z.optional(z.boolean()),
+      zdr: z.optional(z.boolean()),
+      maxPrice: z.optional(z.object({ prompt: z.optional(Money), completion: z.optional(Money) })),
+    }),
+  ),
+  reasoning: z.optional(
+    z.object({ effort: z.optional(z.enum(['none', 'low', 'medium', 'high'])), maxTokens: z.optional(z.int().check(z.gte(1), z.lte(1_000_000))) }),
+  ),
+  webSearch: z.optional(z.boolean()),
+});
+export type ControlsView = z.infer<typeof ControlsView>;
+
+/** One provider behind a model, from OpenRouter's endpoints API. */
+export const ProviderView = z.object({
+  name: z.string().check(z.maxLength(200)),
+  tag: Slug,
+  prompt: PriceView,
+  completion: PriceView,
+});
+export type ProviderView = z.infer<typeof ProviderView>;
+
 // ── webview → host ────────────────────────────────────────────────────────────
 
 const Text = z.string().check(z.maxLength(1_000_000));
@@ -221,6 +252,7 @@ export const WebviewMessage = z.discriminatedUnion('type', [
     type: z.literal('send'),
     text: Text,
     conversationId: z.optional(Id),
+    controls: z.optional(ControlsView),
   }),
   z.object({ type: z.literal('cancel'), conversationId: Id }),
   z.object({ type: z.literal('retry'), messageId: Id }),
@@ -247,7 +279,7 @@ export const WebviewMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('deleteConversation'), conversationId: Id }),
   z.object({ type: z.literal('listModels') }),
   z.object({ type: z.literal('selectModel'), modelId: z.string().check(z.minLength(1), z.maxLength(200)) }),
-  z.object({ type: z.literal('estimate'), text: Text }),
+  z.object({ type: z.literal('estimate'), text: Text, controls: z.optional(ControlsView) }),
   z.object({
     type: z.literal('codeAction'),
     action: z.enum(['copy', 'insert', 'newFile']),
@@ -295,6 +327,14 @@ export const HostMessage = z.discriminatedUnion('type', [
   }),
   /** Scroll to and highlight a message (search result, fork source). */
   z.object({ type: z.literal('reveal'), messageId: Id }),
+  /** The picker's state for the open conversation and model: current controls, reasoning support, providers. */
+  z.object({
+    type: z.literal('controls'),
+    modelId: z.string(),
+    current: ControlsView,
+    reasoning: z.optional(z.object({ efforts: z.array(z.enum(['none', 'low', 'medium', 'high'])), maxTokens: z.optional(Count) })),
+    providers: z.array(ProviderView).check(z.maxLength(100)),
+  }),
 ]);
 export type HostMessage = z.infer<typeof HostMessage> | StreamDelta;
 

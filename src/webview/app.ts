@@ -31,6 +31,7 @@ import { INTENT, UI, type DrawerName, type IntentEvent, type UiEvent } from './c
 import { readViewState, type ViewState } from './viewState';
 import type { Appended, NtTranscript } from './components/transcript';
 import type { EstimateView, NtComposer } from './components/composer';
+import type { ControlsState } from './components/controls';
 import './components/transcript';
 import './components/composer';
 import './components/telemetry';
@@ -302,6 +303,7 @@ export class NtApp extends LitElement {
   @state() private mode: Mode = 'research';
   @state() private selectedModel = '';
   @state() private estimate: EstimateView | undefined;
+  @state() private controls: ControlsState | undefined;
   @state() private conversations: readonly ConversationSummary[] = [];
   @state() private conversationTotal = 0;
   @state() private searchHits: readonly SearchHit[] | undefined;
@@ -385,6 +387,7 @@ export class NtApp extends LitElement {
             .conversationId=${c?.id}
             ?streaming=${streaming}
             .estimate=${this.estimate}
+            .controls=${this.controls}
             .draft=${this.view.draft}
             .mode=${this.mode}
           ></nt-composer>
@@ -531,6 +534,9 @@ export class NtApp extends LitElement {
         this.models = message.models;
         this.selectedModel = message.selected;
         this.modelsStale = message.stale;
+        return;
+      case 'controls':
+        this.controls = message;
         return;
       case 'estimate':
         this.estimate = { promptTokens: message.promptTokens, varies: message.varies, ...(message.cost !== undefined ? { cost: message.cost } : {}) };

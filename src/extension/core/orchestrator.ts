@@ -280,6 +280,25 @@ export class ChatOrchestrator {
     );
   }
 
+  /** The routing and reasoning the next send in a conversation would use (web search is per send). */
+  async currentControls(conversationId: string | undefined): Promise<SendControls> {
+    const c = resolveControls(undefined, conversationId ? await this.lastControls(conversationId) : undefined, this.controlSettings());
+    return { ...(c.routing ? { routing: c.routing } : {}), ...(c.reasoning ? { reasoning: c.reasoning } : {}) };
+  }
+
+  /**
+   * What the controls change in a send's estimate (web results, expected cache reads, cache
+   * writes), for the composer's live estimate; the budget check applies the same rule.
+   */
+  async controlsAdjustment(args: { conversationId: string | undefined; modelId: string; promptTokens: number; controls: SendControls | undefined }): Promise<Usd> {
+    const model = this.deps.model(args.modelId);
+    const controls = resolveControls(args.controls, args.conversationId ? await this.lastControls(args.conversationId) : undefined, this.controlSettings());
+    const fields = requestFields({ modelId: args.modelId, model, controls, settings: this.controlSettings(), conversationId: args.conversationId ?? 'new' });
+    const previous = await this.lastReply(args.conversationId);
+    const expected = expectedCacheReads({ modelId: args.modelId, promptCachingOn: this.controlSettings().promptCaching, previous, now: this.deps.clock.now() });
+    return preflightAdjustment({ model, fields, promptTokens: args.promptTokens, expectedCachedTokens: expected }).adjustment;
+  }
+
   /** Resolves when every background cost lookup has settled (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.background.size) await Promise.allSettled([...this.background]);

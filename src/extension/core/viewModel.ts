@@ -92,7 +92,7 @@ export function conversationSummary(c: Conversation): ConversationSummary {
   };
 }
 
-function priceView(price: Price): PriceView {
+export function priceView(price: Price): PriceView {
   return price.kind === 'variable' ? { kind: 'variable' } : { kind: 'fixed', perMillion: toDecimalString(perMillion(price.perUnit)) };
 }
 

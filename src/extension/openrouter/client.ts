@@ -32,7 +32,8 @@ import type { Logger } from '../base/logger';
 import { errorFromResponse, joinUrl, requestHeaders, scrubbingLogger } from './http';
 import { providerBody, wireMessages } from './requestOptions';
 import { decideRetry, DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry';
-import { generationSchema, keyInfoSchema } from './schemas';
+import { endpointsSchema, generationSchema, keyInfoSchema } from './schemas';
+import { parsePrice, type Price } from './pricing';
 import {
   DEFAULT_GENERATION_LOOKUP,
   DEFAULT_TIMEOUTS,
@@ -48,6 +49,13 @@ import {
 import type * as z from 'zod';
 
 export const CHAT_ENDPOINT = 'chat';
+
+export interface ModelEndpoint {
+  readonly name: string;
+  readonly tag: string;
+  readonly prompt: Price;
+  readonly completion: Price;
+}
 
 /** Passed to `return()` of an attempt we stop reading; the value itself is never used. */
 const ABANDONED: AttemptEnd = { finishReason: 'abandoned' };
@@ -230,6 +238,20 @@ export class OpenRouterClient {
       usage,
       isFreeTier: d.is_free_tier ?? false,
     };
+  }
+
+  /** The providers serving a model, with their own prices (`tag` is the slug routing takes). */
+  async getEndpoints(modelId: string, signal?: AbortSignal): Promise<ModelEndpoint[]> {
+    const path = `models/${modelId.split('/').map(encodeURIComponent).join('/')}/endpoints`;
+    const body = await this.getJson('endpoints', path, endpointsSchema, signal);
+    const out: ModelEndpoint[] = [];
+    for (const e of body.data.endpoints) {
+      const prompt = parsePrice(e.pricing.prompt);
+      const completion = parsePrice(e.pricing.completion);
+      if (!prompt || !completion) continue;
+      out.push({ name: e.provider_name, tag: e.tag ?? e.provider_name.toLowerCase(), prompt, completion });
+    }
+    return out;
   }
 
   /** One `/generation` lookup; a 404 (not recorded yet) throws kind `not_found`. */

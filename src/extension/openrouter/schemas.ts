@@ -83,6 +83,20 @@ export const generationSchema = z.object({
 });
 export type GenerationBody = z.infer<typeof generationSchema>;
 
+/** `GET /models/{author}/{slug}/endpoints`: the providers behind one model. */
+export const endpointsSchema = z.object({
+  data: z.object({
+    id: z.string(),
+    endpoints: z.array(
+      z.object({
+        provider_name: z.string().max(200),
+        tag: z.string().max(100).nullish(),
+        pricing: z.object({ prompt: priceText, completion: priceText }),
+      }),
+    ),
+  }),
+});
+
 export const errorBodySchema = z.object({
   error: z.object({
     code: z.union([z.number(), z.string()]).nullish(),

@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import type { HostMessage, Notice, NoticeAction, ViewSnapshot, WebviewMessage } from '../../shared/protocol';
 import { contextMeter, DEFAULT_REPLY_RESERVE, replyReserve } from '../core/contextWindow';
 import type { Logger } from '../base/logger';
-import { ZERO, parseUsd, toDecimalString } from '../../shared/money';
+import { ZERO, add, parseUsd, toDecimalString } from '../../shared/money';
+import type { SendControls } from '../core/routing';
 import { budgetNotice, failureNotice, refusalNotice, retryingNotice, thinkingNotice, truncationNotice } from '../core/notices';
 import type { StartOutcome } from '../core/orchestrator';
 import { StreamCoalescer } from '../core/streamCoalescer';
@@ -24,6 +25,7 @@ import type { HostDialogs } from './hostDialogs';
 import { checkNoticeAction, escapeBidi } from '../core/intentGuards';
 import { modelUnknown, refuseIntent } from './intentChecks';
 import { forkTitle } from '../../shared/plainText';
+import { checkedControls, ControlsPicker } from './controlsPicker';
 
 const ACTIVE_KEY = 'neuralTerminal.activeConversationId';
 const MAX_NOTICES = 6;
@@ -50,7 +52,10 @@ export class ChatController implements vscode.Disposable {
   private readonly unsubscribe: Array<() => void> = [];
   private wired = false;
 
+  private readonly picker: ControlsPicker;
+
   constructor(private readonly deps: ChatControllerDeps) {
+    this.picker = new ControlsPicker(deps.log);
     this.coalescer = new StreamCoalescer((d) => void deps.post({ type: 'stream', ...d }));
   }
 
@@ -100,6 +105,7 @@ export class ChatController implements vscode.Disposable {
           s.engine.send({
             text: intent.text,
             conversationId: intent.conversationId ?? this.activeConversationId,
+            controls: checkedControls(intent.controls),
           }),
           { text: intent.text, conversationId: intent.conversationId ?? this.activeConversationId },
         );
@@ -182,7 +188,7 @@ export class ChatController implements vscode.Disposable {
         await this.selectModel(intent.modelId);
         return;
       case 'estimate':
-        await this.estimate(s, intent.text);
+        await this.estimate(s, intent.text, checkedControls(intent.controls));
         return;
       case 'codeAction':
         await runCodeAction(intent.action, intent.code, intent.language);
@@ -203,6 +209,14 @@ export class ChatController implements vscode.Disposable {
   async postConversation(): Promise<void> {
     const s = await this.ready();
     await this.deps.post({ type: 'conversation', conversation: await this.conversationViewOf(s) });
+    await this.postControls(s);
+  }
+
+  /** The picker's state for the open conversation and its model. */
+  private async postControls(s: ChatServices): Promise<void> {
+    const id = this.activeConversationId;
+    const open = id && (await s.history.findConversation(id)) ? id : undefined;
+    await this.deps.post(await this.picker.message(s, open, await this.selectedModel(s)));
   }
 
   async postTelemetry(): Promise<void> {
@@ -428,7 +442,7 @@ export class ChatController implements vscode.Disposable {
     }
   }
 
-  private async estimate(s: ChatServices, text: string): Promise<void> {
+  private async estimate(s: ChatServices, text: string, controls?: SendControls): Promise<void> {
     const model = s.catalog.current()?.byId.get(await this.selectedModel(s));
     const conversation = await this.conversationViewOf(s);
     const history = conversation?.entries.reduce((n, e) => n + estimateTokens(e.content) + 4, 0) ?? 0;
@@ -439,7 +453,13 @@ export class ChatController implements vscode.Disposable {
     }
     // A typical reply, not the worst case: this is the live hint while typing.
     const reply = this.deps.settings.read().maxTokens ?? Math.min(model.maxCompletionTokens ?? DEFAULT_REPLY_RESERVE, DEFAULT_REPLY_RESERVE);
-    const e = estimateCost(model.pricing, { promptTokens, completionTokens: reply });
+    const base = estimateCost(model.pricing, { promptTokens, completionTokens: reply });
+    // Web results, expected cache reads and cache writes change what the send costs.
+    const id = this.activeConversationId && (await s.history.findConversation(this.activeConversationId)) ? this.activeConversationId : undefined;
+    const e =
+      base.kind === 'estimate'
+        ? { kind: 'estimate' as const, usd: add(base.usd, await s.engine.controlsAdjustment({ conversationId: id, modelId: model.id, promptTokens, controls })) }
+        : base;
     await this.deps.post({
       type: 'estimate',
       promptTokens,

@@ -10,6 +10,8 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { sharedStyles } from '../styles/shared';
 import { formatCount, formatUsd } from '../format';
 import { emitIntent, emitUi } from './events';
+import './controls';
+import type { ControlsState, NtControls } from './controls';
 
 export interface EstimateView {
   readonly promptTokens: number;
@@ -129,6 +131,9 @@ export class NtComposer extends LitElement {
   @property({ type: Boolean }) streaming = false;
   @property() conversationId: string | undefined;
   @property({ attribute: false }) estimate: EstimateView | undefined;
+  /** The OpenRouter picker's state from the host (undefined until it arrives). */
+  @property({ attribute: false }) controls: ControlsState | undefined;
+  @query('nt-controls') private picker: NtControls | null | undefined;
   @property({ reflect: true }) mode = 'research';
   /** Draft restored from view state (applied once). */
   @property({ attribute: false }) draft = '';
@@ -163,6 +168,7 @@ export class NtComposer extends LitElement {
           @keydown=${this.onKey}
         ></textarea>
       </div>
+      <nt-controls .state=${this.controls} @nt-controls-change=${this.onControlsChange}></nt-controls>
       <div class="bottom">
         <span class="hint" aria-hidden="true"><kbd>⏎</kbd> send · <kbd>⇧⏎</kbd> newline · <kbd>esc</kbd> cancel</span>
         <!-- vscode-button does not expose its disabled state to assistive technology: aria-disabled does. -->
@@ -196,7 +202,20 @@ export class NtComposer extends LitElement {
     clearTimeout(this.estimateTimer);
     const text = this.text;
     if (!text.trim()) return;
-    this.estimateTimer = setTimeout(() => emitIntent(this, { type: 'estimate', text }), ESTIMATE_DELAY_MS);
+    this.estimateTimer = setTimeout(() => emitIntent(this, { type: 'estimate', text, ...this.pickerValue() }), ESTIMATE_DELAY_MS);
+  };
+
+  private pickerValue(): { controls?: ReturnType<NtControls['value']> } {
+    // Until the host has said what the conversation uses, send nothing: the host's defaults apply.
+    return this.picker && this.controls ? { controls: this.picker.value() } : {};
+  }
+
+  /** A control changed: the estimate must say what the send now costs. */
+  private readonly onControlsChange = (): void => {
+    const text = this.text;
+    if (!text.trim()) return;
+    clearTimeout(this.estimateTimer);
+    emitIntent(this, { type: 'estimate', text, ...this.pickerValue() });
   };
 
   private readonly onKey = (event: KeyboardEvent): void => {
@@ -213,7 +232,8 @@ export class NtComposer extends LitElement {
   private readonly send = (): void => {
     const text = this.text;
     if (!text.trim() || this.streaming) return;
-    emitIntent(this, { type: 'send', text, ...(this.conversationId ? { conversationId: this.conversationId } : {}) });
+    emitIntent(this, { type: 'send', text, ...(this.conversationId ? { conversationId: this.conversationId } : {}), ...this.pickerValue() });
+    this.picker?.sent();
     this.text = '';
     clearTimeout(this.estimateTimer);
     emitUi(this, { kind: 'draft', text: '' });

@@ -1,0 +1,54 @@
+/**
+ * Feeds the composer's control picker: the open conversation's routing and
+ * reasoning, which reasoning controls the model takes (from the catalog), and the
+ * model's providers (from OpenRouter's endpoints API, cached per model for the
+ * session). Also checks what the picker sends back: the host trusts nothing.
+ */
+import type { HostMessage, ProviderView } from '../../shared/protocol';
+import { reasoningSupport, SendControlsSchema, type SendControls } from '../core/routing';
+import { priceView } from '../core/viewModel';
+import type { Logger } from '../base/logger';
+import type { ChatServices } from './chatServices';
+
+export class ControlsPicker {
+  private readonly providers = new Map<string, ProviderView[]>();
+
+  constructor(private readonly log: Logger) {}
+
+  async message(s: ChatServices, conversationId: string | undefined, modelId: string): Promise<Extract<HostMessage, { type: 'controls' }>> {
+    const support = reasoningSupport(s.catalog.current()?.byId.get(modelId));
+    return {
+      type: 'controls',
+      modelId,
+      current: await s.engine.currentControls(conversationId),
+      ...(support ? { reasoning: { efforts: [...support.efforts], ...(support.maxTokens ? { maxTokens: support.maxTokens } : {}) } } : {}),
+      providers: await this.providersOf(s, modelId),
+    };
+  }
+
+  /** The model's providers; an empty list when the endpoints API cannot say (offline, custom endpoint). */
+  async providersOf(s: ChatServices, modelId: string): Promise<ProviderView[]> {
+    const known = this.providers.get(modelId);
+    if (known) return known;
+    try {
+      const list = (await s.client.getEndpoints(modelId)).slice(0, 100).map((e) => ({
+        name: e.name,
+        tag: e.tag,
+        prompt: priceView(e.prompt),
+        completion: priceView(e.completion),
+      }));
+      this.providers.set(modelId, list);
+      return list;
+    } catch (error) {
+      this.log.info(`Providers of ${modelId} are unavailable: ${error instanceof Error ? error.message : String(error)}`);
+      return [];
+    }
+  }
+}
+
+/** The picker's controls as the engine takes them; anything malformed is dropped (the defaults apply). */
+export function checkedControls(raw: unknown): SendControls | undefined {
+  if (raw === undefined) return undefined;
+  const parsed = SendControlsSchema.safeParse(raw);
+  return parsed.success ? parsed.data : undefined;
+}
