@@ -74,7 +74,7 @@ describe('OpenRouter controls', function () {
     });
     await p.post({ type: 'snapshot', snapshot: snapshot({ conversation: conversation([userEntry('u1', 'q'), reply]) }) });
     const entry = p.page.locator('nt-entry').last();
-    const text = await entry.innerText();
+    const text = await entry.locator('article').innerText();
     assert.match(text, /via Fastlane/);
     assert.match(text, /fee \$0\.0001 \+ provider \$0\.0020/);
     assert.match(text, /cache saved \$0\.0032/);
