@@ -170,8 +170,25 @@ export async function selectModel(deps: ChatCommandDeps, modelId?: unknown): Pro
   await fill(false);
   const choice = await picked;
   quickPick.dispose();
-  if (choice) await choose(deps, choice);
+  if (choice && (await choose(deps, choice))) await pickProvider(deps, choice);
   return choice;
+}
+
+/**
+ * The Select Model flow's second step: the providers serving the model (OpenRouter's
+ * endpoints API) with their own prices. The choice goes to the composer's picker as the
+ * preferred provider of the next send; Esc or "any" keeps OpenRouter's routing.
+ */
+async function pickProvider(deps: ChatCommandDeps, modelId: string): Promise<void> {
+  const providers = await deps.controller.providersOf(modelId);
+  if (providers.length < 2) return;
+  const price = (p: (typeof providers)[number]['prompt']) => (p.kind === 'fixed' ? `$${p.perMillion}` : 'varies');
+  const items: Array<vscode.QuickPickItem & { tag?: string }> = [
+    { label: '$(globe) Any provider', description: 'OpenRouter routes (price, uptime and speed balanced)' },
+    ...providers.map((p) => ({ label: p.name, description: `${price(p.prompt)} / ${price(p.completion)} per 1M`, detail: `provider slug: ${p.tag}`, tag: p.tag })),
+  ];
+  const pick = await vscode.window.showQuickPick(items, { title: `Providers of ${modelId}`, placeHolder: 'Prefer a provider for the next sends in this conversation' });
+  if (pick?.tag) await deps.controller.preferProvider(pick.tag);
 }
 
 async function choose(deps: ChatCommandDeps, modelId: string): Promise<boolean> {

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
-import type { HostMessage, Notice, NoticeAction, ViewSnapshot, WebviewMessage } from '../../shared/protocol';
+import type { HostMessage, Notice, NoticeAction, ProviderView, ViewSnapshot, WebviewMessage } from '../../shared/protocol';
 import { contextMeter, DEFAULT_REPLY_RESERVE, replyReserve } from '../core/contextWindow';
 import type { Logger } from '../base/logger';
 import { ZERO, add, parseUsd, toDecimalString } from '../../shared/money';
@@ -210,6 +210,20 @@ export class ChatController implements vscode.Disposable {
     const s = await this.ready();
     await this.deps.post({ type: 'conversation', conversation: await this.conversationViewOf(s) });
     await this.postControls(s);
+  }
+
+  /** The providers serving a model (endpoints API), for the Select Model flow. */
+  async providersOf(modelId: string): Promise<ProviderView[]> {
+    return this.picker.providersOf(await this.ready(), modelId);
+  }
+
+  /** Makes a provider the picker's preferred one (`provider.order`) for the next sends. */
+  async preferProvider(tag: string): Promise<void> {
+    const s = await this.ready();
+    const id = this.activeConversationId;
+    const message = await this.picker.message(s, id && s.history.findConversation(id) ? id : undefined, this.selectedModel(s));
+    const { order: _order, only: _only, ...routing } = message.current.routing ?? {};
+    await this.deps.post({ ...message, current: { ...message.current, routing: { ...routing, order: [tag] } } });
   }
 
   /** The picker's state for the open conversation and its model. */
