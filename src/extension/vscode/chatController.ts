@@ -221,7 +221,8 @@ export class ChatController implements vscode.Disposable {
   async preferProvider(tag: string): Promise<void> {
     const s = await this.ready();
     const id = this.activeConversationId;
-    const message = await this.picker.message(s, id && s.history.findConversation(id) ? id : undefined, this.selectedModel(s));
+    const open = id && (await s.history.findConversation(id)) ? id : undefined;
+    const message = await this.picker.message(s, open, await this.selectedModel(s));
     const { order: _order, only: _only, ...routing } = message.current.routing ?? {};
     await this.deps.post({ ...message, current: { ...message.current, routing: { ...routing, order: [tag] } } });
   }
