@@ -67,7 +67,7 @@ describe('OpenRouter request controls through the chat engine', function () {
       const gen = h.fake.generations().find((g) => g.id === first.generationId)!;
       assert.equal(first.cost?.usd, toDecimalString(usdFromNumber(gen.total_cost)!));
       assert.match(String(second.metadata.controls), /sort throughput · ignore bargain · no fallbacks · no data collection · ZDR · max \$5\/\$20 per 1M/);
-      assert.equal(storedTotal(h.store), toDecimalString(serverBilled(h.fake)));
+      assert.equal(await storedTotal(h.store), toDecimalString(serverBilled(h.fake)));
     });
 
     it('orders and restricts providers, and a new conversation starts from the settings default', async () => {
@@ -109,7 +109,7 @@ describe('OpenRouter request controls through the chat engine', function () {
       assert.ok(c2.readTokens >= c1.writeTokens);
       assert.ok(!c2.saving.startsWith('-') && c2.saving !== '0');
       assert.equal(second.cachedTokens, c2.readTokens);
-      assert.equal(storedTotal(h.store), toDecimalString(serverBilled(h.fake)));
+      assert.equal(await storedTotal(h.store), toDecimalString(serverBilled(h.fake)));
     });
 
     it('marks only the last user turn for Gemini, and sends no breakpoints to OpenAI (automatic caching)', async () => {
@@ -146,7 +146,7 @@ describe('OpenRouter request controls through the chat engine', function () {
       const budget = await send('think briefly', { conversationId: high.conversationId, controls: { reasoning: { maxTokens: 5 } } });
       assert.deepEqual(bodies(h)[2]?.reasoning, { max_tokens: 5 });
       assert.equal(budget.reasoningTokens, 5);
-      assert.equal(storedTotal(h.store), toDecimalString(serverBilled(h.fake)));
+      assert.equal(await storedTotal(h.store), toDecimalString(serverBilled(h.fake)));
     });
 
     it('never sends reasoning to a model whose catalog entry does not list it', async () => {
@@ -170,7 +170,7 @@ describe('OpenRouter request controls through the chat engine', function () {
       assert.equal(plain.metadata.citations, undefined);
       const gen = h.fake.generations().find((g) => g.id === web.generationId)!;
       assert.equal(gen.num_search_results, 3);
-      assert.equal(storedTotal(h.store), toDecimalString(serverBilled(h.fake)));
+      assert.equal(await storedTotal(h.store), toDecimalString(serverBilled(h.fake)));
     });
 
     it('counts the web results in the pre-flight budget check, even on a free model', async () => {
