@@ -484,7 +484,7 @@ export class ChatOrchestrator {
         const billed = generationId ?? error.generationId;
         // Settled first: the lookups below read and rewrite the settled cost.
         const failed = await this.settleFailure(plan, placeholder, content, reasoning, { generationId: billed, servedModel, promptTokens: fitted.promptTokens }, outcome, error);
-        this.lookUpRetriedAttempts(plan, placeholder.id, retriedGenerations);
+        this.lookUpRetriedAttempts(plan, placeholder.id, retriedGenerations, billed);
         return failed;
       }
       this.timers.clearInterval(watchdog);
@@ -499,7 +499,7 @@ export class ChatOrchestrator {
         });
       }
       const settled = await this.settleSuccess(plan, placeholder, { content, reasoning, servedModel, provider, generationId, usage, finish, promptTokens: fitted.promptTokens, citations });
-      this.lookUpRetriedAttempts(plan, placeholder.id, retriedGenerations);
+      this.lookUpRetriedAttempts(plan, placeholder.id, retriedGenerations, generationId);
       return settled;
     }
   }
@@ -625,8 +625,11 @@ export class ChatOrchestrator {
    * Attempts the client retried after the provider had started may still be billed
    * (OPENROUTER.md): add what /generation reports to the message so totals match the bill.
    */
-  private lookUpRetriedAttempts(plan: ReplyPlan, messageId: string, generationIds: readonly string[]): void {
-    for (const id of generationIds) {
+  private lookUpRetriedAttempts(plan: ReplyPlan, messageId: string, generationIds: readonly string[], billedId?: string): void {
+    // Each attempt is billed once: the settled generation is looked up by lookUpCost, and an
+    // attempt the client reported twice must not be added twice.
+    for (const id of new Set(generationIds)) {
+      if (id === billedId) continue;
       const task = this.deps.client
         .lookupGenerationCost(id)
         .then((billed) => this.oneAtATime(messageId, async () => {
