@@ -66,7 +66,7 @@ describe('Neural Terminal chat flows (E2E, chromium + code-server)', function ()
     if (!(await missing())) return;
     const button = app().locator('vscode-button', { hasText: 'Set API Key' });
     if (!(await button.isVisible())) {
-      await app().locator('.tools button', { hasText: 'new' }).click({ timeout: 10_000 });
+      await page.locator('.part.sidebar a.action-label[aria-label^="New Conversation"]').first().click({ timeout: 10_000 });
       await button.waitFor({ state: 'visible', timeout: 15_000 });
     }
     await button.click({ timeout: 10_000 });
@@ -218,7 +218,7 @@ describe('Neural Terminal chat flows (E2E, chromium + code-server)', function ()
   it('searches the history drawer, highlights the match and opens the conversation', async () => {
     await ensureKey();
     // Start from an empty conversation so opening the hit visibly changes the transcript.
-    await app().locator('.tools button', { hasText: 'new' }).click({ timeout: 10_000 });
+    await page.locator('.part.sidebar a.action-label[aria-label^="New Conversation"]').first().click({ timeout: 10_000 });
     await until('an empty transcript', async () => (await users().count()) === 0, 15_000);
     await app().locator('.tools button[data-drawer="archive"]').click({ timeout: 10_000 });
     const drawer = app().getByRole('complementary', { name: 'History' });

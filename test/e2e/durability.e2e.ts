@@ -64,7 +64,7 @@ describe('Crash durability (E2E, kill -9 of the extension host mid-stream)', fun
     if (state === 'stored') return;
     const button = app().locator('vscode-button', { hasText: 'Set API Key' });
     if (!(await button.isVisible())) {
-      await app().locator('.tools button', { hasText: 'new' }).click({ timeout: 10_000 });
+      await page.locator('.part.sidebar a.action-label[aria-label^="New Conversation"]').first().click({ timeout: 10_000 });
       await button.waitFor({ state: 'visible', timeout: 15_000 });
     }
     await button.click({ timeout: 10_000 });
@@ -84,7 +84,7 @@ describe('Crash durability (E2E, kill -9 of the extension host mid-stream)', fun
 
   it('keeps the user message and the reply up to a second before the kill, shows it interrupted, and Retry completes it', async () => {
     await ready();
-    await app().locator('.tools button', { hasText: 'new' }).click({ timeout: 10_000 });
+    await page.locator('.part.sidebar a.action-label[aria-label^="New Conversation"]').first().click({ timeout: 10_000 });
     const words = Array.from({ length: 300 }, (_, i) => `word${i}`).join(' ');
     const box = app().getByRole('textbox', { name: 'Message' });
     await box.waitFor({ state: 'visible', timeout: 15_000 });
