@@ -623,7 +623,7 @@ export class ChatOrchestrator {
 
   /**
    * Attempts the client retried after the provider had started may still be billed
-   * (OPENROUTER.md): add what /generation reports to the message so totals match the bill.
+   * (docs/openrouter.md): add what /generation reports to the message so totals match the bill.
    */
   private lookUpRetriedAttempts(plan: ReplyPlan, messageId: string, generationIds: readonly string[], billedId?: string): void {
     // Each attempt is billed once: the settled generation is looked up by lookUpCost, and an

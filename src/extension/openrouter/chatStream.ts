@@ -1,7 +1,7 @@
 /**
  * One attempt of a streaming chat completion: POST, then bytes → SSE → typed
  * events, with a connect timeout, a stall timeout and caller cancellation.
- * Owns the stream's success rule (OPENROUTER.md): `[DONE]` or a finish_reason
+ * Owns the stream's success rule (docs/openrouter.md): `[DONE]` or a finish_reason
  * ends it well; an `error` chunk or `finish_reason: "error"` is a mid-stream
  * failure; a body that ends with neither was cut off. Retrying, breakers and the
  * `finish`/`retry` events belong to client.ts. No `vscode` import.

@@ -223,7 +223,7 @@ const AFFORD = /requested up to (\d+)[^\d]+(?:can only afford|afford) (\d+)/i;
 const AFFORD_ONLY = /can only afford (\d+)/i;
 const DAILY = /free-models-per-day|per[-\s]day/i;
 
-/** Maps a non-2xx response to its typed error (OPENROUTER.md, "Errors before the stream"). */
+/** Maps a non-2xx response to its typed error (docs/openrouter.md, "Streams, errors and retried attempts"). */
 export function errorFromHttp(input: HttpErrorInput): OpenRouterError {
   const { status } = input;
   const serverMessage = input.body?.message ? redactSecrets(input.body.message, input.secrets).slice(0, 2000) : undefined;
