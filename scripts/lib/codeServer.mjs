@@ -215,7 +215,8 @@ export function freePort() {
   });
 }
 
-function httpStatus(url, timeoutMs = 2000) {
+/** The HTTP status of a GET, or 0 when it fails or times out. */
+export function httpStatus(url, timeoutMs = 2000) {
   return new Promise((resolve) => {
     const req = http.get(url, { timeout: timeoutMs }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
     req.on('timeout', () => { req.destroy(); resolve(0); });

@@ -8,11 +8,10 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanNpmEnv } from './cleanEnv.mjs';
-import { freePort, killGroup, trackGroup } from './codeServer.mjs';
+import { freePort, httpStatus, killGroup, trackGroup } from './codeServer.mjs';
 import { REPO_ROOT } from './tools.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -33,14 +32,6 @@ export function processesWithMarker(name, value) {
     } catch { /* gone, or not ours to read */ }
   }
   return pids;
-}
-
-function httpStatus(url, timeoutMs = 10_000) {
-  return new Promise((resolve) => {
-    const req = http.get(url, { timeout: timeoutMs }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
-    req.on('timeout', () => { req.destroy(); resolve(0); });
-    req.on('error', () => resolve(0));
-  });
 }
 
 /**
@@ -91,7 +82,7 @@ export async function runStartCheck({ freshTools, timeoutMs, log = (l) => consol
     check('npm start prints the editor URL', Boolean(url),
       first.exit ? `npm start exited (${first.exit.code ?? first.exit.signal}) first; last output:\n${out.split('\n').slice(-8).join('\n')}` : 'no URL within the time limit');
     if (url) {
-      const status = await httpStatus(url);
+      const status = await httpStatus(url, 10_000);
       check(`the URL answers with HTTP 200 or a redirect (got ${status})`, status === 200 || (status >= 300 && status < 400), `HTTP ${status}`);
       const stoppedAt = Date.now();
       process.kill(child.pid, 'SIGTERM');
