@@ -5,13 +5,14 @@
  */
 import { openRouterPart, type UsageReport, type UsageRow } from '../storage/usage';
 import { formatUsd, parseUsd, ZERO, type Usd } from '../../shared/money';
+import { accountSectionsHtml } from './accountHtml';
+import { escapeHtml } from './html';
+import type { AccountSummary } from './accountSummary';
 
 const W = 640;
 const H = 160;
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+export { escapeHtml };
 
 const usdOf = (s: string): Usd => parseUsd(s) ?? ZERO;
 
@@ -55,6 +56,9 @@ export function usageHtml(args: {
   csp: string;
   stylesheet: string;
   csvCommandUri: string;
+  /** Key, credits and the reconciliation with OpenRouter's bill, when loaded. */
+  account?: AccountSummary;
+  setManagementKeyUri?: string;
 }): string {
   const { report } = args;
   const tokens = (r: UsageRow) => BigInt(r.promptTokens + r.completionTokens);
@@ -71,6 +75,7 @@ export function usageHtml(args: {
 <main>
 <h1>Usage</h1>
 <p class="summary">${escapeHtml(report.byDay[0]?.key ?? '')} – ${escapeHtml(report.byDay.at(-1)?.key ?? '')}: <strong>${formatUsd(usdOf(report.total), 4)}</strong> (OpenRouter ${formatUsd(usdOf(openRouterPart({ cost: report.total, upstream: report.totalUpstream })), 6)}, providers on your own keys ${formatUsd(usdOf(report.totalUpstream), 6)}; prompt caching saved ${formatUsd(usdOf(report.totalCacheSaving), 6)}) · <a href="${escapeHtml(args.csvCommandUri)}">Export CSV</a></p>
+${args.account ? accountSectionsHtml(args.account, args.setManagementKeyUri) : ''}
 <section><h2>Spend by day</h2>${bars(report.byDay, (r) => usdOf(r.cost).atto, (r) => `${r.key}: ${formatUsd(usdOf(r.cost), 4)}`, 'spend')}</section>
 <section><h2>Tokens by day</h2>${bars(report.byDay, tokens, (r) => `${r.key}: ${r.promptTokens} in, ${r.completionTokens} out`, 'tokens')}</section>
 <section><h2>Budget burn-down (this month)</h2>${burnDown(report, args.monthly, args.monthStart)}<p class="legend"><span class="swatch spend"></span> cumulative spend ${args.monthly ? `<span class="swatch budget"></span> monthly budget ${formatUsd(args.monthly, 2)}` : '(no monthly budget set)'}</p></section>

@@ -1,7 +1,7 @@
 /**
  * The OpenRouter client every reply flows through: streaming chat with retries
  * (only before the first token), circuit breakers, fallback models, and the JSON
- * endpoints /models, /key and /generation. Everything it touches — base URL, key,
+ * endpoints /models, /key and /generation (/credits and /activity: account.ts). Everything it touches — base URL, key,
  * fetch, clock, logger, randomness — is injected. The key is read from its
  * provider on every request and never appears in a log line or error text.
  * No `vscode` import.
@@ -33,6 +33,7 @@ import { errorFromResponse, joinUrl, requestHeaders, scrubbingLogger } from './h
 import { providerBody, wireMessages } from './requestOptions';
 import { decideRetry, DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry';
 import { endpointsSchema, generationSchema, keyInfoSchema } from './schemas';
+import { keyInfoFrom } from './account';
 import { parsePrice, type Price } from './pricing';
 import {
   DEFAULT_GENERATION_LOOKUP,
@@ -225,19 +226,7 @@ export class OpenRouterClient {
    * entered before storing it; otherwise the provider's key is used.
    */
   async getKeyInfo(options: { signal?: AbortSignal; apiKey?: string } = {}): Promise<KeyInfo> {
-    const body = await this.getJson('key', 'key', keyInfoSchema, options.signal, options.apiKey);
-    const d = body.data;
-    const usage = usdFromNumber(d.usage);
-    if (!usage) throw invalidResponseError('key usage');
-    const limit = d.limit === null ? undefined : usdFromNumber(d.limit);
-    const remaining = d.limit_remaining === null || d.limit_remaining === undefined ? undefined : usdFromNumber(d.limit_remaining);
-    return {
-      label: d.label ?? undefined,
-      limit,
-      limitRemaining: remaining,
-      usage,
-      isFreeTier: d.is_free_tier ?? false,
-    };
+    return keyInfoFrom(await this.getJson('key', 'key', keyInfoSchema, options.signal, options.apiKey));
   }
 
   /** The providers serving a model, with their own prices (`tag` is the slug routing takes). */
@@ -352,7 +341,8 @@ export class OpenRouterClient {
     return { lease: new ChatLease(endpoint, breakers), models };
   }
 
-  private async getJson<T>(
+  /** One validated GET of a JSON endpoint (the account endpoints pass their own key). */
+  async getJson<T>(
     endpoint: string,
     path: string,
     schema: z.ZodType<T>,

@@ -1,6 +1,6 @@
 /**
  * zod schemas for the OpenRouter responses parsed at the boundary: /models,
- * /key, /generation and error bodies. Unknown fields are tolerated (zod strips
+ * /key, /credits, /activity, /generation and error bodies. Unknown fields are tolerated (zod strips
  * them); missing required ones fail. Not used on the per-token SSE path — see
  * `sse.ts` for why. No `vscode` import.
  */
@@ -53,10 +53,35 @@ export const keyInfoSchema = z.object({
     limit: z.number().nullable(),
     limit_remaining: z.number().nullish(),
     usage: z.number(),
+    usage_daily: z.number().nullish(),
+    usage_monthly: z.number().nullish(),
+    byok_usage: z.number().nullish(),
     is_free_tier: z.boolean().nullish(),
   }),
 });
 export type KeyInfoBody = z.infer<typeof keyInfoSchema>;
+
+/** `/credits` (management key): credits bought and used by the whole account. */
+export const creditsSchema = z.object({
+  data: z.object({ total_credits: z.number(), total_usage: z.number() }),
+});
+
+/** `/activity` (management key): one row per completed UTC day, model and provider endpoint. */
+export const activitySchema = z.object({
+  data: z.array(
+    z.object({
+      date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date must be YYYY-MM-DD'),
+      model: z.string(),
+      provider_name: z.string().nullish(),
+      usage: z.number(),
+      byok_usage_inference: z.number().nullish(),
+      requests: z.number().int().nonnegative(),
+      prompt_tokens: z.number().nullish(),
+      completion_tokens: z.number().nullish(),
+      reasoning_tokens: z.number().nullish(),
+    }),
+  ),
+});
 
 export const generationSchema = z.object({
   data: z.object({

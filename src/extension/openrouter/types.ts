@@ -142,7 +142,13 @@ export interface KeyInfo {
   /** undefined = no limit on this key. */
   readonly limit: Usd | undefined;
   readonly limitRemaining: Usd | undefined;
+  /** OpenRouter credit this key used, all time (BYOK provider charges not included). */
   readonly usage: Usd;
+  /** This UTC day and month, when the server reports them. */
+  readonly usageToday: Usd | undefined;
+  readonly usageMonth: Usd | undefined;
+  /** What providers billed the user's own keys through this key (BYOK). */
+  readonly byokUsage: Usd | undefined;
   readonly isFreeTier: boolean;
 }
 
