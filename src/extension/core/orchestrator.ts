@@ -11,6 +11,7 @@ import type { ChatMessage, ChatRequest, ChatStreamEvent, StreamTiming } from '..
 import type { CatalogModel } from '../openrouter/catalog';
 import { estimateCost, isFreeModel } from '../openrouter/pricing';
 import { isOpenRouterError, type OpenRouterError } from '../openrouter/errors';
+import { errorText, failureText } from './failureText';
 import type { Conversation, JsonObject, StoredMessage } from '../storage/types';
 import type { ChatEvents, FailureInfo } from './chatEvents';
 import type { CostTracker } from './costTracker';
@@ -457,7 +458,7 @@ export class ChatOrchestrator {
                 attempt: event.attempt,
                 delayMs: event.delayMs,
                 retryAt: this.deps.clock.now() + event.delayMs,
-                reason: event.error.userMessage,
+                reason: failureText(event.error),
               });
               break;
           }
@@ -616,7 +617,7 @@ export class ChatOrchestrator {
         this.deps.bus.emit('message.costUpdated', { conversationId: plan.conversation.id, message });
       }))
       .catch((error: unknown) => {
-        this.deps.log.info(`Cost of generation stays estimated: ${isOpenRouterError(error) ? error.userMessage : String(error)}`);
+        this.deps.log.info(`Cost of generation stays estimated: ${errorText(error)}`);
       });
     this.track(task);
   }
@@ -674,8 +675,8 @@ export class ChatOrchestrator {
   private describeFailure(error: OpenRouterError, delivered: boolean): FailureInfo {
     return {
       kind: error.kind,
-      message: error.userMessage,
-      action: error.action.id,
+      message: failureText(error),
+      action: error.action,
       retryable: error.retryable,
       ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
       partial: delivered,

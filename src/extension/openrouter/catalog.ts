@@ -8,7 +8,7 @@
  */
 import * as z from 'zod'; // namespace import: lets the bundler drop zod's unused locales (~360 KB)
 import type { Clock } from '../base/clock';
-import { action, invalidResponseError, isOpenRouterError, OpenRouterError } from './errors';
+import { invalidResponseError, isOpenRouterError, openRouterError } from './errors';
 import { parsePrice, type ModelPricing, type Price } from './pricing';
 import { modelEntrySchema, modelsEnvelopeSchema, type ModelEntry } from './schemas';
 import type { Logger } from '../base/logger';
@@ -166,13 +166,10 @@ export class ModelCatalog {
       try {
         return await this.refresh();
       } catch (error) {
-        throw new OpenRouterError({
-          kind: 'catalog_unavailable',
-          userMessage: 'The model list could not be loaded and there is no saved copy. Check the connection and the API key.',
-          action: action('check_connection'),
-          retryable: true,
-          ...(isOpenRouterError(error) ? { details: { serverMessage: error.userMessage } } : {}),
-        });
+        throw openRouterError(
+          'catalog_unavailable',
+          isOpenRouterError(error) ? { details: { ...error.details, causeKind: error.kind } } : {},
+        );
       }
     }
     if (this.deps.clock.now() - snapshot.fetchedAt >= this.maxAgeMs) this.refreshInBackground();

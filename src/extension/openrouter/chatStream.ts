@@ -17,7 +17,6 @@ import {
   cancelledError,
   connectTimeoutError,
   cutOffError,
-  errorFromMidstream,
   invalidResponseError,
   isOpenRouterError,
   networkError,
@@ -25,6 +24,7 @@ import {
   type OpenRouterError,
   type PartialInfo,
 } from './errors';
+import { errorFromMidstream } from './errorStatus';
 import { errorFromResponse } from './http';
 import { DONE_SENTINEL, isRejection, parseChunk, SseDecoder, type StreamChunk } from './sse';
 import type { Logger } from '../base/logger';

@@ -18,7 +18,6 @@ import {
 } from './circuitBreaker';
 import { sleep } from '../base/clock';
 import {
-  action,
   cancelledError,
   circuitOpenError,
   invalidResponseError,
@@ -283,8 +282,7 @@ export class OpenRouterClient {
         if (attempt >= policy.maxAttempts) {
           throw new OpenRouterError({
             ...error.toInit(),
-            userMessage: 'OpenRouter has not recorded this reply’s cost yet; it stays estimated.',
-            action: action('none'),
+            details: { ...error.details, costNotRecorded: true },
             generationId: id,
           });
         }

@@ -7,7 +7,8 @@
 import { errorBodySchema } from './schemas';
 import { mapLogger, type Logger } from '../base/logger';
 import { redactSecrets } from '../base/redact';
-import { errorFromHttp, type OpenRouterError, type ServerErrorBody } from './errors';
+import type { OpenRouterError } from './errors';
+import { errorFromHttp, type ServerErrorBody } from './errorStatus';
 import type { OpenRouterClientDeps } from './types';
 
 export function joinUrl(base: string, path: string): string {

@@ -9,7 +9,7 @@
  * chunk, which the client logs and skips. No `vscode` import.
  */
 import { createParser, type EventSourceParser } from 'eventsource-parser';
-import type { ServerErrorBody } from './errors';
+import type { ServerErrorBody } from './errorStatus';
 
 export interface ChunkUsage {
   readonly promptTokens: number;

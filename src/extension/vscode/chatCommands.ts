@@ -13,6 +13,7 @@ import type { ChatServices } from './chatServices';
 import type { ChatViewProvider } from './chatViewProvider';
 import type { SettingsReader } from './config';
 import { clockTime, plainText } from '../../shared/plainText';
+import { errorText } from '../core/failureText';
 
 export interface ChatCommandDeps {
   controller: ChatController;
@@ -150,7 +151,7 @@ export async function selectModel(deps: ChatCommandDeps, modelId?: unknown): Pro
       const snapshot = force ? await s.catalog.refresh() : await s.catalog.get();
       quickPick.items = modelItems(snapshot.models, deps.state.get<string[]>(RECENT_MODELS_KEY) ?? [], deps.settings.read().defaultModel);
     } catch (error) {
-      quickPick.items = [{ label: '$(error) The model list could not be loaded', detail: error instanceof Error ? error.message : String(error) }];
+      quickPick.items = [{ label: '$(error) The model list could not be loaded', detail: errorText(error) }];
     } finally {
       quickPick.busy = false;
     }
@@ -252,7 +253,7 @@ export async function searchHistory(deps: ChatCommandDeps, query?: unknown): Pro
     }
     const outcome = await s.history.search({ text, limit: 50 }).catch((error: unknown) => ({
       kind: 'invalid-query' as const,
-      message: error instanceof Error ? error.message : String(error),
+      message: errorText(error),
       action: '',
     }));
     // A slower answer to an older query must not replace a newer one.

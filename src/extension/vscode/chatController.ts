@@ -17,7 +17,7 @@ import { StreamCoalescer } from '../core/streamCoalescer';
 import { conversationSummary, conversationView, modelView } from '../core/viewModel';
 import { estimateTokens } from '../core/tokenCounter';
 import { estimateCost } from '../openrouter/pricing';
-import { isStorageError } from '../storage';
+import { errorText } from '../core/failureText';
 import { budgetLimits, type ChatServices } from './chatServices';
 import type { SettingsReader } from './config';
 import { runCodeAction, openLinkWithConfirmation } from './editorActions';
@@ -572,7 +572,5 @@ async function catalogSettled(s: ChatServices): Promise<void> {
 }
 
 function describe(error: unknown): string {
-  if (isStorageError(error)) return error.message;
-  if (error instanceof Error) return error.message;
-  return String(error);
+  return errorText(error);
 }

@@ -7,6 +7,7 @@ import { checkApiKey } from '../core/apiKey';
 import { formatUsd } from '../../shared/money';
 import type { KeyInfo } from '../openrouter/types';
 import { isOpenRouterError } from '../openrouter/errors';
+import { failureText } from '../core/failureText';
 import type { ApiKeyStore } from './secrets';
 import type { ExtensionLog } from './log';
 
@@ -56,7 +57,7 @@ export async function setApiKey(keys: ApiKeyStore, validate: KeyValidator, provi
     }
     await keys.set(check.key);
     void vscode.window.showWarningMessage(
-      `Neural Terminal: API key saved, but it could not be checked now (${isOpenRouterError(info.error) ? info.error.userMessage : 'network error'}).`,
+      `Neural Terminal: API key saved, but it could not be checked now (${isOpenRouterError(info.error) ? failureText(info.error) : 'network error'}).`,
     );
     return 'stored-unverified';
   }

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { formatUsd } from '../../shared/money';
 import { isOpenRouterError } from '../openrouter/errors';
+import { failureText } from '../core/failureText';
 import type { ChatServices } from './chatServices';
 import type { SettingsReader } from './config';
 import type { ApiKeyStore } from './secrets';
@@ -28,7 +29,7 @@ export async function diagnose(deps: {
     const info = await s.client.getKeyInfo();
     lines.push(`- Key check: valid${info.limitRemaining !== undefined ? `, ${formatUsd(info.limitRemaining, 2)} credit left` : ''}, ${formatUsd(info.usage, 2)} used`);
   } catch (error) {
-    lines.push(`- Key check: failed — ${isOpenRouterError(error) ? `${error.kind}: ${error.userMessage}` : String(error)}`);
+    lines.push(`- Key check: failed — ${isOpenRouterError(error) ? `${error.kind}: ${failureText(error)}` : String(error)}`);
   }
   const catalog = s.catalog.current();
   lines.push(

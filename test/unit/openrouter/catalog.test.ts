@@ -9,6 +9,8 @@ import { fileCacheStore } from '../../../src/extension/openrouter/fileCacheStore
 import { catalogResponse, MALFORMED_MODEL_ID } from '../../fixtures/catalog';
 import { startFakeOpenRouter, type FakeServer } from '../../fixtures/fakeOpenRouter';
 import { captureLogger, makeClient } from './harness';
+import type { OpenRouterError } from '../../../src/extension/openrouter/errors';
+import { failureText } from '../../../src/extension/core/failureText';
 
 const CATALOG_TEXT = JSON.stringify(catalogResponse({ includeMalformed: true }));
 const HOUR = 60 * 60 * 1000;
@@ -133,9 +135,9 @@ describe('ModelCatalog', () => {
   });
 
   it('fails with a clear catalog_unavailable error when there is neither network nor cache', async () => {
-    await assert.rejects(catalog(offline(), new MemoryStore()).get(), (e: { kind?: string; userMessage?: string }) => {
+    await assert.rejects(catalog(offline(), new MemoryStore()).get(), (e: OpenRouterError) => {
       assert.equal(e.kind, 'catalog_unavailable');
-      assert.match(e.userMessage ?? '', /no saved copy/);
+      assert.match(failureText(e), /no saved copy/);
       return true;
     });
   });

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { toDecimalString, usdFromNumber } from '../../../src/shared/money';
 import { startFakeOpenRouter, type FakeServer } from '../../fixtures/fakeOpenRouter';
 import { chatRequests, drain, makeClient, TEST_KEY, userRequest } from './harness';
+import { failureText } from '../../../src/extension/core/failureText';
 
 describe('OpenRouterClient JSON endpoints over the fake server', () => {
   let fake: FakeServer;
@@ -128,7 +129,7 @@ describe('OpenRouterClient JSON endpoints over the fake server', () => {
       for (const scenario of ['unauthorized', 'no_credits', 'moderation', 'context_length', 'provider_error', 'rate_limit', 'midstream_error', 'disconnect', 'garbage']) {
         const { error, events } = await drain(client.streamChat(userRequest(`hi [[scenario:${scenario}]]`)));
         texts.push(JSON.stringify(events, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
-        if (error) texts.push(error.message, error.userMessage, String(error.stack), JSON.stringify(error));
+        if (error) texts.push(error.message, failureText(error), String(error.stack), JSON.stringify(error));
       }
       await client.lookupGenerationCost('gen-missing').catch((e: Error) => texts.push(e.message, String(e.stack)));
       const all = [...logger.lines, ...texts].join('\n');

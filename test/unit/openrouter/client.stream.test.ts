@@ -254,7 +254,7 @@ describe('OpenRouterClient.streamChat over the fake server', () => {
       const { client } = makeClient(fake);
       const { error } = await drain(client.streamChat(userRequest('hi [[scenario:unauthorized]]')));
       assert.equal(error?.kind, 'unauthorized');
-      assert.equal(error?.action.id, 'set_key');
+      assert.equal(error?.action, 'set_key');
       assert.equal(chatRequests(fake).length, 1);
     });
 
@@ -368,7 +368,7 @@ describe('OpenRouterClient.streamChat over the fake server', () => {
       const { client } = makeClient(fake, { retry: { maxAttempts: 1 } });
       const { error } = await drain(client.streamChat(userRequest('hi [[scenario:unavailable]]')));
       assert.equal(error?.kind, 'unavailable');
-      assert.equal(error?.action.id, 'use_fallback_model');
+      assert.equal(error?.action, 'use_fallback_model');
     });
   });
 

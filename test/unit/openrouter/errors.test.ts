@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { errorFromHttp, errorFromMidstream, type HttpErrorInput } from '../../../src/extension/openrouter/errors';
+import { errorFromHttp, errorFromMidstream, type HttpErrorInput } from '../../../src/extension/openrouter/errorStatus';
+import { failureText } from '../../../src/extension/core/failureText';
 import { redactSecrets } from '../../../src/extension/base/redact';
 
 const KEY = `sk-or-v1-${'a1'.repeat(32)}`;
@@ -26,7 +27,7 @@ describe('errorFromHttp', () => {
     // A different 400 that merely names the identifier (the fake's unknown-scenario error) is a bad request with the server's words.
     const unknown = http(400, 'Unknown fake scenario(s): nope. Known: ok, context_length, rate_limit');
     assert.equal(unknown.kind, 'bad_request');
-    assert.match(unknown.userMessage, /Unknown fake scenario\(s\): nope/);
+    assert.match(failureText(unknown), /Unknown fake scenario\(s\): nope/);
     assert.equal(http(400, 'Invalid parameter: context_length must be an integer').kind, 'bad_request');
     // Codes in the body or in the provider's raw error.
     const coded = (code: string | number, message: string, metadata?: Record<string, unknown>) =>
@@ -42,18 +43,18 @@ describe('errorFromHttp', () => {
   it('keeps no stale "retry in N s" in a rate-limit message (the notice counts down itself)', () => {
     const e = http(429, 'Rate limit exceeded', { retryAfterHeader: '2' });
     assert.equal(e.retryAfterMs, 2000);
-    assert.equal(e.userMessage, 'Rate limited by OpenRouter.');
+    assert.equal(failureText(e), 'Rate limited by OpenRouter.');
   });
 
   it('suggests shortening the conversation for context-length errors', () => {
-    assert.equal(http(400, 'maximum context length exceeded').action.id, 'shorten_context');
+    assert.equal(http(400, 'maximum context length exceeded').action, 'shorten_context');
   });
 
   it('maps 401 to an unretryable error that asks for the key', () => {
     const e = http(401, 'No auth credentials found');
     assert.equal(e.kind, 'unauthorized');
     assert.equal(e.retryable, false);
-    assert.equal(e.action.id, 'set_key');
+    assert.equal(e.action, 'set_key');
   });
 
   it('reads the requested and affordable token counts from a 402', () => {
@@ -61,11 +62,11 @@ describe('errorFromHttp', () => {
     assert.equal(e.kind, 'no_credits');
     assert.equal(e.details.requestedTokens, 4096);
     assert.equal(e.details.affordableTokens, 1234);
-    assert.equal(e.action.id, 'lower_max_tokens');
+    assert.equal(e.action, 'lower_max_tokens');
   });
 
   it('suggests adding credits for a 402 without an affordable count', () => {
-    assert.equal(http(402, 'Insufficient credits').action.id, 'add_credits');
+    assert.equal(http(402, 'Insufficient credits').action, 'add_credits');
   });
 
   it('lists the moderation reasons of a 403', () => {
@@ -80,7 +81,7 @@ describe('errorFromHttp', () => {
     assert.equal(e.kind, 'moderation');
     assert.deepEqual(e.details.moderationReasons, ['violence', 'hate']);
     assert.equal(e.details.flaggedInput, 'some text');
-    assert.match(e.userMessage, /violence, hate/);
+    assert.match(failureText(e), /violence, hate/);
   });
 
   it('marks 408 as a retryable timeout', () => {
@@ -113,12 +114,12 @@ describe('errorFromHttp', () => {
     const e = http(429, 'Rate limit exceeded: free-models-per-day. Add 10 credits…', { rateLimitResetHeader: '2000000' });
     assert.equal(e.retryable, false);
     assert.equal(e.details.dailyLimit, true);
-    assert.equal(e.action.id, 'try_tomorrow');
+    assert.equal(e.action, 'try_tomorrow');
   });
 
   it('suggests a fallback model for 502 and 503', () => {
-    assert.deepEqual([http(502).kind, http(502).action.id], ['provider', 'use_fallback_model']);
-    assert.deepEqual([http(503).kind, http(503).action.id], ['unavailable', 'use_fallback_model']);
+    assert.deepEqual([http(502).kind, http(502).action], ['provider', 'use_fallback_model']);
+    assert.deepEqual([http(503).kind, http(503).action], ['unavailable', 'use_fallback_model']);
   });
 
   it('maps other 5xx to a retryable server error', () => {
@@ -129,7 +130,7 @@ describe('errorFromHttp', () => {
 
   it('never carries the key a server echoed back', () => {
     const e = http(400, `bad key ${KEY} and header Bearer ${KEY}`);
-    const text = `${e.message} ${e.userMessage} ${JSON.stringify(e)}`;
+    const text = `${e.message} ${failureText(e)} ${JSON.stringify(e)}`;
     assert.equal(text.includes(KEY), false);
   });
 });

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../../src/extension/base/clock';
-import { OpenRouterError, action, type OpenRouterErrorInit } from '../../../src/extension/openrouter/errors';
+import { OpenRouterError, type OpenRouterErrorInit } from '../../../src/extension/openrouter/errors';
 import { backoffDelay, decideRetry, withRetry, type RetryNotice, type RetryPolicy } from '../../../src/extension/openrouter/retry';
 
 const POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 1_000, maxDelayMs: 8_000, maxTotalMs: 60_000, retryAfterJitterMs: 1_000 };
 
 function error(init: Partial<OpenRouterErrorInit> = {}): OpenRouterError {
-  return new OpenRouterError({ kind: 'server', userMessage: 'boom', action: action('retry'), retryable: true, ...init });
+  return new OpenRouterError({ kind: 'server', action: 'retry', retryable: true, ...init });
 }
 
 const decide = (e: OpenRouterError, attempts = 1, elapsedMs = 0, random = () => 0.5) =>
