@@ -16,7 +16,10 @@ const TEXT: Readonly<Record<OpenRouterErrorKind, (e: OpenRouterError) => string>
   bad_request: (e) =>
     e.status === undefined || REJECTED.has(e.status) ? `OpenRouter rejected the request${said(e)}` : `OpenRouter answered with HTTP ${e.status}${said(e)}`,
   missing_key: () => 'No OpenRouter API key is set.',
-  unauthorized: () => 'The OpenRouter API key is missing or invalid.',
+  unauthorized: (e) =>
+    e.details.managementKey
+      ? 'OpenRouter refused the management key: set a management key (not an API key) to read credits and activity.'
+      : 'The OpenRouter API key is missing or invalid.',
   no_credits: (e) =>
     e.details.affordableTokens !== undefined
       ? `Not enough credits for this reply: the balance covers about ${e.details.affordableTokens} tokens.`

@@ -6,7 +6,7 @@
  * client's GET path (timeouts, retries, breakers, key scrubbing). No `vscode` import.
  */
 import { usdFromNumber, type Usd } from '../../shared/money';
-import { action, invalidResponseError, isOpenRouterError, OpenRouterError } from './errors';
+import { invalidResponseError, isOpenRouterError, OpenRouterError } from './errors';
 import { activitySchema, creditsSchema, type KeyInfoBody } from './schemas';
 import type { KeyInfo } from './types';
 import type * as z from 'zod';
@@ -109,8 +109,8 @@ export class AccountApi {
         throw new OpenRouterError({
           ...error.toInit(),
           kind: 'unauthorized',
-          userMessage: 'OpenRouter refused the management key: set a management key (not an API key) to read credits and activity.',
-          action: action('none'),
+          action: 'none',
+          details: { ...error.details, managementKey: true },
         });
       }
       throw error;

@@ -1,39 +1,27 @@
 /**
  * The OpenRouter client every reply flows through: streaming chat with retries
- * (only before the first token), circuit breakers, fallback models, and the JSON
- * endpoints /models, /key and /generation (/credits and /activity: account.ts). Everything it touches — base URL, key,
+ * (only before the first token), circuit breakers (`chatLease.ts`), fallback models, and
+ * the JSON endpoints /models, /key and /generation (their GETs in `jsonRequests.ts`; /credits
+ * and /activity in `account.ts`; the
+ * request body in `requestOptions.ts`). Everything it touches — base URL, key,
  * fetch, clock, logger, randomness — is injected. The key is read from its
  * provider on every request and never appears in a log line or error text.
  * No `vscode` import.
  */
 import { toDecimalString, usdFromNumber } from '../../shared/money';
-import { AttemptProgress, streamAttempt, type AttemptEnd } from './chatStream';
-import {
-  CircuitBreakers,
-  DEFAULT_CIRCUIT_OPTIONS,
-  endpointKey,
-  failureScope,
-  modelKey,
-  type CircuitBreaker,
-} from './circuitBreaker';
 import { sleep } from '../base/clock';
-import {
-  cancelledError,
-  circuitOpenError,
-  invalidResponseError,
-  isOpenRouterError,
-  missingKeyError,
-  networkError,
-  OpenRouterError,
-  connectTimeoutError,
-} from './errors';
 import type { Logger } from '../base/logger';
-import { errorFromResponse, joinUrl, requestHeaders, scrubbingLogger } from './http';
-import { providerBody, wireMessages } from './requestOptions';
-import { decideRetry, DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry';
-import { endpointsSchema, generationSchema, keyInfoSchema } from './schemas';
+import { acquireChat } from './chatLease';
+import { AttemptProgress, streamAttempt, type AttemptEnd } from './chatStream';
+import { CircuitBreakers, DEFAULT_CIRCUIT_OPTIONS } from './circuitBreaker';
+import { cancelledError, invalidResponseError, isOpenRouterError, networkError, OpenRouterError } from './errors';
+import { joinUrl, requestHeaders, scrubbingLogger } from './http';
+import { JsonRequests } from './jsonRequests';
 import { keyInfoFrom } from './account';
 import { parsePrice, type Price } from './pricing';
+import { chatBody } from './requestOptions';
+import { decideRetry, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';
+import { endpointsSchema, generationSchema, keyInfoSchema } from './schemas';
 import {
   DEFAULT_GENERATION_LOOKUP,
   DEFAULT_TIMEOUTS,
@@ -48,8 +36,6 @@ import {
 } from './types';
 import type * as z from 'zod';
 
-export const CHAT_ENDPOINT = 'chat';
-
 export interface ModelEndpoint {
   readonly name: string;
   readonly tag: string;
@@ -60,44 +46,6 @@ export interface ModelEndpoint {
 /** Passed to `return()` of an attempt we stop reading; the value itself is never used. */
 const ABANDONED: AttemptEnd = { finishReason: 'abandoned' };
 
-/** Circuit permits held by one chat attempt, settled exactly once. */
-class ChatLease {
-  private settled = false;
-
-  constructor(
-    private readonly endpoint: CircuitBreaker,
-    private readonly models: readonly CircuitBreaker[],
-  ) {}
-
-  /** `undefined` = neutral (cancelled, consumer stopped, user error). */
-  settle(outcome: 'success' | OpenRouterError | undefined, servedModel: string | undefined): void {
-    if (this.settled) return;
-    this.settled = true;
-    if (outcome === 'success') {
-      this.endpoint.recordSuccess();
-      for (const m of this.models) {
-        if (m.key === modelKey(servedModel ?? '')) m.recordSuccess();
-        else m.release();
-      }
-      return;
-    }
-    const scope = outcome ? failureScope(outcome.kind) : 'none';
-    if (scope === 'endpoint') this.endpoint.recordFailure();
-    else this.endpoint.release();
-    if (scope !== 'model') {
-      for (const m of this.models) m.release();
-      return;
-    }
-    // A mid-stream failure is the served model's; a 502/503 before the stream
-    // means every model of the fallback list was tried and failed.
-    const blamed = servedModel !== undefined ? this.models.filter((m) => m.key === modelKey(servedModel)) : this.models;
-    for (const m of this.models) {
-      if (blamed.includes(m)) m.recordFailure();
-      else m.release();
-    }
-  }
-}
-
 export class OpenRouterClient {
   /** Breakers by endpoint and model; subscribe to `circuits.onChange` for `circuit.changed` events. */
   readonly circuits: CircuitBreakers;
@@ -106,6 +54,7 @@ export class OpenRouterClient {
   private readonly timeouts: Timeouts;
   private readonly retryPolicy: RetryPolicy;
   private readonly lookupPolicy: GenerationLookupPolicy;
+  private readonly json: JsonRequests;
 
   constructor(private readonly deps: OpenRouterClientDeps) {
     this.log = scrubbingLogger(deps.logger, this.secrets);
@@ -113,6 +62,14 @@ export class OpenRouterClient {
     this.retryPolicy = { ...DEFAULT_RETRY_POLICY, ...deps.retry };
     this.lookupPolicy = { ...DEFAULT_GENERATION_LOOKUP, ...deps.generationLookup };
     this.circuits = new CircuitBreakers({ ...DEFAULT_CIRCUIT_OPTIONS, ...deps.circuit }, deps.clock);
+    this.json = new JsonRequests({
+      client: deps,
+      circuits: this.circuits,
+      secrets: this.secrets,
+      log: this.log,
+      timeouts: this.timeouts,
+      retryPolicy: this.retryPolicy,
+    });
   }
 
   /**
@@ -127,8 +84,8 @@ export class OpenRouterClient {
     const startedAt = clock.now();
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw cancelledError();
-      const apiKey = await this.readKey();
-      const { lease, models } = this.acquireChat(request);
+      const apiKey = await this.json.readKey();
+      const { lease, models } = acquireChat(this.circuits, request, this.log);
       const progress = new AttemptProgress();
       const attemptStartedAt = clock.now();
       let batches: AsyncGenerator<readonly ChatStreamEvent[], AttemptEnd, undefined> | undefined;
@@ -217,7 +174,7 @@ export class OpenRouterClient {
    * run before the key is set; the key is sent when there is one.
    */
   async fetchModelsText(signal?: AbortSignal): Promise<string> {
-    return this.getText('models', 'models', signal, undefined, false);
+    return this.json.getText('models', 'models', signal, undefined, false);
   }
 
   /**
@@ -225,13 +182,18 @@ export class OpenRouterClient {
    * entered before storing it; otherwise the provider's key is used.
    */
   async getKeyInfo(options: { signal?: AbortSignal; apiKey?: string } = {}): Promise<KeyInfo> {
-    return keyInfoFrom(await this.getJson('key', 'key', keyInfoSchema, options.signal, options.apiKey));
+    return keyInfoFrom(await this.json.getJson('key', 'key', keyInfoSchema, options.signal, options.apiKey));
+  }
+
+  /** One validated GET of a JSON endpoint (the account endpoints pass their own key). */
+  getJson<T>(endpoint: string, path: string, schema: z.ZodType<T>, signal: AbortSignal | undefined, apiKeyOverride?: string): Promise<T> {
+    return this.json.getJson(endpoint, path, schema, signal, apiKeyOverride);
   }
 
   /** The providers serving a model, with their own prices (`tag` is the slug routing takes). */
   async getEndpoints(modelId: string, signal?: AbortSignal): Promise<ModelEndpoint[]> {
     const path = `models/${modelId.split('/').map(encodeURIComponent).join('/')}/endpoints`;
-    const body = await this.getJson('endpoints', path, endpointsSchema, signal);
+    const body = await this.json.getJson('endpoints', path, endpointsSchema, signal);
     const out: ModelEndpoint[] = [];
     for (const e of body.data.endpoints) {
       const prompt = parsePrice(e.pricing.prompt);
@@ -244,7 +206,7 @@ export class OpenRouterClient {
 
   /** One `/generation` lookup; a 404 (not recorded yet) throws kind `not_found`. */
   async getGeneration(id: string, signal?: AbortSignal): Promise<GenerationCost> {
-    const body = await this.getJson('generation', `generation?id=${encodeURIComponent(id)}`, generationSchema, signal);
+    const body = await this.json.getJson('generation', `generation?id=${encodeURIComponent(id)}`, generationSchema, signal);
     const d = body.data;
     const cost = usdFromNumber(d.total_cost);
     if (!cost) throw invalidResponseError('generation cost');
@@ -296,163 +258,4 @@ export class OpenRouterClient {
       }
     }
   }
-
-  private async readKey(override?: string): Promise<string> {
-    let key: string | undefined;
-    try {
-      key = override ?? (await this.deps.apiKey());
-    } catch {
-      // A secret store failure reads as "no key"; its text could hold the key.
-      key = undefined;
-    }
-    key = key?.trim();
-    if (!key) throw missingKeyError();
-    this.secrets.add(key);
-    return key;
-  }
-
-  /** Takes permits from the chat endpoint breaker and from each usable model's breaker. */
-  private acquireChat(request: ChatRequest): { lease: ChatLease; models: string[] } {
-    const endpoint = this.circuits.get(endpointKey(CHAT_ENDPOINT));
-    const endpointPermit = endpoint.tryAcquire();
-    if (!endpointPermit.ok) throw circuitOpenError(endpoint.key, endpointPermit.retryInMs);
-
-    const candidates = [...new Set([request.model, ...(request.fallbackModels ?? [])])];
-    const models: string[] = [];
-    const breakers: CircuitBreaker[] = [];
-    let soonest: { key: string; retryInMs: number } | undefined;
-    for (const model of candidates) {
-      const breaker = this.circuits.get(modelKey(model));
-      const permit = breaker.tryAcquire();
-      if (permit.ok) {
-        models.push(model);
-        breakers.push(breaker);
-      } else if (!soonest || permit.retryInMs < soonest.retryInMs) {
-        soonest = { key: breaker.key, retryInMs: permit.retryInMs };
-      }
-    }
-    if (models.length === 0) {
-      endpoint.release();
-      throw circuitOpenError(soonest?.key ?? modelKey(request.model), soonest?.retryInMs ?? 0);
-    }
-    if (models[0] !== request.model) this.log.info(`openrouter: ${request.model} is paused by its circuit; using ${models[0]}`);
-    return { lease: new ChatLease(endpoint, breakers), models };
-  }
-
-  /** One validated GET of a JSON endpoint (the account endpoints pass their own key). */
-  async getJson<T>(
-    endpoint: string,
-    path: string,
-    schema: z.ZodType<T>,
-    signal: AbortSignal | undefined,
-    apiKeyOverride?: string,
-  ): Promise<T> {
-    const text = await this.getText(endpoint, path, signal, apiKeyOverride);
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw invalidResponseError(`${endpoint} response (not JSON)`);
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      this.log.warn(`openrouter: ${endpoint} response failed validation: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-      throw invalidResponseError(`${endpoint} response`);
-    }
-    return parsed.data;
-  }
-
-  /** GET with timeout, breaker and retries (GETs are idempotent). */
-  private async getText(
-    endpoint: string,
-    path: string,
-    signal: AbortSignal | undefined,
-    apiKeyOverride?: string,
-    keyRequired = true,
-  ): Promise<string> {
-    const { clock } = this.deps;
-    return withRetry(
-      async () => {
-        const apiKey = keyRequired ? await this.readKey(apiKeyOverride) : await this.readKey(apiKeyOverride).catch(() => undefined);
-        const breaker = this.circuits.get(endpointKey(endpoint));
-        const permit = breaker.tryAcquire();
-        if (!permit.ok) throw circuitOpenError(breaker.key, permit.retryInMs);
-        try {
-          const text = await this.getOnce(path, apiKey, signal);
-          breaker.recordSuccess();
-          return text;
-        } catch (caught) {
-          const error = isOpenRouterError(caught) ? caught : networkError(caught, this.secrets);
-          // On the JSON endpoints a 502/503 is the endpoint's health, not a model's.
-          if (failureScope(error.kind) !== 'none') breaker.recordFailure();
-          else breaker.release();
-          throw error;
-        }
-      },
-      {
-        policy: this.retryPolicy,
-        clock,
-        random: this.deps.random,
-        signal,
-        onRetry: (n) => this.log.info(`openrouter: GET ${endpoint} failed (${n.error.kind}); attempt ${n.attempt} in ${n.delayMs} ms`),
-      },
-    );
-  }
-
-  private async getOnce(path: string, apiKey: string | undefined, signal: AbortSignal | undefined): Promise<string> {
-    const { clock } = this.deps;
-    if (signal?.aborted) throw cancelledError();
-    const controller = new AbortController();
-    let timedOut = false;
-    const onAbort = (): void => controller.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const timer = clock.setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, this.timeouts.requestMs);
-    try {
-      const response = await this.deps.fetch(joinUrl(this.deps.baseUrl(), path), {
-        method: 'GET',
-        headers: requestHeaders(apiKey, this.deps.app, 'application/json'),
-        signal: controller.signal,
-      });
-      if (!response.ok) throw await errorFromResponse(response, { now: clock.now(), secrets: this.secrets });
-      return await response.text();
-    } catch (caught) {
-      if (isOpenRouterError(caught)) throw caught;
-      if (signal?.aborted) throw cancelledError();
-      if (timedOut) throw connectTimeoutError(this.timeouts.requestMs);
-      throw networkError(caught, this.secrets);
-    } finally {
-      clock.clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    }
-  }
-}
-
-/** The OpenAI-compatible body; `models` only when there is a fallback to fall back to. */
-export function chatBody(request: ChatRequest, models: readonly string[]): string {
-  const body: Record<string, unknown> = {
-    model: models[0] ?? request.model,
-    messages: wireMessages(request.messages, request.cacheStyle),
-    stream: true,
-  };
-  if (models.length > 1) body['models'] = models;
-  if (request.maxTokens !== undefined) body['max_tokens'] = request.maxTokens;
-  if (request.temperature !== undefined) body['temperature'] = request.temperature;
-  if (request.topP !== undefined) body['top_p'] = request.topP;
-  if (request.reasoning) {
-    const r = request.reasoning;
-    body['reasoning'] = {
-      ...(r.effort !== undefined ? { effort: r.effort } : {}),
-      ...(r.maxTokens !== undefined ? { max_tokens: r.maxTokens } : {}),
-      ...(r.exclude !== undefined ? { exclude: r.exclude } : {}),
-    };
-  }
-  const provider = providerBody(request.provider);
-  if (provider) body['provider'] = provider;
-  if (request.webSearch) body['plugins'] = [{ id: 'web', max_results: request.webSearch.maxResults }];
-  if (request.preset) body['preset'] = request.preset;
-  if (request.sessionId) body['session_id'] = request.sessionId;
-  return JSON.stringify(body);
 }

@@ -99,6 +99,8 @@ export interface ErrorDetails {
   readonly what?: string;
   /** A `not_found` from the `/generation` lookup: the cost is not recorded yet. */
   readonly costNotRecorded?: boolean;
+  /** The management key (for /credits and /activity) was refused, not the API key. */
+  readonly managementKey?: boolean;
   /** The kind of the failure underneath (a `catalog_unavailable` after a network error). */
   readonly causeKind?: OpenRouterErrorKind;
 }

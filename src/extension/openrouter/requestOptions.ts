@@ -1,10 +1,10 @@
 /**
- * The OpenRouter-only request fields and how they go on the wire: provider
+ * The chat request body and the OpenRouter-only fields on it: provider
  * routing, prompt-cache breakpoints, web search, preset and session id. Field
  * names and meanings are described in docs/openrouter.md. Pure functions; no
  * `vscode` import.
  */
-import type { ChatMessage } from './types';
+import type { ChatMessage, ChatRequest } from './types';
 
 export const PROVIDER_SORTS = ['price', 'throughput', 'latency'] as const;
 export type ProviderSort = (typeof PROVIDER_SORTS)[number];
@@ -95,4 +95,31 @@ export function wireMessages(messages: readonly ChatMessage[], style: CacheStyle
       ? { role: m.role, content: [{ type: 'text', text: m.content, cache_control: { type: 'ephemeral' } }] }
       : { role: m.role, content: m.content },
   );
+}
+
+/** The OpenAI-compatible body; `models` only when there is a fallback to fall back to. */
+export function chatBody(request: ChatRequest, models: readonly string[]): string {
+  const body: Record<string, unknown> = {
+    model: models[0] ?? request.model,
+    messages: wireMessages(request.messages, request.cacheStyle),
+    stream: true,
+  };
+  if (models.length > 1) body['models'] = models;
+  if (request.maxTokens !== undefined) body['max_tokens'] = request.maxTokens;
+  if (request.temperature !== undefined) body['temperature'] = request.temperature;
+  if (request.topP !== undefined) body['top_p'] = request.topP;
+  if (request.reasoning) {
+    const r = request.reasoning;
+    body['reasoning'] = {
+      ...(r.effort !== undefined ? { effort: r.effort } : {}),
+      ...(r.maxTokens !== undefined ? { max_tokens: r.maxTokens } : {}),
+      ...(r.exclude !== undefined ? { exclude: r.exclude } : {}),
+    };
+  }
+  const provider = providerBody(request.provider);
+  if (provider) body['provider'] = provider;
+  if (request.webSearch) body['plugins'] = [{ id: 'web', max_results: request.webSearch.maxResults }];
+  if (request.preset) body['preset'] = request.preset;
+  if (request.sessionId) body['session_id'] = request.sessionId;
+  return JSON.stringify(body);
 }
