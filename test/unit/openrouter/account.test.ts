@@ -8,6 +8,8 @@ import { AccountApi } from '../../../src/extension/openrouter/account';
 import { add, parseUsd, sum, toDecimalString, ZERO, type Usd } from '../../../src/shared/money';
 import { startFakeOpenRouter, type FakeServer } from '../../fixtures/fakeOpenRouter';
 import { drain, makeClient, TEST_KEY, userRequest } from './harness';
+import type { OpenRouterError } from '../../../src/extension/openrouter/errors';
+import { failureText } from '../../../src/extension/core/failureText';
 
 const MANAGEMENT_KEY = `sk-or-v1-mgmt-${'fedcba9876543210'.repeat(4)}`;
 const DAY = 86_400_000;
@@ -62,9 +64,9 @@ describe('Key and account endpoints over the fake server', () => {
   it('refuses an API key used as the management key with a clear message', async () => {
     const { client } = makeClient(fake);
     const account = new AccountApi(client, async () => TEST_KEY);
-    await assert.rejects(account.activity(), (e: { kind?: string; userMessage?: string }) => {
+    await assert.rejects(account.activity(), (e: OpenRouterError) => {
       assert.equal(e.kind, 'unauthorized');
-      assert.match(e.userMessage ?? '', /management key/);
+      assert.match(failureText(e), /management key/);
       return true;
     });
   });
