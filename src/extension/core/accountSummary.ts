@@ -7,6 +7,7 @@
 import type { AccountCredits, ActivityRow } from '../openrouter/account';
 import type { KeyInfo } from '../openrouter/types';
 import type { UsageReport } from '../storage/usage';
+import { errorText } from './failureText';
 import { reconcile, type Reconciliation } from './reconciliation';
 
 /** What the OpenRouter layer answers (openrouter/client.ts and openrouter/account.ts). */
@@ -34,16 +35,10 @@ export async function loadAccountSummary(port: AccountPort, report: UsageReport,
   const creditsValue = credits.status === 'fulfilled' ? credits.value : undefined;
   return {
     key: key.status === 'fulfilled' ? key.value : undefined,
-    keyError: key.status === 'rejected' ? describe(key.reason) : undefined,
+    keyError: key.status === 'rejected' ? errorText(key.reason) : undefined,
     managementKey: rows !== undefined || creditsValue !== undefined || accountFailure !== undefined,
     credits: creditsValue,
     reconciliation: rows ? reconcile(report.byDay, rows, nowMs) : undefined,
-    accountError: accountFailure === undefined ? undefined : describe(accountFailure),
+    accountError: accountFailure === undefined ? undefined : errorText(accountFailure),
   };
-}
-
-/** The user-facing text of an error (OpenRouter errors carry one; never a raw stack). */
-function describe(error: unknown): string {
-  if (typeof error === 'object' && error !== null && 'userMessage' in error && typeof error.userMessage === 'string') return error.userMessage;
-  return error instanceof Error ? error.message : String(error);
 }
