@@ -26,6 +26,8 @@ export type StorageErrorKind =
   | 'corrupt'
   /** The store was used after close(). */
   | 'closed'
+  /** The user cancelled a long operation (an import) before it changed anything. */
+  | 'cancelled'
   /** A bug: an invariant the store maintains did not hold. */
   | 'internal';
 

@@ -71,6 +71,9 @@ export const exportFileSchema = z.object({
   conversations: z.array(exportedConversationSchema),
 });
 
+/** The file without its conversations checked: the importer checks those one by one (progress, cancel). */
+export const exportEnvelopeSchema = exportFileSchema.extend({ conversations: z.array(z.unknown()) });
+
 export type ExportedMessage = z.infer<typeof exportedMessageSchema>;
 export type ExportedConversation = z.infer<typeof exportedConversationSchema>;
 export type ExportFile = z.infer<typeof exportFileSchema>;

@@ -19,6 +19,7 @@ import { exportJson, exportMarkdown } from './exporter';
 import type { LockOptions } from './fileLock';
 import { HistoryDisk, type DiskStats } from './historyDisk';
 import { decodeImportBytes } from './importBounds';
+import { checkCancelled, step, type ImportControl } from './importControl';
 import { importExport, parseExport } from './importer';
 import { backfillLedger, spendSince } from './ledger';
 import { checkIntegrity, rebuildDerivedIndexes } from './maintenance';
@@ -210,17 +211,21 @@ export class HistoryEngine {
   exportMarkdown(conversationId: string): string {
     return exportMarkdown(this.read(), conversationId);
   }
-  /** Imports the bytes of a JSON export file: invalid UTF-8 is a typed refusal, like any bad content. */
-  importBytes(bytes: Uint8Array): ImportReport {
-    return this.importJson(decodeImportBytes(bytes));
+  /**
+   * Imports the bytes of a JSON export file: invalid UTF-8 is a typed refusal, like any bad content.
+   * `control` reports progress and can cancel (a 'cancelled' StorageError) until the write commits.
+   */
+  importBytes(bytes: Uint8Array, control?: ImportControl): ImportReport {
+    step(control, { stage: 'reading', done: 0, total: 0 });
+    return this.importJson(decodeImportBytes(bytes), control);
   }
-  /** Imports a JSON export; throws StorageError (invalid-import / unsupported-version) leaving the history unchanged. */
-  importJson(text: string): ImportReport {
+  /** Imports a JSON export; throws StorageError (invalid-import / unsupported-version / cancelled) leaving the history unchanged. */
+  importJson(text: string, control?: ImportControl): ImportReport {
     this.read();
     // Parsed and validated before the lock is taken: a hostile file costs no other window anything.
     let file: ReturnType<typeof parseExport>;
     try {
-      file = parseExport(text);
+      file = parseExport(text, control);
     } catch (error) {
       // A parser's own limits (stack, memory) are still a refusal of this file, typed.
       if (error instanceof RangeError) throw new StorageError('invalid-import', `The file could not be read (${error.message}).`, 'Choose a file exported by Neural Terminal.');
@@ -229,8 +234,10 @@ export class HistoryEngine {
     return this.change(() => {
       const db = this.disk.db;
       return db.transaction(() => {
-        const report = importExport(db, this.clock, file);
+        const report = importExport(db, this.clock, file, undefined, control);
         backfillLedger(db);
+        // Last chance: past this point the rows are committed and written to the journal.
+        checkCancelled(control);
         return report;
       });
     });

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import type { StorageError } from './errors';
 import type { ExportScope } from './exporter';
 import type { LockOptions } from './fileLock';
+import { cancelFlag, setCancelled, type ImportProgress } from './importControl';
 import type { EngineStats } from './historyEngine';
 import type { MigrationResult } from './migrations';
 import type { SqlJsLocation } from './sqlJsLoader';
@@ -40,6 +41,14 @@ import type { UsageReport } from './usage';
 import { WorkerClient } from './workerClient';
 
 export { HISTORY_FILE_NAME, type EngineStats } from './historyEngine';
+export type { ImportProgress } from './importControl';
+
+export interface ImportOptions {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: ImportProgress) => void;
+  /** Hand the bytes' buffer to the worker instead of copying it (the caller's array is emptied). */
+  readonly transfer?: boolean;
+}
 
 export interface OpenHistoryOptions {
   /** Folder holding the history (the extension's globalStorageUri.fsPath); created if missing. */
@@ -185,9 +194,27 @@ export class HistoryStore {
   exportMarkdown(conversationId: string): Promise<string> {
     return this.client.call('exportMarkdown', conversationId);
   }
-  /** Imports the bytes of a JSON export file (parsed and checked in the worker); invalid UTF-8 is a typed refusal. */
-  importBytes(bytes: Uint8Array): Promise<ImportReport> {
-    return this.client.call('importBytes', bytes);
+  /**
+   * Imports the bytes of a JSON export file: decoded, parsed, checked and written in the worker, so
+   * the host's thread only waits. Invalid UTF-8 is a typed refusal. `signal` cancels (a 'cancelled'
+   * StorageError, history unchanged) until the write commits; `onProgress` follows the stages.
+   * With `transfer`, the bytes' buffer is handed to the worker instead of copied (the caller's
+   * array is emptied).
+   */
+  async importBytes(bytes: Uint8Array, options: ImportOptions = {}): Promise<ImportReport> {
+    const cancel = cancelFlag();
+    const abort = (): void => setCancelled(cancel);
+    if (options.signal?.aborted) abort();
+    options.signal?.addEventListener('abort', abort, { once: true });
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+    try {
+      return await this.client.request('importBytes', [bytes, { cancel }], {
+        onProgress: options.onProgress ?? (() => undefined),
+        ...(options.transfer && whole ? { transfer: [bytes.buffer as ArrayBuffer] } : {}),
+      });
+    } finally {
+      options.signal?.removeEventListener('abort', abort);
+    }
   }
   /** Imports a JSON export; rejects with StorageError (invalid-import / unsupported-version) leaving the history unchanged. */
   importJson(text: string): Promise<ImportReport> {

@@ -1,6 +1,7 @@
 /**
- * Imports a JSON export: validated with zod and for tree integrity before any
- * write, then inserted in one transaction with fresh ids (so importing twice,
+ * Imports a JSON export: validated with zod (one conversation at a time, so a
+ * long import reports progress and can be cancelled) and for tree integrity
+ * before any write, then inserted in one transaction with fresh ids (so importing twice,
  * or into the database it came from, never collides). Branches, the active
  * branch and fork links between imported conversations are kept through the
  * id map; links to things outside the file are kept as they were. Garbage, a
@@ -8,17 +9,21 @@
  * No `vscode` import.
  */
 import { randomUUID } from 'node:crypto';
+import type * as z from 'zod';
 
 import type { SqlDatabase } from './database';
 import { StorageError } from './errors';
-import { EXPORT_VERSION, exportFileSchema, exportHeaderSchema, type ExportFile, type ExportedConversation } from './exportFormat';
+import { EXPORT_VERSION, exportEnvelopeSchema, exportHeaderSchema, exportedConversationSchema, type ExportFile, type ExportedConversation } from './exportFormat';
+import { step, type ImportControl } from './importControl';
 import { recomputeTotals } from './totals';
 import type { Clock, ImportReport } from './types';
 import { canonicalCost, normalizeTags, normalizeTitle } from './validation';
 import { checkDepth } from './importBounds';
 
-export function parseExport(text: string): ExportFile {
+export function parseExport(text: string, control?: ImportControl): ExportFile {
+  step(control, { stage: 'reading', done: 0, total: 0 });
   checkDepth(text);
+  step(control, { stage: 'parsing', done: 0, total: 0 });
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -34,17 +39,34 @@ export function parseExport(text: string): ExportFile {
       'Update the Neural Terminal extension and import again.',
     );
   }
-  const parsed = exportFileSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue ? issue.path.map(String).join('.') : '';
-    throw invalidImport(`The file does not match the export format${where ? ` at ${where}` : ''}: ${issue?.message ?? 'invalid'}.`);
+  const envelope = exportEnvelopeSchema.safeParse(json);
+  if (!envelope.success) throw formatError(envelope.error.issues[0], []);
+  // One conversation at a time, so a large file reports progress and can be cancelled while it is checked.
+  const raw = envelope.data.conversations;
+  const conversations: ExportedConversation[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    if (i % 16 === 0) step(control, { stage: 'checking', done: i, total: raw.length });
+    const parsed = exportedConversationSchema.safeParse(raw[i]);
+    if (!parsed.success) throw formatError(parsed.error.issues[0], ['conversations', i]);
+    conversations.push(parsed.data);
   }
-  checkTrees(parsed.data);
-  return parsed.data;
+  const file: ExportFile = { ...envelope.data, conversations };
+  checkTrees(file);
+  return file;
 }
 
-export function importExport(db: SqlDatabase, clock: Clock, file: ExportFile, newId: () => string = randomUUID): ImportReport {
+function formatError(issue: z.ZodError['issues'][number] | undefined, prefix: readonly PropertyKey[]): StorageError {
+  const where = issue ? [...prefix, ...issue.path].map(String).join('.') : '';
+  return invalidImport(`The file does not match the export format${where ? ` at ${where}` : ''}: ${issue?.message ?? 'invalid'}.`);
+}
+
+export function importExport(
+  db: SqlDatabase,
+  clock: Clock,
+  file: ExportFile,
+  newId: () => string = randomUUID,
+  control?: ImportControl,
+): ImportReport {
   const ids = new Map<string, string>();
   for (const c of file.conversations) {
     ids.set(c.id, newId());
@@ -75,7 +97,10 @@ export function importExport(db: SqlDatabase, clock: Clock, file: ExportFile, ne
                              copied_from_message_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       (insert) => {
-        for (const c of file.conversations) {
+        const total = file.conversations.length;
+        for (const [index, c] of file.conversations.entries()) {
+          // Inside the transaction: a cancel here rolls every row back.
+          if (index % 16 === 0) step(control, { stage: 'writing', done: index, total });
           for (const m of c.messages) {
             const cost = m.cost ? canonicalCost(m.cost.usd) : null;
             insert([

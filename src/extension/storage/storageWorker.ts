@@ -13,6 +13,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 
 import { StorageError, describeError } from './errors';
 import { HistoryEngine } from './historyEngine';
+import type { ImportProgress } from './importControl';
 import { loadSqlJs } from './sqlJsLoader';
 import type { StorageLogger } from './types';
 import { ENGINE_METHODS, type ErrorParts, type WorkerConfig, type WorkerMessage, type WorkerRequest } from './workerProtocol';
@@ -43,12 +44,32 @@ function handle(request: WorkerRequest): void {
     if (!engine) throw new StorageError('closed', 'The chat history is not open.');
     if (!methods.has(request.method)) throw new StorageError('internal', `Unknown history request ${request.method}.`);
     const method = engine[request.method] as (...args: unknown[]) => unknown;
-    const value = method.apply(engine, [...request.args]);
+    const value = method.apply(engine, request.progress ? withProgress(request) : [...request.args]);
     post({ type: 'reply', id: request.id, ok: true, value });
     if (request.method === 'close') shutdown();
   } catch (error) {
     post({ type: 'reply', id: request.id, ok: false, error: errorParts(error) });
   }
+}
+
+/**
+ * The request's arguments with an `onProgress` added to its last argument (the
+ * client always sends an options object there when it asks for progress).
+ * Posts at most every 100 ms, and on each new stage.
+ */
+function withProgress(request: WorkerRequest): unknown[] {
+  const args = [...request.args];
+  const options: unknown = args.pop();
+  let lastStage: ImportProgress['stage'] | undefined;
+  let lastAt = 0;
+  const onProgress = (progress: ImportProgress): void => {
+    const now = Date.now();
+    if (progress.stage === lastStage && now - lastAt < 100) return;
+    lastStage = progress.stage;
+    lastAt = now;
+    post({ type: 'progress', id: request.id, progress: { ...progress } });
+  };
+  return [...args, { ...(typeof options === 'object' ? options : {}), onProgress }];
 }
 
 function follow(): void {

@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { StorageError, describeError, type StorageErrorKind } from './errors';
 import type { MergeReport, RecoveryNotice, StorageLogger } from './types';
 import { workerMessageSchema, type EngineArgs, type EngineMethod, type EngineResult, type ErrorParts, type WorkerConfig, type WorkerRequest } from './workerProtocol';
+import type { ImportProgress } from './importControl';
 import type { MigrationResult } from './migrations';
 
 export interface WorkerEvents {
@@ -29,6 +30,14 @@ export interface Opened {
 interface Pending {
   resolve: (value: unknown) => void;
   reject: (error: StorageError) => void;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+export interface CallOptions {
+  /** Progress events of this request; its last argument must then be an options object (see WorkerRequest.progress). */
+  readonly onProgress?: (progress: ImportProgress) => void;
+  /** Buffers handed over to the worker instead of copied (the caller's views of them are emptied). */
+  readonly transfer?: readonly ArrayBuffer[];
 }
 
 export function toStorageError(parts: ErrorParts | { kind: string; message: string; action?: string }): StorageError {
@@ -82,6 +91,9 @@ export class WorkerClient {
             else waiter.reject(toStorageError(message.error));
             break;
           }
+          case 'progress':
+            this.pending.get(message.id)?.onProgress?.(message.progress);
+            break;
           case 'external-change':
             this.events.onExternalChange?.(message.report);
             break;
@@ -109,17 +121,21 @@ export class WorkerClient {
     return this.opening;
   }
 
-  async call<M extends EngineMethod>(method: M, ...args: EngineArgs<M>): Promise<EngineResult<M>> {
+  call<M extends EngineMethod>(method: M, ...args: EngineArgs<M>): Promise<EngineResult<M>> {
+    return this.request(method, args);
+  }
+
+  async request<M extends EngineMethod>(method: M, args: EngineArgs<M>, options: CallOptions = {}): Promise<EngineResult<M>> {
     if (this.closed) throw new StorageError('closed', 'The chat history has been closed.');
     await this.start();
     const worker = this.worker;
     if (!worker) throw new StorageError('internal', 'The history engine is not running.');
     const id = this.nextId++;
-    const request: WorkerRequest = { id, method, args };
+    const request: WorkerRequest = { id, method, args, ...(options.onProgress ? { progress: true } : {}) };
     const value = await new Promise<unknown>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
       this.refIfBusy();
-      worker.postMessage(request);
+      worker.postMessage(request, options.transfer ? [...options.transfer] : undefined);
     });
     return value as EngineResult<M>;
   }

@@ -10,6 +10,7 @@
 import * as z from 'zod'; // namespace import: lets the bundler drop zod's unused locales (~360 KB)
 
 import type { HistoryEngine } from './historyEngine';
+import type { ImportStage } from './importControl';
 import type { LockOptions } from './fileLock';
 import type { StorageErrorKind } from './errors';
 
@@ -33,6 +34,12 @@ export interface WorkerRequest {
   readonly id: number;
   readonly method: EngineMethod;
   readonly args: readonly unknown[];
+  /**
+   * The method reports progress: its last argument is an options object (an
+   * ImportControl) to which the worker adds an `onProgress` that posts
+   * 'progress' events with this request's id.
+   */
+  readonly progress?: boolean;
 }
 
 /** What the worker is started with (workerData). */
@@ -72,8 +79,17 @@ export const workerMessageSchema = z.union([
     path: z.string(),
   }),
   z.object({ type: z.literal('open-failed'), error: errorPartsSchema }),
+  z.object({
+    type: z.literal('progress'),
+    id: z.number(),
+    progress: z.object({ stage: z.enum(['reading', 'parsing', 'checking', 'writing']), done: z.number(), total: z.number() }),
+  }),
   z.object({ type: z.literal('external-change'), report: mergeReportSchema }),
   z.object({ type: z.literal('persist-error'), error: errorPartsSchema }),
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string(), data: z.record(z.string(), z.unknown()).optional() }),
 ]);
 export type WorkerMessage = z.infer<typeof workerMessageSchema>;
+
+// The schema's stage list and the importer's must not drift apart.
+type SameStages = ImportStage extends Extract<WorkerMessage, { type: 'progress' }>['progress']['stage'] ? true : never;
+export const stagesMatch: SameStages = true;

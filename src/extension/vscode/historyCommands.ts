@@ -4,7 +4,7 @@
  * is refused with a message and leaves the history unchanged.
  */
 import * as vscode from 'vscode';
-import { isStorageError } from '../storage';
+import { importPercent, isStorageError, type ImportProgress } from '../storage';
 import type { ChatCommandDeps } from './chatCommands';
 
 export const MARKDOWN_SCHEME = 'neural-terminal-transcript';
@@ -69,9 +69,11 @@ export async function exportAll(deps: ChatCommandDeps, args: { format?: Format; 
   return save(text, args.target, `neural-terminal-history.${format === 'json' ? 'json' : 'md'}`, format);
 }
 
-/** Imports a JSON export. Anything else is refused whole; the history stays as it was. */
+/**
+ * Imports a JSON export, with progress and a Cancel button in a notification.
+ * Anything else is refused whole; the history stays as it was.
+ */
 export async function importHistory(deps: ChatCommandDeps, source?: unknown): Promise<number> {
-  const s = await deps.services();
   let uri = source instanceof vscode.Uri ? source : undefined;
   if (!uri) {
     const picked = await vscode.window.showOpenDialog({
@@ -82,6 +84,22 @@ export async function importHistory(deps: ChatCommandDeps, source?: unknown): Pr
     uri = picked?.[0];
   }
   if (!uri) return 0;
+  const picked = uri;
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Neural Terminal: importing history', cancellable: true },
+    (progress, token) => importFile(deps, picked, progress, token),
+  );
+}
+
+/** Reads the file (asynchronously) and hands its bytes to the storage worker, which parses, checks and writes them. */
+async function importFile(
+  deps: ChatCommandDeps,
+  uri: vscode.Uri,
+  progress: vscode.Progress<{ message?: string; increment?: number }>,
+  token: vscode.CancellationToken,
+): Promise<number> {
+  const s = await deps.services();
+  progress.report({ message: 'reading the file…' });
   let bytes: Uint8Array;
   try {
     bytes = await vscode.workspace.fs.readFile(uri);
@@ -89,8 +107,20 @@ export async function importHistory(deps: ChatCommandDeps, source?: unknown): Pr
     void vscode.window.showErrorMessage(`Neural Terminal: could not read ${uri.fsPath}: ${error instanceof Error ? error.message : String(error)}`);
     return 0;
   }
+  if (token.isCancellationRequested) return 0;
+  const abort = new AbortController();
+  const cancelled = token.onCancellationRequested(() => abort.abort());
+  let shown = 0;
   try {
-    const report = await s.history.importBytes(bytes);
+    const report = await s.history.importBytes(bytes, {
+      signal: abort.signal,
+      transfer: true,
+      onProgress: (p) => {
+        const percent = importPercent(p);
+        progress.report({ message: importMessage(p), increment: Math.max(0, percent - shown) });
+        shown = Math.max(shown, percent);
+      },
+    });
     void vscode.window.showInformationMessage(
       `Neural Terminal: imported ${report.conversations} conversation${report.conversations === 1 ? '' : 's'} (${report.messages} messages).`,
     );
@@ -98,9 +128,28 @@ export async function importHistory(deps: ChatCommandDeps, source?: unknown): Pr
     if (first) await deps.controller.setActiveConversation(first);
     return report.conversations;
   } catch (error) {
+    if (isStorageError(error) && error.kind === 'cancelled') {
+      void vscode.window.showInformationMessage(`Neural Terminal: ${error.message}`);
+      return 0;
+    }
     const message = isStorageError(error) ? error.message : error instanceof Error ? error.message : String(error);
     void vscode.window.showErrorMessage(`Neural Terminal: nothing was imported. ${message}`);
     return 0;
+  } finally {
+    cancelled.dispose();
+  }
+}
+
+function importMessage(p: ImportProgress): string {
+  switch (p.stage) {
+    case 'reading':
+      return 'reading the file…';
+    case 'parsing':
+      return 'parsing…';
+    case 'checking':
+      return `checking ${p.total.toLocaleString('en')} conversations…`;
+    case 'writing':
+      return `writing ${p.done.toLocaleString('en')} of ${p.total.toLocaleString('en')} conversations…`;
   }
 }
 
