@@ -10,7 +10,7 @@ import { WebviewPage } from './harness';
 import { markdownProbe } from './probe';
 import { assistantEntry, conversation, snapshot, userEntry } from './fixtures';
 import { END_MARK, evenCuts, hostileCorpus } from './hostileCorpus';
-import type { HostileResult } from './probe/markdownProbe';
+import type { ChunkReport, HostileResult } from './probe/markdownProbe';
 
 describe('markdown: hostile replies', function () {
   this.timeout(600_000);
@@ -40,6 +40,23 @@ describe('markdown: hostile replies', function () {
         assert.deepEqual(p.errors, []);
       });
     }
+
+    it('draws a long text in blocks of at most 8 KB (one-shot, while streaming, and streamed), keeping every character', async () => {
+      // One 1 MB line, and long lines with no space to cut at: the two ways a cut is found.
+      for (const text of ['word '.repeat(60_000), `${'ab'.repeat(4500)}\n`.repeat(20)]) {
+        const r = await p.page.evaluate(
+          ({ text, cuts }) => (window as unknown as { __md: { chunking(t: string, c: number[]): ChunkReport } }).__md.chunking(text, cuts),
+          { text, cuts: evenCuts(text.length, 30) },
+        );
+        assert.ok(r.textKept, 'the text is all there');
+        for (const [name, lengths] of Object.entries({ once: r.once, live: r.live, streamed: r.streamed })) {
+          const total = lengths.reduce((a, b) => a + b, 0);
+          assert.ok(total >= text.length * 0.9, `${name}: ${total} of ${text.length} characters in chunks`);
+          assert.ok(Math.max(...lengths) <= 8192, `${name}: a chunk of ${Math.max(...lengths)} characters`);
+        }
+        assert.deepEqual(r.streamed, r.once, 'streamed and one-shot cut the text alike');
+      }
+    });
   });
 
   describe('in the app', () => {

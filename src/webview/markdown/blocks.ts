@@ -7,6 +7,7 @@
 import { Parser, Renderer, type Token, type Tokens } from 'marked';
 import { MARKDOWN_OPTIONS } from './lexing';
 import { sanitizeToFragment } from './sanitize';
+import { appendText } from './textChunks';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
@@ -102,7 +103,7 @@ export function fallbackNode(raw: string, reason: FallbackReason): HTMLElement {
   box.className = 'md-raw';
   const pre = document.createElement('pre');
   pre.className = 'md-raw-text';
-  pre.textContent = raw.replace(/\n+$/, '');
+  appendText(pre, raw.replace(/\n+$/, ''));
   box.append(pre);
   if (reason === 'budget') {
     const bar = document.createElement('div');

@@ -200,6 +200,12 @@ export const markdownStyles = css`
   .md .hljs-emphasis {
     font-style: italic;
   }
+  /* Long text in blocks of a few KB (textChunks.ts): off screen they skip layout entirely. */
+  .md .md-chunk {
+    display: block;
+    content-visibility: auto;
+    contain-intrinsic-size: auto 50lh;
+  }
   /* A block shown as its source: too big or complex to format without freezing, or it failed. */
   .md .md-raw {
     margin: 0 0 0.6em;

@@ -10,6 +10,7 @@ import { BlockSplitter, type CommittedBlock, type OpenPart, type SplitResult } f
 import { renderBlocks, codeLanguage, fallbackNode, type CodeActionRequest } from './blocks';
 import { highlightCode } from './highlight';
 import { renderAnyway } from './renderAnyway';
+import { ChunkedText } from './textChunks';
 
 export interface MarkdownViewOptions {
   /** False re-renders everything on each update (the bench's naive baseline). */
@@ -29,7 +30,7 @@ type LivePart = Extract<OpenPart, { kind: 'live' }>;
 
 interface LiveNodes {
   readonly part: LivePart;
-  readonly textNode: Text;
+  readonly text: ChunkedText;
   /** The last characters shown (to check the text still extends them without reading the node). */
   readonly shownTail: string;
 }
@@ -146,13 +147,13 @@ export class MarkdownView {
     if (stale.length > 0) finishedNodes.push(...this.redraw(stale));
     if (keepLive && open.kind === 'live') {
       const added = this.splitter.slice(keepLive.part.end, open.end);
-      keepLive.textNode.appendData(added);
-      this.live = { part: open, textNode: keepLive.textNode, shownTail: (keepLive.shownTail + added).slice(-64) };
+      keepLive.text.append(added);
+      this.live = { part: open, text: keepLive.text, shownTail: (keepLive.shownTail + added).slice(-64) };
     } else if (open.kind === 'live') {
       const text = this.splitter.slice(open.start, open.end);
-      const { box, textNode } = liveBox(open, text);
+      const { box, chunks } = liveBox(open, text);
       this.tailNodes = [box];
-      this.live = { part: open, textNode, shownTail: text.slice(-64) };
+      this.live = { part: open, text: chunks, shownTail: text.slice(-64) };
       this.root.append(box);
     } else {
       this.tailNodes = renderBlocks(open.blocks).flat();
@@ -233,23 +234,24 @@ export class MarkdownView {
 }
 
 /** A segment too big to format while it streams: its text, appended to as it grows. */
-function liveBox(part: LivePart, text: string): { box: HTMLElement; textNode: Text } {
-  const textNode = document.createTextNode(text);
+function liveBox(part: LivePart, text: string): { box: HTMLElement; chunks: ChunkedText } {
   const pre = document.createElement('pre');
   const box = document.createElement('div');
+  let holder: HTMLElement = pre;
   if (part.code) {
     const code = document.createElement('code');
     if (part.language) code.className = `language-${part.language.replace(/[^\w+#.-]/g, '')}`;
-    code.append(textNode);
     pre.append(code);
+    holder = code;
     box.className = 'code-block live';
   } else {
     pre.className = 'md-raw-text';
-    pre.append(textNode);
     box.className = 'md-raw live';
   }
   box.append(pre);
-  return { box, textNode };
+  const chunks = new ChunkedText(holder);
+  chunks.append(text);
+  return { box, chunks };
 }
 
 /**

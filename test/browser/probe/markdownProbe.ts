@@ -7,6 +7,18 @@ import { Lexer } from 'marked';
 import { renderTokens } from '../../../src/webview/markdown/blocks';
 import { MARKDOWN_OPTIONS } from '../../../src/webview/markdown/lexing';
 import { MarkdownView, renderMarkdownOnce } from '../../../src/webview/markdown/markdownView';
+import { markdownStyles } from '../../../src/webview/markdown/markdownStyles';
+
+// The app's markdown styles (wrapping, chunk layout), so timings include the real layout work.
+if (markdownStyles.styleSheet) document.adoptedStyleSheets = [...document.adoptedStyleSheets, markdownStyles.styleSheet];
+
+/** A container styled as the app's markdown root, in the page (so it is laid out). */
+function shownRoot(): HTMLElement {
+  const root = document.createElement('div');
+  root.className = 'md';
+  document.body.append(root);
+  return root;
+}
 
 export interface ProbeCase {
   readonly text: string;
@@ -108,6 +120,9 @@ export interface HostileResult {
   readonly maxUpdateMs: number;
   readonly onceFirstSliceMs: number;
   readonly fallbacks: number;
+  /** When the renderer's work began and ended (page clock): long tasks outside are the probe's. */
+  readonly renderedFrom: number;
+  readonly renderedUntil: number;
 }
 
 /** Waits until the view has finished its pending slices (each runs in its own task). */
@@ -118,15 +133,14 @@ async function settled(view: MarkdownView): Promise<void> {
 /** One hostile reply, one-shot and streamed through `cuts`, with nothing flushed by force. */
 async function hostile(text: string, cuts: readonly number[]): Promise<HostileResult> {
   try {
-    const onceRoot = document.createElement('div');
-    document.body.append(onceRoot);
+    const onceRoot = shownRoot();
     const oneShot = new MarkdownView(onceRoot, { highlight: false });
-    let t0 = performance.now();
+    const renderedFrom = performance.now();
+    let t0 = renderedFrom;
     oneShot.update(text, true);
     const onceFirstSliceMs = performance.now() - t0;
     await settled(oneShot);
-    const root = document.createElement('div');
-    document.body.append(root);
+    const root = shownRoot();
     const view = new MarkdownView(root, { highlight: false });
     let maxUpdateMs = 0;
     for (const at of cuts) {
@@ -136,7 +150,12 @@ async function hostile(text: string, cuts: readonly number[]): Promise<HostileRe
       await new Promise((ok) => setTimeout(ok, 0));
     }
     await settled(view);
+    const renderedUntil = performance.now();
+    // Reading 2 MB of DOM back is the probe's work, not the renderer's: a task of its own.
+    await new Promise((ok) => setTimeout(ok, 0));
     const result = {
+      renderedFrom,
+      renderedUntil,
       error: undefined,
       onceText: onceRoot.textContent ?? '',
       streamedText: root.textContent ?? '',
@@ -149,7 +168,7 @@ async function hostile(text: string, cuts: readonly number[]): Promise<HostileRe
     root.remove();
     return result;
   } catch (err) {
-    return { error: String(err), onceText: '', streamedText: '', equal: false, maxUpdateMs: 0, onceFirstSliceMs: 0, fallbacks: 0 };
+    return { error: String(err), onceText: '', streamedText: '', equal: false, maxUpdateMs: 0, onceFirstSliceMs: 0, fallbacks: 0, renderedFrom: 0, renderedUntil: 0 };
   }
 }
 
@@ -166,8 +185,7 @@ export interface CurveResult {
 
 /** Streams `text` in `tokenChars`-character tokens, `perUpdate` tokens per update, timing each update. */
 function curve(text: string, tokenChars: number, perUpdate: number, incremental = true): CurveResult {
-  const root = document.createElement('div');
-  document.body.append(root);
+  const root = shownRoot();
   const view = new MarkdownView(root, { highlight: false, incremental });
   const tokens = Math.ceil(text.length / tokenChars);
   const tenth = tokens / 10;
@@ -219,4 +237,34 @@ function stream(text: string, cuts: readonly number[], incremental = true): numb
   return ms;
 }
 
-(window as unknown as { __md: unknown }).__md = { once, compare, stream, spec, streamed, hostile, curve };
+export interface ChunkReport {
+  /** Text lengths of the `.md-chunk` blocks: one-shot, while streaming (before the end), streamed. */
+  readonly once: number[];
+  readonly live: number[];
+  readonly streamed: number[];
+  /** The shown text equals the source text (one-shot and streamed). */
+  readonly textKept: boolean;
+}
+
+/** How a long text shown as text is cut into blocks, one-shot and streamed through `cuts`. */
+function chunking(text: string, cuts: readonly number[]): ChunkReport {
+  const lengths = (root: Element) => [...root.querySelectorAll('.md-chunk')].map((c) => c.textContent?.length ?? 0);
+  const onceRoot = shownRoot();
+  renderMarkdownOnce(onceRoot, text);
+  const root = shownRoot();
+  const view = new MarkdownView(root, { highlight: false });
+  let live: number[] = [];
+  for (const at of cuts) {
+    view.update(text.slice(0, at), at === text.length);
+    view.flush();
+    if (at < text.length) live = lengths(root);
+  }
+  const shown = (r: Element) => [...r.querySelectorAll('pre')].map((pre) => pre.textContent).join('');
+  const report = { once: lengths(onceRoot), live, streamed: lengths(root), textKept: shown(onceRoot) === text.replace(/\n+$/, '') && shown(root) === text.replace(/\n+$/, '') };
+  view.dispose();
+  onceRoot.remove();
+  root.remove();
+  return report;
+}
+
+(window as unknown as { __md: unknown }).__md = { once, compare, stream, spec, streamed, hostile, curve, chunking };
