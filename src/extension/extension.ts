@@ -7,12 +7,13 @@ import * as vscode from 'vscode';
 import { Redactor } from './base/redact';
 import { PROTOCOL_VERSION } from '../shared/protocol';
 import { ExtensionLog } from './vscode/log';
-import { ApiKeyStore } from './vscode/secrets';
+import { ApiKeyStore, MANAGEMENT_KEY_SLOT } from './vscode/secrets';
 import { SettingsReader, affectsUs } from './vscode/config';
 import { ChatViewProvider, CHAT_PANEL_TYPE, CHAT_VIEW_ID } from './vscode/chatViewProvider';
 import { ChatController } from './vscode/chatController';
 import { createChatServices, type ChatServices } from './vscode/chatServices';
-import { clearApiKey, setApiKey, showLogs } from './vscode/commands';
+import { clearApiKey, clearManagementKey, setApiKey, setManagementKey, showLogs } from './vscode/commands';
+import { AccountApi } from './openrouter/account';
 import { forkConversation, newConversation, searchHistory, selectModel, sendSelection, toggleMode, type ChatCommandDeps } from './vscode/chatCommands';
 import { exportAll, exportConversation, importHistory, MARKDOWN_SCHEME, openAsMarkdown, TranscriptProvider } from './vscode/historyCommands';
 import { SpendStatusBar } from './vscode/statusBar';
@@ -34,6 +35,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
   const redactor = new Redactor();
   const log = new ExtensionLog(redactor);
   const keys = new ApiKeyStore(context.secrets, redactor, log);
+  const managementKeys = new ApiKeyStore(context.secrets, redactor, log, MANAGEMENT_KEY_SLOT);
   const settings = new SettingsReader(log);
   const version = String(context.extension.packageJSON.version ?? '0.0.0');
   const statusBar = new SpendStatusBar(settings);
@@ -46,6 +48,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
       context,
       log,
       keys,
+      managementKeys,
       settings,
       onExternalHistoryChange: () => void controller.postConversation(),
       onPersistError: (message) => void vscode.window.showErrorMessage(`Neural Terminal could not save the chat history: ${message}`),
@@ -95,12 +98,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
   const usage = new UsageReportPanel(context.extensionUri, getServices, settings);
   const transcripts = new TranscriptProvider(commandDeps);
   const validateKey = async (key: string) => (await getServices()).client.getKeyInfo({ apiKey: key });
+  const validateManagementKey = async (key: string) => {
+    const credits = await new AccountApi((await getServices()).client, async () => key).credits();
+    if (!credits) throw new Error('empty management key');
+    return credits;
+  };
 
   // Every command's handler with full arguments; the registered commands pass only the
   // arguments anyone may give (commandArgs.ts), the test API passes them all.
   const handlers: Record<string, (...args: unknown[]) => unknown> = {
     setApiKey: (arg) => setApiKey(keys, validateKey, arg),
     clearApiKey: () => clearApiKey(keys),
+    setManagementKey: (arg) => setManagementKey(managementKeys, validateManagementKey, arg),
+    clearManagementKey: () => clearManagementKey(managementKeys),
     showLogs: () => showLogs(log),
     newConversation: () => newConversation(commandDeps),
     sendSelection: (arg) => sendSelection(commandDeps, isObject(arg) ? arg : {}),
@@ -125,6 +135,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
   context.subscriptions.push(
     log,
     keys,
+    managementKeys,
     chatView,
     controller,
     statusBar,
@@ -141,6 +152,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
     keys.onDidChange(() => {
       // A new key may see other models (and the first run's load may have failed): load the list again.
       if (services) void services.then((s) => s.catalogLoader.reload()).catch(() => undefined);
+      void statusBar.refreshKey(true);
       void chatView.refresh();
     }),
     // Another window may have written the shared history file: merge it in when we regain focus.
@@ -163,6 +175,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
 
   // The welcome view waits on the context key; activation does not wait on SecretStorage.
   void keys.refresh();
+  void managementKeys.refresh();
   void workspaceSettings.check();
   const activationMs = performance.now() - started;
   log.info(`Neural Terminal ${version} activated in ${activationMs.toFixed(1)} ms.`);

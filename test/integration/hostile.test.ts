@@ -268,6 +268,12 @@ describe('Hostile command arguments: paths and keys only through the test API', 
     assert.equal(await dismissing(vscode.commands.executeCommand('neuralTerminal.setApiKey', 'sk-or-v1-attacker-0000000000000000')), 'cancelled');
   });
 
+  it('setManagementKey with a key argument still prompts (dismissed: nothing stored)', async () => {
+    assert.equal(await dismissing(vscode.commands.executeCommand('neuralTerminal.setManagementKey', 'sk-or-v1-attacker-1111111111111111')), 'cancelled');
+    const a = await api();
+    assert.equal(await (await a.test.services()).account.available(), false);
+  });
+
   for (const [command, arg] of [
     ['exportAll', (t: vscode.Uri) => ({ format: 'json', target: t })],
     ['exportConversation', (t: vscode.Uri) => ({ format: 'json', target: t })],

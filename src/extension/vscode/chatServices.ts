@@ -18,6 +18,7 @@ import { SessionTelemetry } from '../core/telemetry';
 import { TokenCounter } from '../core/tokenCounter';
 import { ModelCatalog } from '../openrouter/catalog';
 import { OpenRouterClient } from '../openrouter/client';
+import { AccountApi } from '../openrouter/account';
 import { systemClock } from '../base/clock';
 import { CatalogLoader } from '../openrouter/catalogLoader';
 import { fileCacheStore } from '../openrouter/fileCacheStore';
@@ -29,6 +30,8 @@ import type { ApiKeyStore } from './secrets';
 export interface ChatServices {
   history: HistoryStore;
   client: OpenRouterClient;
+  /** `/credits` and `/activity` with the management key (when one is set). */
+  account: AccountApi;
   catalog: ModelCatalog;
   engine: ChatOrchestrator;
   costs: CostTracker;
@@ -47,6 +50,7 @@ export interface ChatServicesDeps {
   context: vscode.ExtensionContext;
   log: Logger;
   keys: ApiKeyStore;
+  managementKeys: ApiKeyStore;
   settings: SettingsReader;
   onExternalHistoryChange(): void;
   onPersistError(message: string): void;
@@ -96,6 +100,7 @@ export async function createChatServices(deps: ChatServicesDeps): Promise<ChatSe
     circuit: { failureThreshold: initial.circuitThreshold, cooldownMs: initial.circuitRecoverySeconds * 1000 },
   });
   client.circuits.onChange((change) => bus.emit('circuit.changed', change));
+  const account = new AccountApi(client, () => deps.managementKeys.get());
   const catalog = new ModelCatalog({
     source: client,
     store: fileCacheStore(path.join(storage, 'models-cache.json')),
@@ -130,6 +135,7 @@ export async function createChatServices(deps: ChatServicesDeps): Promise<ChatSe
   return {
     history,
     client,
+    account,
     catalog,
     engine,
     costs,

@@ -1,12 +1,12 @@
 /**
  * "Diagnose": one report of what usually goes wrong — endpoint reachability, key
- * validity (never the key itself), catalog age, database path and size, circuit
+ * validity (never the key itself), the management key's account check, catalog age, database path and size, circuit
  * states — written to the log and shown in a read-only document.
  */
 import * as vscode from 'vscode';
-import { formatUsd } from '../../shared/money';
+import { formatUsd, sub } from '../../shared/money';
 import { isOpenRouterError } from '../openrouter/errors';
-import { failureText } from '../core/failureText';
+import { errorText, failureText } from '../core/failureText';
 import type { ChatServices } from './chatServices';
 import type { SettingsReader } from './config';
 import type { ApiKeyStore } from './secrets';
@@ -30,6 +30,16 @@ export async function diagnose(deps: {
     lines.push(`- Key check: valid${info.limitRemaining !== undefined ? `, ${formatUsd(info.limitRemaining, 2)} credit left` : ''}, ${formatUsd(info.usage, 2)} used`);
   } catch (error) {
     lines.push(`- Key check: failed — ${isOpenRouterError(error) ? `${error.kind}: ${failureText(error)}` : String(error)}`);
+  }
+  if (await s.account.available()) {
+    try {
+      const credits = await s.account.credits();
+      lines.push(`- Management key: stored${credits ? `, account balance ${formatUsd(sub(credits.totalCredits, credits.totalUsage), 2)} of ${formatUsd(credits.totalCredits, 2)}` : ''}`);
+    } catch (error) {
+      lines.push(`- Management key: stored, check failed — ${errorText(error)}`);
+    }
+  } else {
+    lines.push('- Management key: not set (optional: account credits and reconciliation)');
   }
   const catalog = s.catalog.current();
   lines.push(

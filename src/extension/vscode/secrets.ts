@@ -1,14 +1,28 @@
 /**
  * The OpenRouter API key, kept only in the editor's SecretStorage. Mirrors "is a key
  * stored" into the `neuralTerminal.hasApiKey` context key (drives the welcome view)
- * and registers the value with the Redactor so it can never be logged.
+ * and registers the value with the Redactor so it can never be logged. The optional
+ * management key (account figures only) is a second store of the same kind, in its own entry.
  */
 import * as vscode from 'vscode';
 import type { Redactor } from '../base/redact';
 import type { Logger } from '../base/logger';
 
-const SECRET_ID = 'neuralTerminal.openRouterApiKey';
 export const HAS_KEY_CONTEXT = 'neuralTerminal.hasApiKey';
+
+/** Which secret a store holds: its SecretStorage entry, context key and name in log lines. */
+export interface KeySlot {
+  readonly secretId: string;
+  readonly contextKey: string;
+  readonly name: string;
+}
+
+export const API_KEY_SLOT: KeySlot = { secretId: 'neuralTerminal.openRouterApiKey', contextKey: HAS_KEY_CONTEXT, name: 'API key' };
+export const MANAGEMENT_KEY_SLOT: KeySlot = {
+  secretId: 'neuralTerminal.openRouterManagementKey',
+  contextKey: 'neuralTerminal.hasManagementKey',
+  name: 'Management key',
+};
 
 export class ApiKeyStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<boolean>();
@@ -21,14 +35,15 @@ export class ApiKeyStore implements vscode.Disposable {
     private readonly secrets: vscode.SecretStorage,
     private readonly redactor: Redactor,
     private readonly log: Logger,
+    private readonly slot: KeySlot = API_KEY_SLOT,
   ) {
     this.subscription = secrets.onDidChange((e) => {
-      if (e.key === SECRET_ID) void this.refresh();
+      if (e.key === slot.secretId) void this.refresh();
     });
   }
 
   async get(): Promise<string | undefined> {
-    const key = await this.secrets.get(SECRET_ID);
+    const key = await this.secrets.get(this.slot.secretId);
     this.remember(key);
     return key || undefined;
   }
@@ -39,15 +54,15 @@ export class ApiKeyStore implements vscode.Disposable {
 
   async set(key: string): Promise<void> {
     this.remember(key);
-    await this.secrets.store(SECRET_ID, key);
+    await this.secrets.store(this.slot.secretId, key);
     await this.publish(true);
-    this.log.info('API key stored in secret storage.');
+    this.log.info(`${this.slot.name} stored in secret storage.`);
   }
 
   async clear(): Promise<void> {
-    await this.secrets.delete(SECRET_ID);
+    await this.secrets.delete(this.slot.secretId);
     await this.publish(false);
-    this.log.info('API key removed from secret storage.');
+    this.log.info(`${this.slot.name} removed from secret storage.`);
   }
 
   /** Re-reads the secret and updates the context key; call once at activation. */
@@ -71,7 +86,7 @@ export class ApiKeyStore implements vscode.Disposable {
   }
 
   private async publish(has: boolean): Promise<void> {
-    await vscode.commands.executeCommand('setContext', HAS_KEY_CONTEXT, has);
+    await vscode.commands.executeCommand('setContext', this.slot.contextKey, has);
     this.changed.fire(has);
   }
 }

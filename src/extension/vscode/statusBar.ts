@@ -1,19 +1,28 @@
 /**
  * Session spend in the status bar: `$(pulse) $0.0123 / $5.00`, a spinner while a reply
  * streams, the warning background from 80% of the budget and the error background at
- * 100%. Click → Show Usage. Hidden by `neuralTerminal.ui.showStatusBar`.
+ * 100%. The tooltip adds the key's limit, usage and remaining credit from `/key`, read in
+ * the background after activation and after replies (at most once a minute).
+ * Click → Show Usage. Hidden by `neuralTerminal.ui.showStatusBar`.
  */
 import * as vscode from 'vscode';
 import type { ChatServices } from './chatServices';
 import { budgetLimits } from './chatServices';
 import type { SettingsReader } from './config';
 import { formatUsd, ratioBasisPoints } from '../../shared/money';
+import type { KeyInfo } from '../openrouter/types';
+
+/** Reads of `/key` for the tooltip are at least this far apart. */
+const KEY_REFRESH_MS = 60_000;
 
 export class SpendStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('neuralTerminal.spend', vscode.StatusBarAlignment.Right, 100);
   private streaming = 0;
   private services: ChatServices | undefined;
   private readonly offs: Array<() => void> = [];
+  private key: KeyInfo | undefined;
+  private keyReadAt = Number.NEGATIVE_INFINITY;
+  private keyReading: Promise<void> | undefined;
 
   constructor(private readonly settings: SettingsReader) {
     this.item.name = 'Neural Terminal Spend';
@@ -31,13 +40,40 @@ export class SpendStatusBar implements vscode.Disposable {
         this.streaming++;
         this.render();
       }),
-      bus.on('message.completed', () => this.settled()),
+      bus.on('message.completed', () => {
+        this.settled();
+        void this.refreshKey();
+      }),
       bus.on('message.failed', () => this.settled()),
       bus.on('message.costUpdated', () => this.render()),
       bus.on('budget.threshold', () => this.render()),
       bus.on('budget.exceeded', () => this.render()),
     );
     this.render();
+    void this.refreshKey();
+  }
+
+  /** Reads `/key` again unless it was read within the last minute (`force`: the key changed). */
+  refreshKey(force = false): Promise<void> {
+    const services = this.services;
+    if (!services || this.keyReading || (!force && Date.now() - this.keyReadAt < KEY_REFRESH_MS)) return this.keyReading ?? Promise.resolve();
+    this.keyReadAt = Date.now();
+    this.keyReading = services.client
+      .getKeyInfo()
+      .then(
+        (info) => {
+          this.key = info;
+        },
+        () => {
+          // No key, offline, rejected: the tooltip simply leaves the key line out.
+          this.key = undefined;
+        },
+      )
+      .finally(() => {
+        this.keyReading = undefined;
+        this.render();
+      });
+    return this.keyReading;
   }
 
   render(): void {
@@ -61,7 +97,7 @@ export class SpendStatusBar implements vscode.Disposable {
           : undefined;
     const tooltip = new vscode.MarkdownString(
       `**Neural Terminal** — session spend ${spentText}${limit ? ` of ${formatUsd(limit, 2)} (${(bp / 100).toFixed(1)}%)` : ' (no session budget)'}` +
-        `${this.streaming ? `\n\n${this.streaming} repl${this.streaming === 1 ? 'y' : 'ies'} streaming` : ''}\n\nClick for the usage report.`,
+        `${this.streaming ? `\n\n${this.streaming} repl${this.streaming === 1 ? 'y' : 'ies'} streaming` : ''}${keyLine(this.key)}\n\nClick for the usage report.`,
     );
     this.item.tooltip = tooltip;
     this.item.accessibilityInformation = { label: `Neural Terminal session spend ${spentText}`, role: 'button' };
@@ -69,9 +105,15 @@ export class SpendStatusBar implements vscode.Disposable {
   }
 
   /** For tests: what the item shows. */
-  get state(): { text: string; background: string | undefined; visible: boolean } {
+  get state(): { text: string; background: string | undefined; visible: boolean; tooltip: string } {
     const bg = this.item.backgroundColor as vscode.ThemeColor | undefined;
-    return { text: this.item.text, background: bg?.id, visible: this.settings.read().showStatusBar };
+    const tooltip = this.item.tooltip;
+    return {
+      text: this.item.text,
+      background: bg?.id,
+      visible: this.settings.read().showStatusBar,
+      tooltip: typeof tooltip === 'string' ? tooltip : (tooltip?.value ?? ''),
+    };
   }
 
   dispose(): void {
@@ -83,4 +125,12 @@ export class SpendStatusBar implements vscode.Disposable {
     this.streaming = Math.max(0, this.streaming - 1);
     this.render();
   }
+}
+
+/** The tooltip's key line: remaining credit first, since that is what runs out. */
+function keyLine(key: KeyInfo | undefined): string {
+  if (!key) return '';
+  const remaining = key.limitRemaining ? `${formatUsd(key.limitRemaining, 4)} credit left of ${formatUsd(key.limit ?? key.limitRemaining, 2)}` : 'no credit limit';
+  const today = key.usageToday ? `, ${formatUsd(key.usageToday, 4)} today` : '';
+  return `\n\nOpenRouter key: ${remaining} · ${formatUsd(key.usage, 4)} used${today}`;
 }

@@ -1,11 +1,15 @@
 /**
  * "Show Usage": a read-only editor tab with spend and tokens by day and model, the top
- * conversations and the month's budget burn-down, from the history database. The page
- * runs no script; its one link (Export CSV) is a command URI allowed for that command only.
+ * conversations and the month's budget burn-down, from the history database; then, once
+ * OpenRouter answered, the key's limit and remaining credit and (with a management key) the
+ * account's credits and the per-day reconciliation with OpenRouter's bill. The page runs no
+ * script; its links (Export CSV, Set Management Key) are command URIs allowed for those only.
  */
 import * as vscode from 'vscode';
 import { usageCsv, type UsageReport } from '../storage';
 import { usageHtml } from '../core/usageChart';
+import { loadAccountSummary, type AccountSummary } from '../core/accountSummary';
+import { SET_MANAGEMENT_KEY_COMMAND } from '../core/accountHtml';
 import { budgetLimits, type ChatServices } from './chatServices';
 import type { SettingsReader } from './config';
 
@@ -15,6 +19,9 @@ export const EXPORT_USAGE_CSV = 'neuralTerminal.exportUsageCsv';
 
 export class UsageReportPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
+  /** The last account figures, shown at once on the next render while fresh ones load. */
+  private account: AccountSummary | undefined;
+  private loading: Promise<void> | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -27,14 +34,31 @@ export class UsageReportPanel implements vscode.Disposable {
     if (!this.panel) {
       this.panel = vscode.window.createWebviewPanel('neuralTerminal.usage', 'Neural Terminal Usage', vscode.ViewColumn.Active, {
         enableScripts: false,
-        enableCommandUris: [EXPORT_USAGE_CSV],
+        enableCommandUris: [EXPORT_USAGE_CSV, SET_MANAGEMENT_KEY_COMMAND],
         localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media')],
       });
       this.panel.onDidDispose(() => (this.panel = undefined));
     }
-    this.panel.webview.html = await this.render(s, this.panel.webview);
+    const report = await this.report(s);
+    this.panel.webview.html = this.render(report, this.panel.webview);
     this.panel.reveal();
+    // OpenRouter may be slow or unreachable: the ledger's figures do not wait for it.
+    this.loading = this.loadAccount(s, report);
     return this.panel;
+  }
+
+  /** Resolves once the account figures of the last `show()` are on the page (tests). */
+  async accountLoaded(): Promise<void> {
+    await this.loading;
+  }
+
+  private async loadAccount(s: ChatServices, report: UsageReport): Promise<void> {
+    this.account = await loadAccountSummary(
+      { keyInfo: () => s.client.getKeyInfo(), credits: () => s.account.credits(), activity: () => s.account.activity() },
+      report,
+      Date.now(),
+    );
+    if (this.panel) this.panel.webview.html = this.render(report, this.panel.webview);
   }
 
   /** Writes the last 30 days as CSV; `target` skips the save dialog (tests). */
@@ -63,11 +87,12 @@ export class UsageReportPanel implements vscode.Disposable {
     return s.history.usage(now - (DAYS - 1) * DAY, now);
   }
 
-  private async render(s: ChatServices, webview: vscode.Webview): Promise<string> {
+  private render(report: UsageReport, webview: vscode.Webview): string {
     const now = new Date();
     const stylesheet = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'usage.css')).toString();
     return usageHtml({
-      report: await this.report(s),
+      report,
+      ...(this.account ? { account: this.account } : {}),
       monthly: budgetLimits(this.settings.read()).monthly,
       monthStart: `${now.toISOString().slice(0, 7)}-01`,
       csp: `default-src 'none'; style-src ${webview.cspSource}; img-src ${webview.cspSource};`,
