@@ -18,22 +18,22 @@ function snapshotOf(store: HistoryEngine): string {
 }
 
 /** Every way the user reaches a conversation must keep working. */
-function assertUsable(store: HistoryEngine): void {
+function assertUsable(store: HistoryEngine, label = 'after the corpus'): void {
   const page = store.listConversations({ status: 'all', limit: 500 });
   for (const c of page.items) {
-    assert.ok(Number.isSafeInteger(c.totalTokens), `total tokens of ${c.id}`);
+    assert.ok(Number.isSafeInteger(c.totalTokens), `${label}: total tokens of ${c.id}`);
     store.getConversation(c.id);
     const path_ = store.activePath(c.id);
     for (const { message } of path_) {
       for (const n of [message.promptTokens, message.completionTokens, message.reasoningTokens, message.cachedTokens]) {
-        assert.ok(n === null || (Number.isSafeInteger(n) && n <= MAX_TOKENS));
+        assert.ok(n === null || (Number.isSafeInteger(n) && n <= MAX_TOKENS), `${label}: ${n} tokens`);
       }
-      assert.ok(message.createdAt >= Date.UTC(2020, 0, 1) && message.createdAt <= Date.now() + 86_400_000);
+      assert.ok(message.createdAt >= Date.UTC(2020, 0, 1) && message.createdAt <= Date.now() + 86_400_000, `${label}: dated ${message.createdAt}`);
     }
     store.exportMarkdown(c.id);
   }
   store.exportJson();
-  assert.ok(parseUsd(store.spendSince(0)) !== undefined);
+  assert.ok(parseUsd(store.spendSince(0)) !== undefined, `${label}: spend total`);
   store.usage(0, Date.now() + 86_400_000);
 }
 
@@ -90,7 +90,7 @@ describe('storage/hostile import corpus', function () {
         outcomes.push(`${item.name}: refused`);
       } else {
         outcomes.push(`${item.name}: accepted`);
-        assertUsable(store);
+        assertUsable(store, item.name);
         // Every imported conversation can be deleted again.
         for (const id of Object.values(report!.conversationIds)) store.deleteConversation(id);
         assert.equal(snapshotOf(store), before, `${item.name}: deleting the import restores the history`);
@@ -124,5 +124,26 @@ describe('storage/a conversation that fails to load', () => {
     assert.equal(store.conversationExists(broken.id), false);
     assert.equal(store.findConversation(kept.id)?.title, 'Fine');
     assert.equal(store.listConversations({ status: 'all' }).total, 1);
+  });
+});
+
+describe('storage/token totals are summed with overflow checks', () => {
+  afterEach(cleanup);
+
+  it('refuses a change that would push a total past 2^53, leaving the conversation readable', async () => {
+    const store = await openStore({ clock: new TestClock() });
+    const c = store.createConversation({ title: 'Near the edge' });
+    store.appendMessage({ conversationId: c.id, role: 'user', content: 'first', promptTokens: 3 });
+    // A total at the edge, as only a damaged row or years of use could hold.
+    (store as unknown as { store: { db: { run(sql: string, params: unknown[]): void } } }).store.db.run(
+      'UPDATE conversations SET total_tokens = ? WHERE id = ?',
+      [Number.MAX_SAFE_INTEGER - 5, c.id],
+    );
+    assert.throws(
+      () => store.appendMessage({ conversationId: c.id, role: 'assistant', content: 'too many', promptTokens: 10, completionTokens: 10 }),
+      (e: unknown) => e instanceof StorageError && e.kind === 'invalid-input',
+    );
+    assert.equal(store.getConversation(c.id).totalTokens, Number.MAX_SAFE_INTEGER - 5);
+    assert.equal(store.activePath(c.id).length, 1, 'the refused message was not kept');
   });
 });
