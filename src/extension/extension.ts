@@ -18,7 +18,7 @@ import { forkConversation, newConversation, searchHistory, selectModel, sendSele
 import { exportAll, exportConversation, importHistory, MARKDOWN_SCHEME, openAsMarkdown, TranscriptProvider } from './vscode/historyCommands';
 import { SpendStatusBar } from './vscode/statusBar';
 import { UsageReportPanel } from './vscode/usageReport';
-import { diagnose } from './vscode/diagnose';
+import { diagnose, DiagnosticsDocument, DIAGNOSTICS_SCHEME } from './vscode/diagnose';
 import { createTestApi, type TestApi } from './vscode/testApi';
 import { HostDialogs } from './vscode/hostDialogs';
 import { publicArgs } from './vscode/commandArgs';
@@ -97,6 +97,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
   const commandDeps: ChatCommandDeps = { controller, services: getServices, view: chatView, settings, state: context.globalState };
   const usage = new UsageReportPanel(context.extensionUri, getServices, settings);
   const transcripts = new TranscriptProvider(commandDeps);
+  const diagnostics = new DiagnosticsDocument();
   const validateKey = async (key: string) => (await getServices()).client.getKeyInfo({ apiKey: key });
   const validateManagementKey = async (key: string) => {
     const credits = await new AccountApi((await getServices()).client, async () => key).credits();
@@ -125,7 +126,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
     toggleMode: () => toggleMode(commandDeps),
     showUsage: () => usage.show(),
     exportUsageCsv: (arg) => usage.exportCsv(arg instanceof vscode.Uri ? arg : undefined),
-    diagnose: (arg) => diagnose({ services: getServices, keys, settings, log, show: !(isObject(arg) && arg.show === false) }),
+    diagnose: (arg) => diagnose({ services: getServices, keys, settings, log, document: diagnostics, show: !(isObject(arg) && arg.show === false) }),
   };
   const runWithAllArgs = (id: string, ...args: unknown[]): unknown => {
     const handler = handlers[id];
@@ -141,6 +142,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
     statusBar,
     usage,
     transcripts,
+    diagnostics,
+    vscode.workspace.registerTextDocumentContentProvider(DIAGNOSTICS_SCHEME, diagnostics),
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chatView),
     vscode.workspace.registerTextDocumentContentProvider(MARKDOWN_SCHEME, transcripts),
     ...Object.entries(handlers).map(([id, run]) =>

@@ -170,6 +170,35 @@ export function toFixedDecimal(a: Usd, decimals: number): string {
   return `${negative && rounded !== 0n ? '-' : ''}${whole}${frac}`;
 }
 
+/** Groups the whole part by thousands ("12,345.67"). */
+function groupThousands(text: string): string {
+  const [whole = '', fraction] = text.split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
+}
+
+const ONE_CENT = 10n ** BigInt(USD_SCALE - 2);
+const TEN_DOLLARS = 10n ** BigInt(USD_SCALE + 1);
+
+/**
+ * The one display format for a cost, used on every surface (the view's strip and entries,
+ * the status bar, the usage report, history, exports) so the same amount reads the same
+ * everywhere: 2 decimals from $10, 4 from a cent, and up to 6 places below a cent (a cheap
+ * reply costs fractions of a cent, and "$0.0000" would hide it). Display only.
+ */
+export function formatCost(a: Usd): string {
+  const size = a.atto < 0n ? -a.atto : a.atto;
+  const digits = size === 0n || size >= TEN_DOLLARS ? 2 : size >= ONE_CENT ? 4 : 6;
+  let out = groupThousands(toFixedDecimal(a, digits));
+  if (digits === 6) out = out.replace(/(\.\d{4}\d*?)0+$/, '$1');
+  return out.startsWith('-') ? `-$${out.slice(1)}` : `$${out}`;
+}
+
+/** A budget, limit or balance: like `formatCost`, without trailing zeros past the cents ("$1.00", "$4.205"). */
+export function formatBudget(a: Usd): string {
+  return formatCost(a).replace(/(\.\d\d\d*?)0+$/, '$1');
+}
+
 /** |a| */
 export function abs(a: Usd): Usd {
   return a.atto < 0n ? usd(-a.atto) : a;

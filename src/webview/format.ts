@@ -5,7 +5,7 @@
  * floating-point error. No DOM, no host.
  */
 import { clockTime } from '../shared/plainText';
-import { abs, compare, compareDecimalText, isZero, parseUsd, ratioBasisPointsText, toFixedDecimal, type Usd } from '../shared/money';
+import { compareDecimalText, formatBudget, formatCost, isZero, parseUsd, ratioBasisPointsText } from '../shared/money';
 
 /** Compares two decimal strings; unparsable values sort last. */
 export function compareDecimal(a: string, b: string): number {
@@ -17,34 +17,16 @@ export function ratioBasisPoints(part: string, whole: string): number | undefine
   return ratioBasisPointsText(part, whole);
 }
 
-function groupThousands(text: string): string {
-  const [whole = '', fraction] = text.split('.');
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
-}
-
-const ONE_CENT = parseUsd('0.01') as Usd;
-const TEN_DOLLARS = parseUsd('10') as Usd;
-
-/**
- * "$0.0123": 2 decimals from $10, 4 from a cent, and up to 6 significant places below a cent
- * (a cheap reply costs fractions of a cent and "$0.0000" would hide it). Fixed decimals keep
- * columns of costs aligned.
- */
+/** The shared cost format (`formatCost`) for a decimal string; "$?" when it is not a number. */
 export function formatUsd(text: string): string {
   const amount = parseUsd(text);
-  if (!amount) return '$?';
-  const size = abs(amount);
-  const digits = isZero(size) || compare(size, TEN_DOLLARS) >= 0 ? 2 : compare(size, ONE_CENT) >= 0 ? 4 : 6;
-  let out = groupThousands(toFixedDecimal(amount, digits));
-  if (digits === 6) out = out.replace(/(\.\d{4}\d*?)0+$/, '$1');
-  if (out.startsWith('-')) return `-$${out.slice(1)}`;
-  return `$${out}`;
+  return amount ? formatCost(amount) : '$?';
 }
 
 /** A budget or balance: like formatUsd, without trailing zeros past the cents ("$1.00", "$4.205"). */
 export function formatAmount(text: string): string {
-  return formatUsd(text).replace(/(\.\d\d\d*?)0+$/, '$1');
+  const amount = parseUsd(text);
+  return amount ? formatBudget(amount) : '$?';
 }
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });

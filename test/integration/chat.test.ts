@@ -227,6 +227,18 @@ describe('Chat and editor commands in the extension host', function () {
     assert.ok(!report.includes(KEY) && !report.includes(KEY.slice(-12)));
   });
 
+  it('shows Diagnose as a read-only virtual document that never asks to be saved', async () => {
+    await vscode.commands.executeCommand('neuralTerminal.diagnose');
+    const doc = vscode.window.activeTextEditor?.document;
+    assert.ok(doc, 'the report is open');
+    assert.equal(doc.uri.scheme, 'neural-terminal-diagnostics');
+    assert.equal(doc.isUntitled, false);
+    assert.equal(doc.isDirty, false);
+    assert.match(doc.getText(), /# Neural Terminal diagnostics/);
+    assert.match(doc.getText(), /Key check: valid/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   it('returns cancelled and keeps the key when the API key box is dismissed', async () => {
     const a = await api();
     assert.equal(await dismissing(vscode.commands.executeCommand('neuralTerminal.setApiKey')), 'cancelled');

@@ -4,7 +4,7 @@
  * UTC day what we recorded beside what OpenRouter billed, with the exact difference as a
  * full-precision decimal. Every text escaped; no script. No `vscode` import.
  */
-import { formatUsd, parseUsd, sub, toDecimalString, ZERO, type Usd } from '../../shared/money';
+import { formatBudget, formatCost, parseUsd, sub, toDecimalString, ZERO, type Usd } from '../../shared/money';
 import type { AccountSummary } from './accountSummary';
 import { escapeHtml } from './html';
 import type { DayReconciliation } from './reconciliation';
@@ -23,12 +23,12 @@ function keyHtml(s: AccountSummary): string {
   if (!s.key) return `<p class="account-error">Key: ${escapeHtml(s.keyError ?? 'not checked')}</p>`;
   const k = s.key;
   const facts = [
-    k.limit ? `limit ${formatUsd(k.limit, 2)}` : 'no limit',
-    `used ${formatUsd(k.usage, 6)}`,
-    ...(k.limitRemaining ? [`<strong>${formatUsd(k.limitRemaining, 6)} remaining</strong>`] : []),
-    ...(k.usageToday ? [`today ${formatUsd(k.usageToday, 6)}`] : []),
-    ...(k.usageMonth ? [`this month ${formatUsd(k.usageMonth, 6)}`] : []),
-    ...(k.byokUsage ? [`on your own provider keys ${formatUsd(k.byokUsage, 6)}`] : []),
+    k.limit ? `limit ${formatBudget(k.limit)}` : 'no limit',
+    `used ${formatCost(k.usage)}`,
+    ...(k.limitRemaining ? [`<strong>${formatCost(k.limitRemaining)} remaining</strong>`] : []),
+    ...(k.usageToday ? [`today ${formatCost(k.usageToday)}`] : []),
+    ...(k.usageMonth ? [`this month ${formatCost(k.usageMonth)}`] : []),
+    ...(k.byokUsage ? [`on your own provider keys ${formatCost(k.byokUsage)}`] : []),
   ];
   return `<p class="key-info">API key${k.label ? ` <code>${escapeHtml(k.label)}</code>` : ''}: ${facts.join(' · ')}${k.isFreeTier ? ' (free tier)' : ''}</p>`;
 }
@@ -41,7 +41,7 @@ function creditsHtml(s: AccountSummary, setKeyUri: string): string {
   if (s.credits) {
     const balance = sub(s.credits.totalCredits, s.credits.totalUsage);
     lines.push(
-      `<p class="credits">Account: credits ${formatUsd(s.credits.totalCredits, 2)} · used ${formatUsd(s.credits.totalUsage, 6)} · <strong>balance ${formatUsd(balance, 6)}</strong></p>`,
+      `<p class="credits">Account: credits ${formatBudget(s.credits.totalCredits)} · used ${formatCost(s.credits.totalUsage)} · <strong>balance ${formatCost(balance)}</strong></p>`,
     );
   }
   if (s.accountError) lines.push(`<p class="account-error">Account: ${escapeHtml(s.accountError)}</p>`);

@@ -6,7 +6,7 @@
  * writes), the same rule as the composer's live estimate. No `vscode` import.
  */
 import { estimateCost, isFreeModel } from '../openrouter/pricing';
-import { add, formatUsd, sub, type Usd } from '../../shared/money';
+import { add, formatBudget, formatCost, sub, type Usd } from '../../shared/money';
 import type { OrchestratorDeps, Refusal } from './chatTypes';
 import { DEFAULT_REPLY_RESERVE, type ChatTurn } from './contextWindow';
 import { controlSettings, lastReply } from './replyPlan';
@@ -66,7 +66,7 @@ export async function checkBudget(
     return {
       status: 'refused',
       reason: 'budget_confirm',
-      message: `This send could cost up to ${formatUsd(sub(check.warning.projected, spent), 4)} and take the ${check.warning.scope} spend to ${formatUsd(check.warning.projected, 4)} of its ${formatUsd(check.warning.limit, 4)} budget. Send anyway?`,
+      message: `This send could cost up to ${formatCost(sub(check.warning.projected, spent))} and take the ${check.warning.scope} spend to ${formatCost(check.warning.projected)} of its ${formatBudget(check.warning.limit)} budget. Send anyway?`,
     };
   }
   // A paid model whose price is unknown cannot be checked against a budget: ask, never pass.

@@ -7,7 +7,7 @@
 import type { Notice, NoticeAction } from '../../shared/protocol';
 import type { FailureInfo } from './chatEvents';
 import type { BudgetStatus } from './costTracker';
-import { formatUsd } from '../../shared/money';
+import { formatBudget, formatCost } from '../../shared/money';
 
 type Action = NonNullable<Notice['actions']>[number];
 const act = (action: NoticeAction, label: string, arg?: string): Action => ({ action, label, ...(arg ? { arg } : {}) });
@@ -127,13 +127,13 @@ export function budgetNotice(id: string, type: 'threshold' | 'exceeded', status:
         id,
         severity: 'warning',
         kind: 'budget_threshold',
-        message: `${scope} spend ${formatUsd(status.spent, 4)} is ${pct}% of the ${formatUsd(status.limit, 2)} budget.`,
+        message: `${scope} spend ${formatCost(status.spent)} is ${pct}% of the ${formatBudget(status.limit)} budget.`,
       }
     : {
         id,
         severity: 'error',
         kind: 'budget_exceeded',
-        message: `${scope} budget of ${formatUsd(status.limit, 2)} reached (${formatUsd(status.spent, 4)}). Paid sends are paused; free models still work.`,
+        message: `${scope} budget of ${formatBudget(status.limit)} reached (${formatCost(status.spent)}). Paid sends are paused; free models still work.`,
       };
 }
 

@@ -4,7 +4,7 @@
  * active branch with a metadata line per message, for reading and sharing.
  * Read-only. No `vscode` import.
  */
-import { formatUsd, parseUsd, ZERO, type Usd } from '../../shared/money';
+import { formatCost, parseUsd, ZERO } from '../../shared/money';
 import type { ConversationStore } from './conversationStore';
 import { EXPORT_FORMAT, EXPORT_VERSION, type ExportFile, type ExportedConversation } from './exportFormat';
 import type { Clock, Conversation, PathEntry, StoredMessage } from './types';
@@ -77,7 +77,7 @@ export function exportMarkdown(store: ConversationStore, conversationId: string)
   lines.push(`- Created: ${iso(conversation.createdAt)} · Updated: ${iso(conversation.updatedAt)}`);
   lines.push(`- Status: ${conversation.status}${conversation.tags.length > 0 ? ` · Tags: ${conversation.tags.join(', ')}` : ''}`);
   const scope = conversation.parentConversationId ? 'all branches, not counting messages copied from the source' : 'all branches';
-  lines.push(`- Total: ${money(total)} (exact ${conversation.totalCostUsd} USD, ${scope}) · ${conversation.totalTokens} tokens`);
+  lines.push(`- Total: ${formatCost(total)} (exact ${conversation.totalCostUsd} USD, ${scope}) · ${conversation.totalTokens} tokens`);
   if (conversation.parentConversationId) {
     lines.push(`- Forked from: \`${conversation.parentConversationId}\` at message \`${conversation.forkedFromMessageId ?? '?'}\``);
   }
@@ -94,18 +94,13 @@ function headerLine({ message: m, siblingIndex, siblingCount }: PathEntry): stri
   if (m.role === 'assistant' && m.modelId) parts.push(m.modelId);
   const tokens = (m.promptTokens ?? 0) + (m.completionTokens ?? 0);
   if (m.promptTokens !== null || m.completionTokens !== null) parts.push(`${tokens} tok`);
-  if (m.cost) parts.push(`${money(parseUsd(m.cost.usd) ?? ZERO)}${m.cost.source === 'estimate' ? ' (est.)' : ''}`);
+  if (m.cost) parts.push(`${formatCost(parseUsd(m.cost.usd) ?? ZERO)}${m.cost.source === 'estimate' ? ' (est.)' : ''}`);
   if (m.latencyMs !== null) parts.push(`${(m.latencyMs / 1000).toFixed(1)} s`);
   if (m.ttftMs !== null) parts.push(`ttft ${m.ttftMs} ms`);
   if (m.status !== 'complete') parts.push(m.finishReason ? `${m.status} (${m.finishReason})` : m.status);
   if (siblingCount > 1) parts.push(`branch ${siblingIndex + 1}/${siblingCount}`);
   parts.push(iso(m.createdAt));
   return parts.join(' · ');
-}
-
-/** $0.0123 as in the UI; sub-cent amounts keep six decimals so they do not read as $0.0000. */
-function money(amount: Usd): string {
-  return formatUsd(amount, amount.atto > 0n && amount.atto < 10n ** 16n ? 6 : 4);
 }
 
 function iso(ms: number): string {

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { checkApiKey } from '../core/apiKey';
-import { formatUsd, sub } from '../../shared/money';
+import { formatBudget, formatCost, sub } from '../../shared/money';
 import type { AccountCredits } from '../openrouter/account';
 import type { KeyInfo } from '../openrouter/types';
 import { isOpenRouterError } from '../openrouter/errors';
@@ -101,7 +101,7 @@ export async function setApiKey(keys: ApiKeyStore, validate: KeyValidator, provi
   const { outcome, checked } = await askAndStoreKey(keys, validate, API_KEY_TEXTS, provided);
   if (checked) {
     const balance =
-      checked.limitRemaining !== undefined ? `${formatUsd(checked.limitRemaining, 2)} credit left` : `${formatUsd(checked.usage, 2)} used, no limit`;
+      checked.limitRemaining !== undefined ? `${formatBudget(checked.limitRemaining)} credit left` : `${formatCost(checked.usage)} used, no limit`;
     void vscode.window.showInformationMessage(`Neural Terminal: API key saved (${balance}).`);
   }
   return outcome;
@@ -112,7 +112,7 @@ export async function setManagementKey(keys: ApiKeyStore, validate: ManagementKe
   const { outcome, checked } = await askAndStoreKey(keys, validate, MANAGEMENT_KEY_TEXTS, provided);
   if (checked) {
     void vscode.window.showInformationMessage(
-      `Neural Terminal: management key saved (account balance ${formatUsd(sub(checked.totalCredits, checked.totalUsage), 2)}). Show Usage now reconciles spend with OpenRouter.`,
+      `Neural Terminal: management key saved (account balance ${formatBudget(sub(checked.totalCredits, checked.totalUsage))}). Show Usage now reconciles spend with OpenRouter.`,
     );
   }
   return outcome;

@@ -1,10 +1,11 @@
 /**
  * "Diagnose": one report of what usually goes wrong — endpoint reachability, key
  * validity (never the key itself), the management key's account check, catalog age, database path and size, circuit
- * states — written to the log and shown in a read-only document.
+ * states — written to the log and shown in a read-only virtual document (not an
+ * Untitled file: closing it must not ask to save anything).
  */
 import * as vscode from 'vscode';
-import { formatUsd, sub } from '../../shared/money';
+import { formatBudget, formatCost, sub } from '../../shared/money';
 import { isOpenRouterError } from '../openrouter/errors';
 import { errorText, failureText } from '../core/failureText';
 import type { ChatServices } from './chatServices';
@@ -12,11 +13,40 @@ import type { SettingsReader } from './config';
 import type { ApiKeyStore } from './secrets';
 import type { Logger } from '../base/logger';
 
+export const DIAGNOSTICS_SCHEME = 'neural-terminal-diagnostics';
+const DIAGNOSTICS_URI = `${DIAGNOSTICS_SCHEME}:/Neural Terminal diagnostics.md`;
+
+/** Serves the latest report as a read-only document; a new report refreshes an open one. */
+export class DiagnosticsDocument implements vscode.TextDocumentContentProvider {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private report = '_Run "Neural Terminal: Diagnose" to fill this report._';
+
+  provideTextDocumentContent(): string {
+    return this.report;
+  }
+
+  async show(report: string): Promise<vscode.TextDocument> {
+    this.report = report;
+    const uri = vscode.Uri.parse(DIAGNOSTICS_URI);
+    this.changed.fire(uri);
+    const document = await vscode.workspace.openTextDocument(uri);
+    if (document.languageId !== 'markdown') await vscode.languages.setTextDocumentLanguage(document, 'markdown');
+    await vscode.window.showTextDocument(document, { preview: true });
+    return document;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
 export async function diagnose(deps: {
   services: () => Promise<ChatServices>;
   keys: ApiKeyStore;
   settings: SettingsReader;
   log: Logger;
+  document: DiagnosticsDocument;
   show?: boolean;
 }): Promise<string> {
   const lines: string[] = ['# Neural Terminal diagnostics', ''];
@@ -27,14 +57,14 @@ export async function diagnose(deps: {
   lines.push(`- API key: ${key ? 'stored in secret storage' : 'not set'}`);
   try {
     const info = await s.client.getKeyInfo();
-    lines.push(`- Key check: valid${info.limitRemaining !== undefined ? `, ${formatUsd(info.limitRemaining, 2)} credit left` : ''}, ${formatUsd(info.usage, 2)} used`);
+    lines.push(`- Key check: valid${info.limitRemaining !== undefined ? `, ${formatBudget(info.limitRemaining)} credit left` : ''}, ${formatCost(info.usage)} used`);
   } catch (error) {
     lines.push(`- Key check: failed — ${isOpenRouterError(error) ? `${error.kind}: ${failureText(error)}` : String(error)}`);
   }
   if (await s.account.available()) {
     try {
       const credits = await s.account.credits();
-      lines.push(`- Management key: stored${credits ? `, account balance ${formatUsd(sub(credits.totalCredits, credits.totalUsage), 2)} of ${formatUsd(credits.totalCredits, 2)}` : ''}`);
+      lines.push(`- Management key: stored${credits ? `, account balance ${formatBudget(sub(credits.totalCredits, credits.totalUsage))} of ${formatBudget(credits.totalCredits)}` : ''}`);
     } catch (error) {
       lines.push(`- Management key: stored, check failed — ${errorText(error)}`);
     }
@@ -64,9 +94,6 @@ export async function diagnose(deps: {
   lines.push(`- Circuits: ${circuits.length ? circuits.map((c) => `${c.key}=${c.state}`).join(', ') : 'all closed'}`);
   const report = lines.join('\n');
   deps.log.info(report.replace(/\n/g, ' | '));
-  if (deps.show !== false) {
-    const document = await vscode.workspace.openTextDocument({ content: report, language: 'markdown' });
-    await vscode.window.showTextDocument(document, { preview: true });
-  }
+  if (deps.show !== false) await deps.document.show(report);
   return report;
 }

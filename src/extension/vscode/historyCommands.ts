@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { importPercent, isStorageError, type ImportProgress } from '../storage';
 import type { ChatCommandDeps } from './chatCommands';
+import { announceExport } from './exportNotice';
 
 export const MARKDOWN_SCHEME = 'neural-terminal-transcript';
 
@@ -195,7 +196,7 @@ async function save(text: string, target: vscode.Uri | undefined, fileName: stri
     }));
   if (!uri) return undefined;
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
-  if (!target) void vscode.window.showInformationMessage(`Neural Terminal: exported to ${uri.fsPath}.`);
+  if (!target) void announceExport(uri);
   return uri;
 }
 

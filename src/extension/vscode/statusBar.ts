@@ -9,11 +9,15 @@ import * as vscode from 'vscode';
 import type { ChatServices } from './chatServices';
 import { budgetLimits } from './chatServices';
 import type { SettingsReader } from './config';
+<<<<<<< HEAD
 import { formatUsd, ratioBasisPoints } from '../../shared/money';
 import type { KeyInfo } from '../openrouter/types';
 
 /** Reads of `/key` for the tooltip are at least this far apart. */
 const KEY_REFRESH_MS = 60_000;
+=======
+import { formatBudget, formatCost, ratioBasisPoints, ZERO } from '../../shared/money';
+>>>>>>> ccb8f6a (Loose ends: one cost format on every surface (shared formatCost/formatBudget); usage charts with value and date axes and values, no burn-down without a monthly budget; Diagnose as a read-only virtual document; export done offers Reveal and Open; README documents the demo endpoint's [[scenario:…]] directives)
 
 export class SpendStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('neuralTerminal.spend', vscode.StatusBarAlignment.Right, 100);
@@ -84,9 +88,9 @@ export class SpendStatusBar implements vscode.Disposable {
     }
     const spent = this.services?.costs.sessionSpent;
     const limit = budgetLimits(settings).session;
-    const spentText = spent ? formatUsd(spent, 4) : '$0.0000';
+    const spentText = formatCost(spent ?? ZERO);
     const icon = this.streaming > 0 ? '$(loading~spin)' : '$(pulse)';
-    this.item.text = `${icon} ${spentText}${limit ? ` / ${formatUsd(limit, 2)}` : ''}`;
+    this.item.text = `${icon} ${spentText}${limit ? ` / ${formatBudget(limit)}` : ''}`;
     const bp = spent && limit ? (ratioBasisPoints(spent, limit) ?? 0) : 0;
     const warnAt = Math.round(settings.warnAt * 10000);
     this.item.backgroundColor =
@@ -96,8 +100,13 @@ export class SpendStatusBar implements vscode.Disposable {
           ? new vscode.ThemeColor('statusBarItem.warningBackground')
           : undefined;
     const tooltip = new vscode.MarkdownString(
+<<<<<<< HEAD
       `**Neural Terminal** — session spend ${spentText}${limit ? ` of ${formatUsd(limit, 2)} (${(bp / 100).toFixed(1)}%)` : ' (no session budget)'}` +
         `${this.streaming ? `\n\n${this.streaming} repl${this.streaming === 1 ? 'y' : 'ies'} streaming` : ''}${keyLine(this.key)}\n\nClick for the usage report.`,
+=======
+      `**Neural Terminal** — session spend ${spentText}${limit ? ` of ${formatBudget(limit)} (${(bp / 100).toFixed(1)}%)` : ' (no session budget)'}` +
+        `${this.streaming ? `\n\n${this.streaming} repl${this.streaming === 1 ? 'y' : 'ies'} streaming` : ''}\n\nClick for the usage report.`,
+>>>>>>> ccb8f6a (Loose ends: one cost format on every surface (shared formatCost/formatBudget); usage charts with value and date axes and values, no burn-down without a monthly budget; Diagnose as a read-only virtual document; export done offers Reveal and Open; README documents the demo endpoint's [[scenario:…]] directives)
     );
     this.item.tooltip = tooltip;
     this.item.accessibilityInformation = { label: `Neural Terminal session spend ${spentText}`, role: 'button' };

@@ -6,6 +6,7 @@
  * script; its links (Export CSV, Set Management Key) are command URIs allowed for those only.
  */
 import * as vscode from 'vscode';
+import { announceExport } from './exportNotice';
 import { usageCsv, type UsageReport } from '../storage';
 import { usageHtml } from '../core/usageChart';
 import { loadAccountSummary, type AccountSummary } from '../core/accountSummary';
@@ -75,6 +76,7 @@ export class UsageReportPanel implements vscode.Disposable {
       }));
     if (!uri) return undefined;
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(csv));
+    if (!target) void announceExport(uri);
     return uri;
   }
 

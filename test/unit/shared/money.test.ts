@@ -2,6 +2,8 @@ import { strict as assert } from 'node:assert';
 import {
   add,
   compareDecimalText,
+  formatBudget,
+  formatCost,
   formatUsd,
   parseUsd,
   perMillion,
@@ -64,6 +66,17 @@ describe('money', () => {
     assert.equal(formatUsd(p('0.01225'), 4), '$0.0122');
     assert.equal(formatUsd(p('12'), 2), '$12.00');
     assert.equal(formatUsd(p('-0.5'), 2), '-$0.50');
+  });
+
+  it('has one cost format for every surface: 2 places from $10, 4 from a cent, up to 6 below', () => {
+    assert.equal(formatCost(p('12345.678')), '$12,345.68');
+    assert.equal(formatCost(p('0.000782')), '$0.000782');
+    assert.equal(formatCost(p('0.0007')), '$0.0007');
+    assert.equal(formatCost(p('0.0123456')), '$0.0123');
+    assert.equal(formatCost(p('0')), '$0.00');
+    assert.equal(formatCost(p('-0.5')), '-$0.5000');
+    assert.equal(formatBudget(p('5')), '$5.00');
+    assert.equal(formatBudget(p('4.205')), '$4.205');
   });
 
   it('computes budget ratios in basis points and refuses a zero budget', () => {
