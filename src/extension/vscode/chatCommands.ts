@@ -14,6 +14,8 @@ import type { ChatViewProvider } from './chatViewProvider';
 import type { SettingsReader } from './config';
 import { clockTime, plainText } from '../../shared/plainText';
 import { errorText } from '../core/failureText';
+import { formatContextLength } from '../../shared/contextLength';
+import { recentModels } from './recentModels';
 
 export interface ChatCommandDeps {
   controller: ChatController;
@@ -23,7 +25,6 @@ export interface ChatCommandDeps {
   state: vscode.Memento;
 }
 
-const RECENT_MODELS_KEY = 'neuralTerminal.recentModels';
 
 export async function newConversation(deps: ChatCommandDeps): Promise<void> {
   await deps.controller.setActiveConversation(undefined);
@@ -149,7 +150,7 @@ export async function selectModel(deps: ChatCommandDeps, modelId?: unknown): Pro
     quickPick.busy = true;
     try {
       const snapshot = force ? await s.catalog.refresh() : await s.catalog.get();
-      quickPick.items = modelItems(snapshot.models, deps.state.get<string[]>(RECENT_MODELS_KEY) ?? [], deps.settings.read().defaultModel);
+      quickPick.items = modelItems(snapshot.models, recentModels(deps.state), deps.settings.read().defaultModel);
     } catch (error) {
       quickPick.items = [{ label: '$(error) The model list could not be loaded', detail: errorText(error) }];
     } finally {
@@ -193,10 +194,8 @@ async function pickProvider(deps: ChatCommandDeps, modelId: string): Promise<voi
 }
 
 async function choose(deps: ChatCommandDeps, modelId: string): Promise<boolean> {
-  if (!(await deps.controller.selectModel(modelId))) return false;
-  const recent = [modelId, ...(deps.state.get<string[]>(RECENT_MODELS_KEY) ?? []).filter((m) => m !== modelId)].slice(0, 5);
-  await deps.state.update(RECENT_MODELS_KEY, recent);
-  return true;
+  // The controller records the choice among the recently used models.
+  return deps.controller.selectModel(modelId);
 }
 
 export function modelItems(models: readonly CatalogModel[], recent: readonly string[], current: string): ModelPick[] {
@@ -208,7 +207,7 @@ export function modelItems(models: readonly CatalogModel[], recent: readonly str
       description: m.id,
       detail: [
         free ? 'free' : `${formatPerMillion(m.pricing.prompt)} in · ${formatPerMillion(m.pricing.completion)} out`,
-        `${Math.round(m.contextLength / 1000)}k context`,
+        `${formatContextLength(m.contextLength)} context`,
         m.supportedParameters.includes('reasoning') ? 'reasoning' : undefined,
       ]
         .filter(Boolean)

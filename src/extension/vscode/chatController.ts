@@ -26,6 +26,7 @@ import { checkNoticeAction, escapeBidi } from '../core/intentGuards';
 import { modelUnknown, refuseIntent } from './intentChecks';
 import { forkTitle } from '../../shared/plainText';
 import { checkedControls, ControlsPicker } from './controlsPicker';
+import { rememberModel } from './recentModels';
 
 const ACTIVE_KEY = 'neuralTerminal.activeConversationId';
 const MAX_NOTICES = 6;
@@ -250,6 +251,7 @@ export class ChatController implements vscode.Disposable {
     const id = this.activeConversationId;
     if (id && (await s.history.findConversation(id))) await s.history.setConversationModel(id, modelId);
     await vscode.workspace.getConfiguration('neuralTerminal').update('defaultModel', modelId, vscode.ConfigurationTarget.Global);
+    await rememberModel(this.deps.state, modelId);
     await this.postConversation();
     return true;
   }

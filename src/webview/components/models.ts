@@ -11,7 +11,8 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import type { ModelView, PriceView } from '../../shared/protocol';
 import { sharedStyles } from '../styles/shared';
 import { drawerStyles } from '../styles/drawer';
-import { compareDecimal, formatCompact, formatPerMillion } from '../format';
+import { compareDecimal, formatPerMillion } from '../format';
+import { formatContextLength } from '../../shared/contextLength';
 import { emitIntent, emitUi, type ModelSort } from './events';
 
 /** Fixed prices ascending; variable prices after every fixed one. */
@@ -158,7 +159,7 @@ export class NtModels extends LitElement {
                     <button type="button" class="tbtn model" aria-current=${m.id === this.selected ? 'true' : 'false'} @click=${() => this.select(m.id)}>
                       <span class="name">${m.name}</span>
                       <span class="id">${m.id}</span>
-                      <span class="prices">${this.renderPrices(m)} · ${formatCompact(m.contextLength)} ctx</span>
+                      <span class="prices">${this.renderPrices(m)} · ${formatContextLength(m.contextLength)} ctx</span>
                     </button>
                   </li>`,
                 )}
