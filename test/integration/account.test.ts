@@ -68,7 +68,7 @@ describe('Key and account in the extension host', function () {
     await s.engine.idle();
     await a.test.statusBar.refreshKey(true);
     const tooltip = a.test.statusBar.state.tooltip;
-    assert.match(tooltip, /OpenRouter key: \$\d+\.\d{4} credit left of \$\d+\.\d{2} · \$\d+\.\d{4} used/);
+    assert.match(tooltip, /OpenRouter key: \$[\d,]+\.\d{2,6} credit left of \$[\d,]+\.\d{2,} · \$[\d,]+\.\d{2,6} used/, "the shared cost format");
   });
 
   it('checks the management key against /credits and keeps it only in secret storage', async () => {

@@ -9,15 +9,11 @@ import * as vscode from 'vscode';
 import type { ChatServices } from './chatServices';
 import { budgetLimits } from './chatServices';
 import type { SettingsReader } from './config';
-<<<<<<< HEAD
-import { formatUsd, ratioBasisPoints } from '../../shared/money';
+import { formatBudget, formatCost, ratioBasisPoints, ZERO } from '../../shared/money';
 import type { KeyInfo } from '../openrouter/types';
 
 /** Reads of `/key` for the tooltip are at least this far apart. */
 const KEY_REFRESH_MS = 60_000;
-=======
-import { formatBudget, formatCost, ratioBasisPoints, ZERO } from '../../shared/money';
->>>>>>> ccb8f6a (Loose ends: one cost format on every surface (shared formatCost/formatBudget); usage charts with value and date axes and values, no burn-down without a monthly budget; Diagnose as a read-only virtual document; export done offers Reveal and Open; README documents the demo endpoint's [[scenario:…]] directives)
 
 export class SpendStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('neuralTerminal.spend', vscode.StatusBarAlignment.Right, 100);
@@ -100,13 +96,8 @@ export class SpendStatusBar implements vscode.Disposable {
           ? new vscode.ThemeColor('statusBarItem.warningBackground')
           : undefined;
     const tooltip = new vscode.MarkdownString(
-<<<<<<< HEAD
-      `**Neural Terminal** — session spend ${spentText}${limit ? ` of ${formatUsd(limit, 2)} (${(bp / 100).toFixed(1)}%)` : ' (no session budget)'}` +
-        `${this.streaming ? `\n\n${this.streaming} repl${this.streaming === 1 ? 'y' : 'ies'} streaming` : ''}${keyLine(this.key)}\n\nClick for the usage report.`,
-=======
       `**Neural Terminal** — session spend ${spentText}${limit ? ` of ${formatBudget(limit)} (${(bp / 100).toFixed(1)}%)` : ' (no session budget)'}` +
-        `${this.streaming ? `\n\n${this.streaming} repl${this.streaming === 1 ? 'y' : 'ies'} streaming` : ''}\n\nClick for the usage report.`,
->>>>>>> ccb8f6a (Loose ends: one cost format on every surface (shared formatCost/formatBudget); usage charts with value and date axes and values, no burn-down without a monthly budget; Diagnose as a read-only virtual document; export done offers Reveal and Open; README documents the demo endpoint's [[scenario:…]] directives)
+        `${this.streaming ? `\n\n${this.streaming} repl${this.streaming === 1 ? 'y' : 'ies'} streaming` : ''}${keyLine(this.key)}\n\nClick for the usage report.`,
     );
     this.item.tooltip = tooltip;
     this.item.accessibilityInformation = { label: `Neural Terminal session spend ${spentText}`, role: 'button' };
@@ -139,7 +130,7 @@ export class SpendStatusBar implements vscode.Disposable {
 /** The tooltip's key line: remaining credit first, since that is what runs out. */
 function keyLine(key: KeyInfo | undefined): string {
   if (!key) return '';
-  const remaining = key.limitRemaining ? `${formatUsd(key.limitRemaining, 4)} credit left of ${formatUsd(key.limit ?? key.limitRemaining, 2)}` : 'no credit limit';
-  const today = key.usageToday ? `, ${formatUsd(key.usageToday, 4)} today` : '';
-  return `\n\nOpenRouter key: ${remaining} · ${formatUsd(key.usage, 4)} used${today}`;
+  const remaining = key.limitRemaining ? `${formatCost(key.limitRemaining)} credit left of ${formatBudget(key.limit ?? key.limitRemaining)}` : 'no credit limit';
+  const today = key.usageToday ? `, ${formatCost(key.usageToday)} today` : '';
+  return `\n\nOpenRouter key: ${remaining} · ${formatCost(key.usage)} used${today}`;
 }
