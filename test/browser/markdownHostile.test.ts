@@ -10,7 +10,7 @@ import { WebviewPage } from './harness';
 import { markdownProbe } from './probe';
 import { assistantEntry, conversation, snapshot, userEntry } from './fixtures';
 import { END_MARK, evenCuts, hostileCorpus } from './hostileCorpus';
-import type { ChunkReport, HostileResult } from './probe/markdownProbe';
+import type { ChunkReport, HostileResult, TableReport } from './probe/markdownProbe';
 
 describe('markdown: hostile replies', function () {
   this.timeout(600_000);
@@ -55,6 +55,46 @@ describe('markdown: hostile replies', function () {
           assert.ok(Math.max(...lengths) <= 8192, `${name}: a chunk of ${Math.max(...lengths)} characters`);
         }
         assert.deepEqual(r.streamed, r.once, 'streamed and one-shot cut the text alike');
+      }
+    });
+
+    // The definition at the end redraws the first rows (they use it) and must keep all the others.
+    it('draws a 10,000-row table as a table, adding rows as they stream in and never redrawing drawn rows', async () => {
+      const rows = Array.from({ length: 10_000 }, (_, i) => `| ${i} | row **${i}** | ${i < 10 ? '[x][r1]' : 'x'} |`).join('\n');
+      const text = `Intro.\n\n| id | name | ref |\n|---|:-:|--:|\n${rows}\n\n[r1]: https://r.example/\n\n${END_MARK}`;
+      const r = await p.page.evaluate(
+        ({ text, cuts }) => (window as unknown as { __md: { tableStream(t: string, c: number[]): TableReport } }).__md.tableStream(text, cuts),
+        { text, cuts: evenCuts(text.length, 60) },
+      );
+      assert.equal(r.onceRows, 10_000, 'one-shot: every row is a table row');
+      assert.equal(r.textBlocks, 0, 'nothing is shown as text');
+      assert.equal(r.rowsAt.at(-1), 10_000, 'streamed: every row is a table row');
+      const growing = r.rowsAt.slice(0, -1);
+      assert.ok(growing.filter((n, i) => i > 0 && n > growing[i - 1]!).length >= 50, `rows appear as they arrive: ${growing.join(',')}`);
+      assert.ok(r.laterRowKept, 'row 5000, once drawn, is never drawn again (a definition redraws only the rows using it)');
+      assert.ok(r.equal, 'streamed equals one-shot');
+    });
+
+    it('ends a big table where marked does (a heading line, a blank line before indented text), streamed = one-shot', async () => {
+      const rows = Array.from({ length: 1500 }, (_, i) => `| ${i} | row ${i} |`).join('\n');
+      const docs = [
+        `| a | b |\n|---|---|\n${rows}\n# heading after\nA paragraph.\n\n${END_MARK}`,
+        `| a | b |\n|---|---|\n${rows}\n\n    indented after\n  more\n\n${END_MARK}`,
+        `| a | b |\n|---|---|\n${rows}\n> quote after\n${'> more quote text\n'.repeat(1200)}\n${END_MARK}`,
+      ];
+      const results = await p.page.evaluate((docs) => {
+        const md = (window as unknown as { __md: { once(t: string): string; streamed(t: string, c: number[]): string } }).__md;
+        return docs.map((text) => {
+          const cuts: number[] = [];
+          for (let at = 997; at < text.length; at += 997) cuts.push(at);
+          cuts.push(text.length);
+          return { once: md.once(text), streamed: md.streamed(text, cuts) };
+        });
+      }, docs);
+      for (const [i, r] of results.entries()) {
+        assert.equal((r.once.match(/<tr>/g) ?? []).length, 1501, `doc ${i}: every row drawn`);
+        assert.ok(r.once.includes(END_MARK), `doc ${i}: the end is shown`);
+        assert.ok(r.streamed === r.once, `doc ${i}: streamed equals one-shot`);
       }
     });
   });

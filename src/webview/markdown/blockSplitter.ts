@@ -21,6 +21,7 @@ import type { Links, Token } from 'marked';
 import type { BlockInput } from './blocks';
 import { NestingGuard, type Guarded } from './guard';
 import { BLOCK_MAX, lexRegion, referencedLabels, type LexedRegion, type Link } from './lexing';
+import { lastLineEnd, rowsTaken, tableHead, type TableMode } from './tableRows';
 
 export { MARKDOWN_OPTIONS } from './lexing';
 
@@ -31,6 +32,8 @@ export interface CommittedBlock {
   input: BlockInput;
   readonly defs: ReadonlyMap<string, Link>;
   readonly refs: readonly string[];
+  /** Rows of a big table drawn into the table before them: the table's header lines. */
+  readonly tableHead?: string;
 }
 
 /** The open tail: ordinary blocks, or a segment too big to lex shown as growing text. */
@@ -65,6 +68,7 @@ export class BlockSplitter {
   private committedDefs = new Map<string, Link>();
   private openDefs = new Map<string, Link>();
   private links = new Map<string, Link>();
+  private table: TableMode | undefined;
 
   /** `incremental` false re-lexes everything on each update (the bench's naive baseline). */
   constructor(private readonly incremental = true) {}
@@ -84,6 +88,7 @@ export class BlockSplitter {
       this.committedLength = 0;
       this.blocks = [];
       this.committedDefs.clear();
+      this.table = undefined;
     }
     /** Blocks the view already has (from earlier calls) that are still valid. */
     let viewCount = this.blocks.length;
@@ -104,22 +109,81 @@ export class BlockSplitter {
       const closed = segEnd !== undefined || final || !this.incremental;
       const big = this.incremental && guarded.weight(segStart, segEnd) > BLOCK_MAX;
       const fence = big ? FENCE_LINE.exec(firstLine(text.slice(segStart, Math.min(end, segStart + 1000)))) : null;
-      if (big && !fence) {
-        // Too big to lex: the whole segment is text, including blocks already committed from it.
-        const first = this.blocks.findIndex((b) => b.start >= segStart);
-        if (first >= 0) {
-          if (first < viewCount) {
-            dropFrom = Math.min(dropFrom ?? first, first);
-            viewCount = first;
-          }
-          dropped.push(...this.dropFrom(first, committed));
+      /** Forgets committed blocks from offset `from` on (their text is shown another way now). */
+      const dropAt = (from: number): boolean => {
+        const first = this.blocks.findIndex((b) => b.start >= from);
+        if (first < 0) return false;
+        if (first < viewCount) {
+          dropFrom = Math.min(dropFrom ?? first, first);
+          viewCount = first;
         }
+        dropped.push(...this.dropFrom(first, committed));
+        return true;
+      };
+      let lexHere = !big;
+      const table = big && !fence ? this.tableAt(segStart, text) : undefined;
+      if (table?.head !== undefined) {
+        const { head } = table;
+        if (table.end !== undefined && at >= table.end) {
+          // After the table, still in its segment: lexed as usual when small, else text below.
+          if (end - table.end <= BLOCK_MAX / 2) lexHere = true;
+          else dropAt(table.end);
+        } else {
+          if (work > BLOCK_MAX) {
+            pending = true;
+            break;
+          }
+          // The segment just outgrew the budget: its blocks so far are drawn again as the table.
+          if (!table.started && at > segStart && dropAt(segStart)) continue;
+          table.started = true;
+          const rowStart = at === segStart ? segStart + head.length : at;
+          let rowsEnd = closed ? end : lastLineEnd(text, rowStart, end);
+          if (rowsEnd - rowStart > BLOCK_MAX) {
+            // A batch ends at a line end; a single row longer than the budget is a batch alone.
+            const cut = lastLineEnd(text, rowStart, rowStart + BLOCK_MAX);
+            const nl = cut > rowStart ? -1 : text.slice(rowStart, rowsEnd).indexOf('\n');
+            rowsEnd = cut > rowStart ? cut : nl < 0 ? rowsEnd : rowStart + nl + 1;
+          }
+          if (rowsEnd <= rowStart && at > segStart) break; // only a partial row: drawn once complete
+          const rows = text.slice(rowStart, rowsEnd);
+          work += head.length + rows.length;
+          let region: LexedRegion | undefined;
+          try {
+            region = lexRegion(head + rows);
+          } catch {
+            region = undefined;
+          }
+          const lexed = region?.blocks[0];
+          if (region && lexed?.token.type === 'table' && !(at === segStart && lexed.tooComplex)) {
+            const { taken, ended } = rowsTaken(lexed.token, head, rows);
+            if (ended) table.end = rowStart + taken;
+            if (at === segStart && rowsEnd <= rowStart && !closed) {
+              // Only the header so far: drawn as a table with no rows, not committed.
+              openJob = { region, from: 0, to: 1, blocks: [] };
+              break;
+            }
+            const raw = at === segStart ? head + rows.slice(0, taken) : rows.slice(0, taken);
+            if (raw.length > 0) {
+              const block: CommittedBlock = { start: at, raw, input: PLACEHOLDER, defs: new Map(), refs: referencedLabels(raw), ...(at === segStart ? {} : { tableHead: head }) };
+              this.commit(committed, block);
+              jobs.push({ region, from: 0, to: 1, blocks: [block] });
+            }
+            continue;
+          }
+          // Not a table after all (or its header is too costly): the segment is text, as below.
+          table.head = undefined;
+        }
+      }
+      if (!lexHere && !fence) {
+        const from = table?.head !== undefined && table.end !== undefined ? table.end : segStart;
+        // Too big to lex: the whole segment is text, including blocks already committed from it.
+        dropAt(from);
         if (!closed) {
-          open = { kind: 'live', start: segStart, end, code: false, language: undefined };
+          open = { kind: 'live', start: from, end, code: false, language: undefined };
           break;
         }
-        const segment = text.slice(segStart, end);
-        this.commit(committed, { start: segStart, raw: segment, input: { kind: 'text', raw: segment, reason: 'budget' }, defs: new Map(), refs: [] });
+        const segment = text.slice(from, end);
+        this.commit(committed, { start: from, raw: segment, input: { kind: 'text', raw: segment, reason: 'budget' }, defs: new Map(), refs: [] });
         continue;
       }
       if (fence && !closed) {
@@ -176,7 +240,7 @@ export class BlockSplitter {
       const failed = job.region.inline(job.from, job.to, links);
       job.blocks.forEach((block, i) => {
         const lexed = job.region.blocks[job.from + i]!;
-        block.input = toInput(lexed.token, lexed.tooComplex, failed.has(job.from + i));
+        block.input = asRows(block, toInput(lexed.token, lexed.tooComplex, failed.has(job.from + i)));
       });
     }
     if (openJob) {
@@ -199,6 +263,12 @@ export class BlockSplitter {
     const links: Links = Object.create(null) as Links;
     for (const [k, v] of this.links) links[k] = v;
     return links;
+  }
+
+  /** The table mode of the big segment at `start` (whether it opens with a table is found once). */
+  private tableAt(start: number, text: { length: number; slice(from: number, to?: number): string }): TableMode {
+    if (this.table?.start !== start) this.table = { start, head: tableHead(text.slice(start, Math.min(text.length, start + 8192))), end: undefined, started: false };
+    return this.table;
   }
 
   private commit(out: CommittedBlock[], block: CommittedBlock): void {
@@ -244,7 +314,7 @@ export class BlockSplitter {
     const stale: CommittedBlock[] = [];
     for (const block of this.blocks.slice(0, viewCount)) {
       if (block.input.kind === 'text' || !block.refs.some((r) => changed.has(r))) continue;
-      block.input = relex(block.raw, links);
+      block.input = block.tableHead === undefined ? relex(block.raw, links) : asRows(block, relex(block.tableHead + block.raw, links));
       stale.push(block);
     }
     return stale;
@@ -269,6 +339,12 @@ function toInput(token: Token, tooComplex: boolean, failed: boolean): BlockInput
   if (tooComplex) return { kind: 'text', raw: token.raw, reason: 'budget' };
   if (failed) return { kind: 'text', raw: token.raw, reason: 'failed' };
   return { kind: 'token', token, raw: token.raw };
+}
+
+/** A batch of a big table's rows is drawn into the table above it (see tableRows.ts). */
+function asRows(block: CommittedBlock, input: BlockInput): BlockInput {
+  if (block.tableHead === undefined) return input;
+  return input.kind === 'token' ? { kind: 'rows', token: input.token, raw: block.raw } : { kind: 'rows', token: undefined, raw: block.raw };
 }
 
 /** One committed block lexed again alone, with the current definitions. */

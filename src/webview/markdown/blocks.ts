@@ -35,7 +35,9 @@ export interface CodeActionRequest {
 /** One top-level block to draw: its tokens, or its source shown as text. */
 export type BlockInput =
   | { readonly kind: 'token'; readonly token: Token; readonly raw: string }
-  | { readonly kind: 'text'; readonly raw: string; readonly reason: FallbackReason };
+  | { readonly kind: 'text'; readonly raw: string; readonly reason: FallbackReason }
+  /** More rows of the big table drawn before it: their `<tr>`s (the row text when it failed). */
+  | { readonly kind: 'rows'; readonly token: Token | undefined; readonly raw: string };
 
 /** Why a block is shown as text: too big or costly to render at once (offer to), or it failed. */
 export type FallbackReason = 'budget' | 'failed';
@@ -54,7 +56,7 @@ export function renderBlocks(blocks: readonly BlockInput[]): ChildNode[][] {
   const html: string[] = [];
   const drawn: number[] = [];
   blocks.forEach((block, i) => {
-    if (block.kind === 'text') return;
+    if (block.kind === 'text' || !block.token) return;
     if (block.token.type === 'space' || block.token.type === 'def') return;
     try {
       html.push(parser.parse([block.token]));
@@ -83,8 +85,21 @@ export function renderBlocks(blocks: readonly BlockInput[]): ChildNode[][] {
   }
   blocks.forEach((block, i) => {
     if (block.kind === 'text') out[i] = [fallbackNode(block.raw, block.reason)];
+    if (block.kind === 'rows') out[i] = tableRows(out[i]!, block.raw);
   });
   return out;
+}
+
+/** The body rows of a rendered table (its header was drawn with the first rows), or the text in one row. */
+function tableRows(nodes: readonly ChildNode[], raw: string): ChildNode[] {
+  // Every node of the body (the line breaks between rows too, as in a table drawn whole).
+  const rows = nodes.flatMap((node) => [...((node instanceof Element && node.querySelector('tbody')?.childNodes) || [])]);
+  if (rows.length > 0) return rows;
+  const row = document.createElement('tr');
+  const cell = document.createElement('td');
+  cell.append(fallbackNode(raw, 'failed'));
+  row.append(cell);
+  return [row];
 }
 
 /** Renders tokens into one fragment (all blocks of a text). */

@@ -267,4 +267,43 @@ function chunking(text: string, cuts: readonly number[]): ChunkReport {
   return report;
 }
 
-(window as unknown as { __md: unknown }).__md = { once, compare, stream, spec, streamed, hostile, curve, chunking };
+export interface TableReport {
+  /** Body rows of the one-shot render, and after each streamed update. */
+  readonly onceRows: number;
+  readonly rowsAt: number[];
+  /** Blocks shown as text (one-shot, streamed). */
+  readonly textBlocks: number;
+  /** Body row 5000, once drawn while streaming, is still the same node at the end (never redrawn). */
+  readonly laterRowKept: boolean;
+  readonly equal: boolean;
+}
+
+/** A table streamed through `cuts`: how many rows are drawn as it grows, and whether drawn rows stay. */
+function tableStream(text: string, cuts: readonly number[]): TableReport {
+  const onceRoot = shownRoot();
+  renderMarkdownOnce(onceRoot, text);
+  const root = shownRoot();
+  const view = new MarkdownView(root, { highlight: false });
+  const rowsAt: number[] = [];
+  let later: Element | undefined;
+  for (const at of cuts) {
+    view.update(text.slice(0, at), at === text.length);
+    view.flush();
+    const rows = root.querySelectorAll('tbody > tr');
+    rowsAt.push(rows.length);
+    later ??= rows[5000];
+  }
+  const report = {
+    onceRows: onceRoot.querySelectorAll('tbody > tr').length,
+    rowsAt,
+    textBlocks: onceRoot.querySelectorAll('.md-raw').length + root.querySelectorAll('.md-raw').length,
+    laterRowKept: later !== undefined && root.querySelectorAll('tbody > tr')[5000] === later,
+    equal: onceRoot.innerHTML === root.innerHTML,
+  };
+  view.dispose();
+  onceRoot.remove();
+  root.remove();
+  return report;
+}
+
+(window as unknown as { __md: unknown }).__md = { once, compare, stream, spec, streamed, hostile, curve, chunking, tableStream };
