@@ -127,11 +127,20 @@ export interface CircuitSnapshot {
 export class CircuitBreakers {
   private readonly breakers = new Map<string, CircuitBreaker>();
   private readonly listeners = new Set<(change: CircuitChange) => void>();
+  /** One object shared by every breaker, which reads it on each decision: `configure` reaches them all at once. */
+  private readonly options: { failureThreshold: number; cooldownMs: number };
 
   constructor(
-    private readonly options: CircuitOptions,
+    options: CircuitOptions,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.options = { ...options };
+  }
+
+  /** New threshold or cool-down for every breaker, existing ones included (a settings change, no reload). */
+  configure(options: Partial<CircuitOptions>): void {
+    Object.assign(this.options, options);
+  }
 
   get(key: string): CircuitBreaker {
     let breaker = this.breakers.get(key);

@@ -13,7 +13,7 @@ import { sleep } from '../base/clock';
 import type { Logger } from '../base/logger';
 import { acquireChat } from './chatLease';
 import { AttemptProgress, streamAttempt, type AttemptEnd } from './chatStream';
-import { CircuitBreakers, DEFAULT_CIRCUIT_OPTIONS } from './circuitBreaker';
+import { CircuitBreakers, DEFAULT_CIRCUIT_OPTIONS, type CircuitOptions } from './circuitBreaker';
 import { cancelledError, invalidResponseError, isOpenRouterError, networkError, OpenRouterError } from './errors';
 import { joinUrl, requestHeaders, scrubbingLogger } from './http';
 import { JsonRequests } from './jsonRequests';
@@ -51,7 +51,7 @@ export class OpenRouterClient {
   readonly circuits: CircuitBreakers;
   private readonly log: Logger;
   private readonly secrets = new Set<string>();
-  private readonly timeouts: Timeouts;
+  private timeouts: Timeouts;
   private readonly retryPolicy: RetryPolicy;
   private readonly lookupPolicy: GenerationLookupPolicy;
   private readonly json: JsonRequests;
@@ -67,9 +67,15 @@ export class OpenRouterClient {
       circuits: this.circuits,
       secrets: this.secrets,
       log: this.log,
-      timeouts: this.timeouts,
+      timeouts: () => this.timeouts,
       retryPolicy: this.retryPolicy,
     });
+  }
+
+  /** New timeouts or circuit options, applied from the next request on (a settings change, no reload). */
+  configure(options: { timeouts?: Partial<Timeouts>; circuit?: Partial<CircuitOptions> }): void {
+    if (options.timeouts) this.timeouts = { ...this.timeouts, ...options.timeouts };
+    if (options.circuit) this.circuits.configure(options.circuit);
   }
 
   /**

@@ -18,7 +18,8 @@ export interface JsonRequestsDeps {
   /** Shared with the chat stream: every key read goes in, and everything logged is scrubbed of them. */
   readonly secrets: Set<string>;
   readonly log: Logger;
-  readonly timeouts: Timeouts;
+  /** Read on every request: a changed timeout applies to the next one. */
+  readonly timeouts: () => Timeouts;
   readonly retryPolicy: RetryPolicy;
 }
 
@@ -108,7 +109,7 @@ export class JsonRequests {
     const timer = clock.setTimeout(() => {
       timedOut = true;
       controller.abort();
-    }, this.d.timeouts.requestMs);
+    }, this.d.timeouts().requestMs);
     try {
       const response = await this.d.client.fetch(joinUrl(this.d.client.baseUrl(), path), {
         method: 'GET',
@@ -120,7 +121,7 @@ export class JsonRequests {
     } catch (caught) {
       if (isOpenRouterError(caught)) throw caught;
       if (signal?.aborted) throw cancelledError();
-      if (timedOut) throw connectTimeoutError(this.d.timeouts.requestMs);
+      if (timedOut) throw connectTimeoutError(this.d.timeouts().requestMs);
       throw networkError(caught, this.d.secrets);
     } finally {
       clock.clearTimeout(timer);

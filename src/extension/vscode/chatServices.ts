@@ -41,7 +41,7 @@ export interface ChatServices {
   recovery: RecoveryNotice | undefined;
   /** Keeps the model list loaded (retries with backoff); `reload()` when the key or endpoint changes. */
   catalogLoader: CatalogLoader;
-  /** Applies changed settings (budgets) to the running parts. */
+  /** Applies changed settings (budgets, stall timeout, circuit breaker, endpoint) to the running parts. */
   applySettings(settings: Settings): void;
   dispose(): Promise<void>;
 }
@@ -59,6 +59,14 @@ export interface ChatServicesDeps {
 export function budgetLimits(s: Settings): BudgetLimits {
   const usd = (n: number | undefined) => (n === undefined || n <= 0 ? undefined : usdFromNumber(n));
   return { session: usd(s.budgetSession), monthly: usd(s.budgetMonthly), warnAtBasisPoints: Math.round(s.warnAt * 10000) };
+}
+
+/** The stall timeout and circuit-breaker settings, as the client takes them (at start and on every change). */
+export function networkOptions(s: Settings): { timeouts: { stallMs: number }; circuit: { failureThreshold: number; cooldownMs: number } } {
+  return {
+    timeouts: { stallMs: s.stallTimeoutSeconds * 1000 },
+    circuit: { failureThreshold: s.circuitThreshold, cooldownMs: s.circuitRecoverySeconds * 1000 },
+  };
 }
 
 export function chatSettings(s: Settings): ChatSettings {
@@ -96,8 +104,7 @@ export async function createChatServices(deps: ChatServicesDeps): Promise<ChatSe
     logger: log,
     random: Math.random,
     app: { referer: 'https://github.com/neural-terminal/neural-terminal', title: 'Neural Terminal' },
-    timeouts: { stallMs: initial.stallTimeoutSeconds * 1000 },
-    circuit: { failureThreshold: initial.circuitThreshold, cooldownMs: initial.circuitRecoverySeconds * 1000 },
+    ...networkOptions(initial),
   });
   client.circuits.onChange((change) => bus.emit('circuit.changed', change));
   const account = new AccountApi(client, () => deps.managementKeys.get());
@@ -145,6 +152,7 @@ export async function createChatServices(deps: ChatServicesDeps): Promise<ChatSe
     catalogLoader,
     applySettings: (s) => {
       costs.setLimits(budgetLimits(s));
+      client.configure(networkOptions(s));
       // Another endpoint has another model list.
       if (s.baseUrl !== baseUrl) {
         baseUrl = s.baseUrl;

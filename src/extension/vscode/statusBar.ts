@@ -76,8 +76,12 @@ export class SpendStatusBar implements vscode.Disposable {
     return this.keyReading;
   }
 
+  /** Whether the last render showed the item (the setting as applied, not as read now). */
+  private shown = false;
+
   render(): void {
     const settings = this.settings.read();
+    this.shown = settings.showStatusBar;
     if (!settings.showStatusBar) {
       this.item.hide();
       return;
@@ -111,7 +115,7 @@ export class SpendStatusBar implements vscode.Disposable {
     return {
       text: this.item.text,
       background: bg?.id,
-      visible: this.settings.read().showStatusBar,
+      visible: this.shown,
       tooltip: typeof tooltip === 'string' ? tooltip : (tooltip?.value ?? ''),
     };
   }
