@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { NeuralTerminalApi } from '../../src/extension/extension';
 import type { StoredMessage } from '../../src/extension/storage/types';
-import { parseUsd, toDecimalString } from '../../src/shared/money';
+import { toDecimalString } from '../../src/shared/money';
 
 const EXTENSION_ID = 'neural-terminal.neural-terminal';
 const KEY = 'sk-or-v1-nt-settings-live-0123456789abcdef0123456789abcdef';
@@ -168,7 +168,8 @@ describe('Every setting applies without a reload', function () {
       const waitMs = (breaker()?.retryAt ?? 0) - Date.now();
       assert.ok(waitMs > 20_000, `the default recovery is 30 s (${waitMs} ms left)`);
       await set('circuitBreaker.recoverySeconds', 1);
-      assert.ok((breaker()?.retryAt ?? Infinity) - Date.now() <= 1_000, 'the open circuit now waits 1 s');
+      // The change reaches the running client when the editor announces it.
+      await waitFor('the open circuit to wait 1 s', () => (breaker()?.retryAt ?? Infinity) - Date.now() <= 1_000);
       await new Promise((r) => setTimeout(r, 1_100));
       assert.equal(breaker()?.state, 'half_open');
       assert.equal((await send(a, 'and recover', { model })).reply.status, 'complete');
@@ -187,27 +188,34 @@ describe('Every setting applies without a reload', function () {
       return limit ? toDecimalString(limit) : undefined;
     };
     assert.equal(limitOf('monthly'), undefined);
-    await withSetting('budget.monthly', 12.5, async () => assert.equal(limitOf('monthly'), '12.5'));
-    await withSetting('budget.session', 0.25, async () => assert.equal(limitOf('session'), '0.25'));
-    // A $10 send against a $100 session budget: past a 5 % warning line, well below the default 80 %.
-    const tenDollars = parseUsd('10')!;
-    const warning = () => {
-      const check = s.costs.checkSend({ estimate: tenDollars, free: false, override: false });
-      assert.ok(check.ok);
-      return check.warning;
-    };
-    await withSetting('budget.session', 100, async () => {
-      assert.equal(warning(), undefined);
-      await withSetting('budget.warnAt', 0.05, async () => {
-        assert.equal(warning()?.scope, 'session');
+    await withSetting('budget.monthly', 12.5, () => waitFor('the monthly budget', () => limitOf('monthly') === '12.5'));
+    await withSetting('budget.session', 0.25, () => waitFor('the session budget', () => limitOf('session') === '0.25'));
+    // A session budget ten times what was spent (10 % used): past a 5 % warning line, below the default 80 %.
+    const spent = Number(toDecimalString(s.costs.sessionSpent));
+    assert.ok(spent > 0, 'the sends above cost something');
+    const crossed: string[] = [];
+    const off = s.bus.on('budget.threshold', (e) => crossed.push(e.scope));
+    try {
+      await withSetting('budget.session', spent * 10, async () => {
+        const used = () => s.costs.statuses().find((st) => st.scope === 'session')?.basisPoints ?? 0;
+        await waitFor('a budget 10 % used', () => used() > 900 && used() < 1100);
+        assert.equal(crossed.length, 0, 'no warning at the default 80 %');
+        assert.equal(a.test.statusBar.state.background, undefined);
+        await withSetting('budget.warnAt', 0.05, () =>
+          waitFor('the warning at 5 %', () => crossed.includes('session') && a.test.statusBar.state.background === 'statusBarItem.warningBackground'),
+        );
       });
-    });
+    } finally {
+      off();
+    }
   });
 
   it('shows the mode, the look and the status bar as set', async () => {
     const a = await api();
-    await withSetting('ui.mode', 'focus', async () => assert.equal((await a.test.controller.snapshot()).mode, 'focus'));
-    await withSetting('ui.look', 'terminal', async () => assert.equal((await a.test.controller.snapshot()).look, 'terminal'));
+    assert.equal((await a.test.controller.snapshot()).mode, 'research');
+    await withSetting('ui.mode', 'zen', async () => assert.equal((await a.test.controller.snapshot()).mode, 'zen'));
+    assert.equal((await a.test.controller.snapshot()).look, 'editor');
+    await withSetting('ui.look', 'phosphor', async () => assert.equal((await a.test.controller.snapshot()).look, 'phosphor'));
     assert.equal(a.test.statusBar.state.visible, true);
     await withSetting('ui.showStatusBar', false, async () => {
       await waitFor('the status bar to hide', () => !a.test.statusBar.state.visible);

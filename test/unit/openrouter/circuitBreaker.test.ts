@@ -138,6 +138,18 @@ describe('CircuitBreakers', () => {
     assert.deepEqual(seen, ['chat:open']);
   });
 
+  it('applies a new threshold and cool-down to breakers that already exist', () => {
+    const clock = new ManualClock();
+    const breakers = new CircuitBreakers(OPTIONS, clock);
+    const chat = breakers.get('chat');
+    breakers.configure({ failureThreshold: 1, cooldownMs: 500 });
+    fail(chat, 1);
+    assert.equal(chat.state, 'open', 'one failure is enough now');
+    assert.equal(chat.retryAt, clock.now() + 500);
+    breakers.configure({ cooldownMs: 100 });
+    assert.equal(chat.retryAt, clock.now() + 100, 'an open circuit waits the new cool-down');
+  });
+
   it('survives a subscriber that throws', () => {
     const breakers = new CircuitBreakers(OPTIONS, new ManualClock());
     breakers.onChange(() => {
