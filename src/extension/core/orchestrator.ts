@@ -21,6 +21,8 @@ import { ReplySettler } from './replySettle';
 import { streamReply, type ReplySteps } from './replyStream';
 import { controlsFromMetadata, controlsMetadata, resolveControls, type SendControls } from './routing';
 import { titleFromFirstMessage } from './titles';
+import { composeUserContent, readSentAttachments, type SentAttachment } from '../../shared/attachments';
+import { withAttachments } from './attachments/outgoing';
 
 export { DEFAULT_CHAT_SETTINGS, type ChatSettings, type OrchestratorDeps, type Refusal, type StartOutcome } from './chatTypes';
 export { parseContextLimit } from './replyStream';
@@ -58,9 +60,11 @@ export class ChatOrchestrator {
     overrideBudget?: boolean;
     /** The composer's picker: routing and reasoning stick to the conversation, web search is this send only. */
     controls?: SendControls;
+    /** Workspace context built by the host (never text the view supplied); see core/attachments. */
+    attachments?: readonly SentAttachment[];
   }): Promise<StartOutcome> {
     const text = input.text.trim();
-    if (!text) return refuse('empty', 'Type a message first.');
+    if (!text && !input.attachments?.length) return refuse('empty', 'Type a message first.');
     const settings = this.deps.settings();
     const existing = input.conversationId ? await this.deps.history.findConversation(input.conversationId) : undefined;
     if (input.conversationId && !existing) return refuse('not_found', 'That conversation no longer exists.');
@@ -77,11 +81,12 @@ export class ChatOrchestrator {
     const modelId = input.model ?? existing?.modelId ?? settings.defaultModel;
     const metadata: JsonObject = {};
     const outgoing = outgoingText(text, settings.redactPII, metadata);
+    const attached = withAttachments(input.attachments ?? [], settings.redactPII, metadata);
 
     const history = existing ? await turnsOf(this.deps.history, existing.id) : [];
     const controls = await this.resolve(input.controls, existing?.id);
     metadata['controls'] = controlsMetadata(controls);
-    const budget = await checkBudget(this.deps, modelId, [...history, { role: 'user', content: outgoing }], existing?.systemPrompt ?? settings.systemPrompt, input.overrideBudget === true, {
+    const budget = await checkBudget(this.deps, modelId, [...history, { role: 'user', content: composeUserContent(outgoing, attached) }], existing?.systemPrompt ?? settings.systemPrompt, input.overrideBudget === true, {
       controls,
       conversationId: existing?.id,
     });
@@ -91,7 +96,7 @@ export class ChatOrchestrator {
     const conversation =
       existing ??
       (await this.deps.history.createConversation({
-        title: titleFromFirstMessage(text),
+        title: titleFromFirstMessage(text || attached.map((a) => a.label).join(', ')),
         modelId,
         systemPrompt: settings.systemPrompt ?? null,
       }));
@@ -135,12 +140,14 @@ export class ChatOrchestrator {
     const original = await this.deps.history.getMessage(userMessageId);
     if (original.role !== 'user') return refuse('invalid_target', 'Only your own messages can be edited.');
     const trimmed = text.trim();
-    if (!trimmed) return refuse('empty', 'The edited message is empty.');
+    if (!trimmed && !readSentAttachments(original.metadata).length) return refuse('empty', 'The edited message is empty.');
     if (this.active.has(original.conversationId)) {
       return refuse('busy', 'A reply is still streaming in this conversation.', original.conversationId);
     }
     const metadata: JsonObject = { editedFrom: original.id };
     if (original.metadata['controls'] !== undefined) metadata['controls'] = original.metadata['controls'];
+    // An edit changes the words; what was attached goes with it as it was sent.
+    if (original.metadata['attachments'] !== undefined) metadata['attachments'] = original.metadata['attachments'];
     const content = outgoingText(trimmed, this.deps.settings().redactPII, metadata);
     const edited = await this.deps.history.appendMessage({
       conversationId: original.conversationId,

@@ -7,12 +7,14 @@ import type { JsonObject, StoredMessage } from '../storage/types';
 import type { ChatSettings } from './chatTypes';
 import type { ChatTurn } from './contextWindow';
 import { redactPii } from './piiGuard';
+import { turnContent } from './attachments/outgoing';
 import type { HistoryPort } from './ports';
 import { controlsFromMetadata, DEFAULT_CONTROL_SETTINGS, type ControlSettings, type SendControls } from './routing';
 
-/** Messages as chat turns, skipping failed or empty replies. */
+/** Messages as chat turns (a user message with its attachments), skipping failed or empty replies. */
 export function toTurns(messages: readonly StoredMessage[]): ChatTurn[] {
   return messages
+    .map((m) => ({ role: m.role, status: m.status, content: turnContent(m) }))
     .filter((m) => m.content.length > 0 && !(m.role === 'assistant' && m.status === 'failed'))
     .map((m) => ({ role: m.role, content: m.content }));
 }

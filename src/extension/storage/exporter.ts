@@ -5,6 +5,7 @@
  * Read-only. No `vscode` import.
  */
 import { formatCost, parseUsd, ZERO } from '../../shared/money';
+import { composeUserContent, readSentAttachments } from '../../shared/attachments';
 import type { ConversationStore } from './conversationStore';
 import { EXPORT_FORMAT, EXPORT_VERSION, type ExportFile, type ExportedConversation } from './exportFormat';
 import type { Clock, Conversation, PathEntry, StoredMessage } from './types';
@@ -83,7 +84,8 @@ export function exportMarkdown(store: ConversationStore, conversationId: string)
   }
   lines.push(`- Exported branch: ${path.length} of ${conversation.messageCount} messages`);
   if (conversation.systemPrompt) lines.push('', '## System prompt', '', conversation.systemPrompt);
-  for (const entry of path) lines.push('', '---', '', `### ${headerLine(entry)}`, '', entry.message.content);
+  // A user message reads as the model received it: its attachments' text, then the words.
+  for (const entry of path) lines.push('', '---', '', `### ${headerLine(entry)}`, '', sentContent(entry.message));
   lines.push('');
   return lines.join('\n');
 }
@@ -101,6 +103,10 @@ function headerLine({ message: m, siblingIndex, siblingCount }: PathEntry): stri
   if (siblingCount > 1) parts.push(`branch ${siblingIndex + 1}/${siblingCount}`);
   parts.push(iso(m.createdAt));
   return parts.join(' · ');
+}
+
+function sentContent(m: StoredMessage): string {
+  return m.role === 'user' ? composeUserContent(m.content, readSentAttachments(m.metadata)) : m.content;
 }
 
 function iso(ms: number): string {

@@ -1,0 +1,102 @@
+/**
+ * Attachments: workspace context sent with a user message (a file, a folder summary, the
+ * selection, the Problems panel, a terminal's output, a git diff). One declaration for every
+ * layer: the kinds, the shape a stored user message keeps in its metadata (`attachments`:
+ * exactly what was sent, so exports, forks and replays stay faithful), a defensive reader
+ * of that shape, and the text the request carries (docs/attachments.md describes it).
+ * No `vscode` import, no DOM use.
+ */
+
+export const ATTACHMENT_KINDS = ['file', 'folder', 'selection', 'problems', 'terminal', 'git'] as const;
+export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
+
+/** What a stored user message keeps of one attachment. */
+export interface SentAttachment {
+  readonly kind: AttachmentKind;
+  /** `src/a.ts`, `src/a.ts:10-24`, `Problems (workspace)`, `git diff (staged)`… */
+  readonly label: string;
+  /** The exact text sent (after redaction, when that is on). */
+  readonly text: string;
+  /** Fence language of the text ("ts", "diff", ""). */
+  readonly language: string;
+  /** Tokens of the attachment's block in the request. */
+  readonly tokens: number;
+  /** Estimated prompt cost of those tokens, exact decimal USD; absent when the price varies. */
+  readonly cost?: string;
+  /** What the user was told about it ("12 of 40 files included"). */
+  readonly note?: string;
+}
+
+/** Longest label kept; labels are paths and short descriptions. */
+export const MAX_LABEL_CHARS = 300;
+const MAX_NOTE_CHARS = 500;
+/** Most attachments one message carries. */
+export const MAX_ATTACHMENTS = 20;
+
+const KIND_SET: ReadonlySet<string> = new Set(ATTACHMENT_KINDS);
+const MONEY = /^\d+(\.\d+)?$/;
+const LANGUAGE = /^[\w+#.-]{0,40}$/;
+
+/**
+ * The attachments a message's metadata records, in order; anything malformed (a hand-edited
+ * or imported file may hold anything) is skipped, never thrown on.
+ */
+export function readSentAttachments(meta: unknown): SentAttachment[] {
+  if (typeof meta !== 'object' || meta === null) return [];
+  const list = (meta as Record<string, unknown>)['attachments'];
+  if (!Array.isArray(list)) return [];
+  const out: SentAttachment[] = [];
+  for (const raw of list.slice(0, MAX_ATTACHMENTS)) {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) continue;
+    const a = raw as Record<string, unknown>;
+    const { kind, label, text, tokens, cost, note, language } = a;
+    if (typeof kind !== 'string' || !KIND_SET.has(kind)) continue;
+    if (typeof label !== 'string' || !label || typeof text !== 'string') continue;
+    if (typeof tokens !== 'number' || !Number.isSafeInteger(tokens) || tokens < 0) continue;
+    out.push({
+      kind: kind as AttachmentKind,
+      label: label.slice(0, MAX_LABEL_CHARS),
+      text,
+      language: typeof language === 'string' && LANGUAGE.test(language) ? language : '',
+      tokens,
+      ...(typeof cost === 'string' && MONEY.test(cost) ? { cost } : {}),
+      ...(typeof note === 'string' && note ? { note: note.slice(0, MAX_NOTE_CHARS) } : {}),
+    });
+  }
+  return out;
+}
+
+/** The metadata value a user message stores for its attachments (plain JSON). */
+export function sentAttachmentsJson(list: readonly SentAttachment[]): Array<Record<string, string | number>> {
+  return list.map((a) => ({
+    kind: a.kind,
+    label: a.label,
+    text: a.text,
+    language: a.language,
+    tokens: a.tokens,
+    ...(a.cost !== undefined ? { cost: a.cost } : {}),
+    ...(a.note !== undefined ? { note: a.note } : {}),
+  }));
+}
+
+/**
+ * One attachment as the request carries it: a header line naming the kind and label, then
+ * the text in a fence longer than any backtick run inside it (so text holding ``` stays whole).
+ */
+export function attachmentBlock(a: Pick<SentAttachment, 'kind' | 'label' | 'text' | 'language'>): string {
+  let longest = 2;
+  for (const m of a.text.matchAll(/`{3,}/g)) longest = Math.max(longest, m[0].length);
+  const fence = '`'.repeat(longest + 1);
+  const body = a.text.endsWith('\n') ? a.text : `${a.text}\n`;
+  return `@${a.kind} ${a.label}\n${fence}${a.language}\n${body}${fence}`;
+}
+
+/**
+ * The user message's content as sent: the attachments first (long context before the
+ * question reads best to models), then what the user typed.
+ */
+export function composeUserContent(typed: string, attachments: readonly Pick<SentAttachment, 'kind' | 'label' | 'text' | 'language'>[]): string {
+  if (attachments.length === 0) return typed;
+  const blocks = attachments.map(attachmentBlock).join('\n\n');
+  return typed ? `${blocks}\n\n${typed}` : blocks;
+}
