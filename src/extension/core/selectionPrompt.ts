@@ -33,7 +33,7 @@ export function formatSelection(source: SelectionSource, prompt?: string): strin
 }
 
 /** Editor language ids that markdown highlighters know by another name. */
-function fenceLanguage(languageId: string): string {
+export function fenceLanguage(languageId: string): string {
   const map: Record<string, string> = { typescriptreact: 'tsx', javascriptreact: 'jsx', shellscript: 'bash', plaintext: '' };
   return map[languageId] ?? languageId;
 }

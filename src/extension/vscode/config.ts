@@ -45,6 +45,10 @@ export interface Settings {
   look: Look;
   showStatusBar: boolean;
   sendSelectionTarget: 'current' | 'new';
+  /** Send Selection sends at once instead of attaching a chip. */
+  sendSelectionImmediately: boolean;
+  /** Token limit of one message's attachments together. */
+  attachmentsMaxTokens: number;
 }
 
 export class SettingsReader {
@@ -74,6 +78,8 @@ export class SettingsReader {
       look: v('ui.look', Look, 'editor'),
       showStatusBar: v('ui.showStatusBar', z.boolean(), true),
       sendSelectionTarget: v('sendSelection.target', z.enum(['current', 'new']), 'current'),
+      sendSelectionImmediately: v('sendSelection.immediately', z.boolean(), false),
+      attachmentsMaxTokens: v('attachments.maxTokens', z.int().check(z.gte(1000), z.lte(1_000_000)), 50_000),
     };
   }
 
