@@ -34,6 +34,8 @@ export interface ChatServices {
   account: AccountApi;
   catalog: ModelCatalog;
   engine: ChatOrchestrator;
+  /** The engine's token counter (one copy of the encoders), also used to count attachments. */
+  tokens: TokenCounter;
   costs: CostTracker;
   bus: EventBus<ChatEvents>;
   telemetry: SessionTelemetry;
@@ -120,11 +122,12 @@ export async function createChatServices(deps: ChatServicesDeps): Promise<ChatSe
     monthKey: () => new Date().toISOString().slice(0, 7),
     emit: (type, payload) => bus.emit(type, payload),
   });
+  const tokens = new TokenCounter(bundledEncoderLoader(distDir));
   const engine = new ChatOrchestrator({
     client,
     history,
     model: (id) => catalog.current()?.byId.get(id),
-    tokens: new TokenCounter(bundledEncoderLoader(distDir)),
+    tokens,
     costs,
     bus,
     clock: { now: () => Date.now() },
@@ -145,6 +148,7 @@ export async function createChatServices(deps: ChatServicesDeps): Promise<ChatSe
     account,
     catalog,
     engine,
+    tokens,
     costs,
     bus,
     telemetry,
