@@ -17,7 +17,6 @@ interface Run {
 const MAX_RUNS = 10;
 const MAX_RUN_CHARS = 20_000;
 /** CSI/OSC escape sequences: colours, cursor moves, shell-integration marks. */
-// eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
 
 export class TerminalRecorder implements vscode.Disposable {
