@@ -11,4 +11,4 @@ import { PROTOCOL_VERSION } from '../shared/protocol';
 const bridge = new HostBridge(window);
 const app = document.querySelector<NtApp>('nt-app');
 if (app) app.bridge = bridge;
-bridge.send({ type: 'ready', protocolVersion: PROTOCOL_VERSION });
+void bridge.request({ type: 'view/ready', protocolVersion: PROTOCOL_VERSION });

@@ -69,7 +69,7 @@ async function streamInto(p: WebviewPage, id: string, tokens: string[], rate: nu
         const tick = () => {
           const due = Math.min(tokens.length, Math.floor(((performance.now() - start) / 1000) * rate) + 1);
           if (due > sent) {
-            window.postMessage({ type: 'stream', conversationId: 'c1', messageId: id, content: tokens.slice(sent, due).join(''), reasoning: '' }, '*');
+            window.postMessage({ type: 'chat/stream', conversationId: 'c1', messageId: id, content: tokens.slice(sent, due).join(''), reasoning: '' }, '*');
             sent = due;
             posts++;
           }
@@ -95,7 +95,7 @@ async function streamFrames(p: WebviewPage, id: string, tokens: string[], perFra
             setTimeout(() => done({ wallMs: performance.now() - start, posts }), 50);
             return;
           }
-          window.postMessage({ type: 'stream', conversationId: 'c1', messageId: id, content: tokens.slice(sent, sent + perFrame).join(''), reasoning: '' }, '*');
+          window.postMessage({ type: 'chat/stream', conversationId: 'c1', messageId: id, content: tokens.slice(sent, sent + perFrame).join(''), reasoning: '' }, '*');
           sent += perFrame;
           posts++;
           requestAnimationFrame(() => setTimeout(next, 0));
@@ -115,11 +115,11 @@ async function stream(bundle: string, tokens: string[], rate: number, mode: 'rea
   try {
     const warm = replyTokens(1500);
     const q = userEntry('u1', 'Explain streaming SSE parsing.');
-    await p.post({ type: 'snapshot', snapshot: snapshot({ conversation: conversation([q, assistantEntry('w1', '', { status: 'streaming' })], { streamingId: 'w1' }) }) });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: conversation([q, assistantEntry('w1', '', { status: 'streaming' })], { streamingId: 'w1' }) }) });
     await streamInto(p, 'w1', warm, rate);
     const done = assistantEntry('w1', warm.join(''));
     await p.post({
-      type: 'conversation',
+      type: 'chat/conversation',
       conversation: conversation([q, done, userEntry('u2', 'Again, longer.'), assistantEntry('a1', '', { status: 'streaming' })], { streamingId: 'a1' }),
     });
     await p.page.waitForTimeout(300);
@@ -168,13 +168,13 @@ async function firstPaint(bundle: string, count: number, cold: boolean, runs = 3
     const p = await WebviewPage.open({ bundle, width: 900, height: 900 });
     try {
       if (!cold) {
-        await p.post({ type: 'snapshot', snapshot: snapshot({ conversation: conversation([userEntry('w1', 'warm-up'), assistantEntry('w2', 'Warm **up** `code`.')], { id: 'c0' }) }) });
+        await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: conversation([userEntry('w1', 'warm-up'), assistantEntry('w2', 'Warm **up** `code`.')], { id: 'c0' }) }) });
         await p.page.waitForTimeout(200);
       }
       const many = Array.from({ length: count }, (_, i) =>
         i % 2 === 0 ? userEntry(`m${i}`, `Question ${i}: how does the parser handle chunk ${i}?`) : assistantEntry(`m${i}`, `Answer ${i}: keep the **tail**, split on blank lines, and \`decode\` with { stream: true }.`),
       );
-      const message = cold ? { type: 'snapshot', snapshot: snapshot({ conversation: conversation(many) }) } : { type: 'conversation', conversation: conversation(many) };
+      const message = cold ? { type: 'view/snapshot', snapshot: snapshot({ conversation: conversation(many) }) } : { type: 'chat/conversation', conversation: conversation(many) };
       const ms = await p.page.evaluate(
         (m) =>
           new Promise<number>((done) => {

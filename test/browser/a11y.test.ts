@@ -32,10 +32,10 @@ const notices = (): Notice[] => [
 
 async function render(p: WebviewPage, extra: Partial<Parameters<typeof snapshot>[0]> = {}): Promise<void> {
   await p.post({
-    type: 'snapshot',
+    type: 'view/snapshot',
     snapshot: snapshot({ conversation: showcase(), notices: notices(), telemetry: telemetry({ sessionCost: '0.8312' }), ...extra }),
   });
-  await p.post({ type: 'stream', conversationId: 'c1', messageId: 'a3', content: ' — and only then split.', reasoning: '' });
+  await p.post({ type: 'chat/stream', conversationId: 'c1', messageId: 'a3', content: ' — and only then split.', reasoning: '' });
   await p.page.waitForTimeout(150);
 }
 
@@ -68,7 +68,7 @@ describe('accessibility and looks', function () {
       await render(p);
       await p.page.getByRole('button', { name: 'history', exact: true }).click();
       await p.post({
-        type: 'conversations',
+        type: 'archive/page',
         items: [
           { id: 'c1', title: 'Streaming parsers', modelId: 'anthropic/claude-sonnet-4', updatedAt: Date.now(), totalCost: '0.0164', messageCount: 5, archived: false, tags: ['research', 'sse'] },
           { id: 'c4', title: 'Streaming parsers (CRLF fork)', modelId: 'openai/gpt-4.1-mini', updatedAt: Date.now(), totalCost: '0.0011', messageCount: 3, archived: false, tags: [], parentConversationId: 'c1' },
@@ -81,9 +81,10 @@ describe('accessibility and looks', function () {
       let violations = await p.axe();
       assert.equal(violations.length, 0, `history: ${formatViolations(violations)}`);
       await p.page.getByRole('searchbox', { name: 'Search history' }).fill('split');
-      await p.waitForPosted((m) => m.type === 'search');
+      await p.waitForPosted((m) => m.type === 'archive/search');
       await p.post({
-        type: 'searchResults',
+        type: 'archive/results',
+        requestId: await p.lastRequestId('archive/search'),
         query: 'split',
         hits: [{ conversationId: 'c1', messageId: 'a1', title: 'Streaming parsers', snippet: '…read the body as a stream and split on blank lines — each event…', highlights: [[30, 35]], updatedAt: Date.now() }],
       });
@@ -91,7 +92,7 @@ describe('accessibility and looks', function () {
       assert.equal(violations.length, 0, `search: ${formatViolations(violations)}`);
       await p.page.getByRole('button', { name: 'models', exact: true }).click();
       await p.post({
-        type: 'models',
+        type: 'models/catalog',
         selected: 'anthropic/claude-sonnet-4',
         stale: false,
         models: [

@@ -21,38 +21,38 @@ describe('composer', function () {
   const box = () => p.page.getByRole('textbox', { name: 'Message' });
 
   it('sends on Enter and clears the field', async () => {
-    await p.post({ type: 'snapshot', snapshot: snapshot({ conversation: conversation([userEntry('u1', 'earlier')]) }) });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: conversation([userEntry('u1', 'earlier')]) }) });
     await box().fill('What is a tokenizer?');
     await box().press('Enter');
-    assert.deepEqual(await p.postedOf('send'), [{ type: 'send', text: 'What is a tokenizer?', conversationId: 'c1' }]);
+    assert.deepEqual(await p.postedOf('chat/send'), [{ type: 'chat/send', text: 'What is a tokenizer?', conversationId: 'c1' }]);
     assert.equal(await box().inputValue(), '');
   });
 
   it('adds a new line on Shift+Enter instead of sending', async () => {
-    await p.post({ type: 'snapshot', snapshot: snapshot() });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot() });
     await box().click();
     await p.page.keyboard.type('line one');
     await p.page.keyboard.press('Shift+Enter');
     await p.page.keyboard.type('line two');
     assert.equal(await box().inputValue(), 'line one\nline two');
-    assert.deepEqual(await p.postedOf('send'), []);
+    assert.deepEqual(await p.postedOf('chat/send'), []);
     await p.page.keyboard.press('Enter');
-    assert.deepEqual(await p.postedOf('send'), [{ type: 'send', text: 'line one\nline two' }]);
+    assert.deepEqual(await p.postedOf('chat/send'), [{ type: 'chat/send', text: 'line one\nline two' }]);
   });
 
   it('cancels a streaming reply on Esc, and does not send while one streams', async () => {
     const c = conversation([userEntry('u1', 'q'), assistantEntry('a1', 'partial', { status: 'streaming' })], { streamingId: 'a1' });
-    await p.post({ type: 'snapshot', snapshot: snapshot({ conversation: c }) });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: c }) });
     await box().fill('next question, typed while streaming');
     await box().press('Enter');
-    assert.deepEqual(await p.postedOf('send'), [], 'Enter does not send during a stream');
+    assert.deepEqual(await p.postedOf('chat/send'), [], 'Enter does not send during a stream');
     assert.equal(await box().inputValue(), 'next question, typed while streaming', 'typing is kept');
     await box().press('Escape');
-    assert.deepEqual(await p.postedOf('cancel'), [{ type: 'cancel', conversationId: 'c1' }]);
+    assert.deepEqual(await p.postedOf('chat/cancel'), [{ type: 'chat/cancel', conversationId: 'c1' }]);
   });
 
   it('has Send and Cancel buttons, each enabled only when it can act', async () => {
-    await p.post({ type: 'snapshot', snapshot: snapshot({ conversation: conversation([userEntry('u1', 'q')]) }) });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: conversation([userEntry('u1', 'q')]) }) });
     const send = p.page.getByRole('button', { name: 'Send', exact: true });
     const cancel = p.page.getByRole('button', { name: 'Cancel', exact: true });
     assert.equal(await send.isDisabled(), true, 'nothing to send yet');
@@ -60,37 +60,37 @@ describe('composer', function () {
     await box().fill('hello');
     assert.equal(await send.isDisabled(), false);
     await send.click();
-    assert.deepEqual(await p.postedOf('send'), [{ type: 'send', text: 'hello', conversationId: 'c1' }]);
-    await p.post({ type: 'conversation', conversation: conversation([userEntry('u1', 'hello'), assistantEntry('a1', '', { status: 'streaming' })], { streamingId: 'a1' }) });
+    assert.deepEqual(await p.postedOf('chat/send'), [{ type: 'chat/send', text: 'hello', conversationId: 'c1' }]);
+    await p.post({ type: 'chat/conversation', conversation: conversation([userEntry('u1', 'hello'), assistantEntry('a1', '', { status: 'streaming' })], { streamingId: 'a1' }) });
     assert.equal(await cancel.isDisabled(), false);
     await cancel.click();
-    assert.deepEqual(await p.postedOf('cancel'), [{ type: 'cancel', conversationId: 'c1' }]);
+    assert.deepEqual(await p.postedOf('chat/cancel'), [{ type: 'chat/cancel', conversationId: 'c1' }]);
   });
 
   it('asks for an estimate once typing pauses and shows tokens and cost, or that the price varies', async () => {
-    await p.post({ type: 'snapshot', snapshot: snapshot() });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot() });
     await box().click();
     await p.page.keyboard.type('Summarise the SSE spec', { delay: 20 });
-    const request = await p.waitForPosted((m) => m.type === 'estimate');
+    const request = await p.waitForPosted((m) => m.type === 'chat/estimate');
     assert.equal(request.text, 'Summarise the SSE spec');
-    assert.equal((await p.postedOf('estimate')).length, 1, 'one request for a burst of keystrokes');
-    await p.post({ type: 'estimate', promptTokens: 1234, cost: '0.0037', varies: false });
+    assert.equal((await p.postedOf('chat/estimate')).length, 1, 'one request for a burst of keystrokes');
+    await p.post({ type: 'chat/estimated', promptTokens: 1234, cost: '0.0037', varies: false });
     const top = p.page.locator('nt-composer .estimate');
     assert.equal((await top.textContent())?.replace(/\s+/g, ' ').trim(), '≈ 1,234 tok · $0.0037');
-    await p.post({ type: 'estimate', promptTokens: 1240, varies: true });
+    await p.post({ type: 'chat/estimated', promptTokens: 1240, varies: true });
     assert.equal((await top.textContent())?.replace(/\s+/g, ' ').trim(), '≈ 1,240 tok · price varies');
   });
 
   it('shows the selected model and asks the host to change it on click', async () => {
-    await p.post({ type: 'snapshot', snapshot: snapshot({ selectedModel: 'openai/gpt-4.1-mini' }) });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot({ selectedModel: 'openai/gpt-4.1-mini' }) });
     const picker = p.page.getByRole('button', { name: 'Model: openai/gpt-4.1-mini. Change model' });
     await picker.click();
-    assert.deepEqual(await p.postedOf('runCommand'), [{ type: 'runCommand', command: 'selectModel' }]);
+    assert.deepEqual(await p.postedOf('view/runCommand'), [{ type: 'view/runCommand', command: 'selectModel' }]);
   });
 
   it('keeps the draft, the open drawer and the reading position across a reload', async () => {
     const many = Array.from({ length: 60 }, (_, i) => userEntry(`m${i}`, `line ${i}\n`.repeat(3)));
-    await p.post({ type: 'snapshot', snapshot: snapshot({ conversation: conversation(many) }) });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: conversation(many) }) });
     await box().fill('half-written thought');
     await p.page.getByRole('button', { name: 'history', exact: true }).click();
     const log = p.page.getByRole('log', { name: 'Transcript' });
@@ -110,8 +110,8 @@ describe('composer', function () {
     const before = await topEntry();
     assert.ok(before && before.id !== 'm59', `scrolled away from the end: ${JSON.stringify(before)}`);
     await p.reload();
-    assert.deepEqual((await p.posted()).map((m) => m.type).filter((t) => t === 'ready'), ['ready']);
-    await p.post({ type: 'snapshot', snapshot: snapshot({ conversation: conversation(many) }) });
+    assert.deepEqual((await p.posted()).map((m) => m.type).filter((t) => t === 'view/ready'), ['view/ready']);
+    await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: conversation(many) }) });
     assert.equal(await box().inputValue(), 'half-written thought');
     assert.ok(await p.page.getByRole('complementary', { name: 'History' }).isVisible(), 'the history drawer is open again');
     await p.settle();

@@ -23,9 +23,9 @@ describe('OpenRouter controls', function () {
   const box = () => p.page.getByRole('textbox', { name: 'Message' });
 
   it('sends the picked routing, reasoning effort and web search with the message; web search is for one send', async () => {
-    await p.post({ type: 'snapshot', snapshot: snapshot({ conversation: conversation([userEntry('u1', 'earlier')]) }) });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: conversation([userEntry('u1', 'earlier')]) }) });
     await p.post({
-      type: 'controls',
+      type: 'controls/state',
       modelId: 'deepseek/deepseek-r1',
       current: { routing: { zdr: true } },
       reasoning: { efforts: ['none', 'low', 'medium', 'high'] },
@@ -41,9 +41,9 @@ describe('OpenRouter controls', function () {
     await p.page.getByLabel('web').check();
     await box().fill('with controls');
     await box().press('Enter');
-    assert.deepEqual(await p.postedOf('send'), [
+    assert.deepEqual(await p.postedOf('chat/send'), [
       {
-        type: 'send',
+        type: 'chat/send',
         text: 'with controls',
         conversationId: 'c1',
         controls: { routing: { zdr: true, sort: 'price', order: ['fastlane'] }, reasoning: { effort: 'high' }, webSearch: true },
@@ -54,13 +54,13 @@ describe('OpenRouter controls', function () {
   });
 
   it('offers no effort picker for a model that does not take reasoning, and re-estimates when a control changes', async () => {
-    await p.post({ type: 'snapshot', snapshot: snapshot() });
-    await p.post({ type: 'controls', modelId: 'openai/gpt-4o-mini', current: {}, providers: [] });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot() });
+    await p.post({ type: 'controls/state', modelId: 'openai/gpt-4o-mini', current: {}, providers: [] });
     assert.equal(await p.page.getByRole('combobox', { name: 'Reasoning effort' }).count(), 0);
     await box().fill('how much?');
     await p.page.getByLabel('web').check();
-    const estimates = await p.postedOf('estimate');
-    assert.deepEqual(estimates.at(-1), { type: 'estimate', text: 'how much?', controls: { routing: {}, webSearch: true } });
+    const estimates = await p.postedOf('chat/estimate');
+    assert.deepEqual(estimates.at(-1), { type: 'chat/estimate', text: 'how much?', controls: { routing: {}, webSearch: true } });
   });
 
   it('shows the served provider, the BYOK split, the cache saving and the citations of a reply', async () => {
@@ -72,7 +72,7 @@ describe('OpenRouter controls', function () {
       citations: [{ url: 'https://example.org/a', title: 'Source A' }, { url: 'https://example.org/b' }],
       controls: 'sort price · web ×2',
     });
-    await p.post({ type: 'snapshot', snapshot: snapshot({ conversation: conversation([userEntry('u1', 'q'), reply]) }) });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: conversation([userEntry('u1', 'q'), reply]) }) });
     const entry = p.page.locator('nt-entry').last();
     const text = await entry.locator('article').innerText();
     assert.match(text, /via Fastlane/);
@@ -80,7 +80,7 @@ describe('OpenRouter controls', function () {
     assert.match(text, /cache saved \$0\.0032/);
     assert.match(text, /sort price · web ×2/);
     await entry.getByRole('link', { name: 'Source A' }).click();
-    assert.deepEqual(await p.postedOf('openLink'), [{ type: 'openLink', url: 'https://example.org/a' }]);
+    assert.deepEqual(await p.postedOf('editor/openLink'), [{ type: 'editor/openLink', url: 'https://example.org/a' }]);
     assert.equal(await entry.getByRole('link', { name: 'example.org' }).count(), 1, 'an untitled source is named by its host');
   });
 });

@@ -19,7 +19,7 @@ describe('history drawer', function () {
 
   beforeEach(async () => {
     p = await WebviewPage.open();
-    await p.post({ type: 'snapshot', snapshot: snapshot() });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot() });
     await p.page.getByRole('button', { name: 'history', exact: true }).click();
     await p.clearPosted();
   });
@@ -38,26 +38,27 @@ describe('history drawer', function () {
   it('asks for the list when opened and shows forks under their source with their lineage', async () => {
     await p.page.getByRole('button', { name: 'history', exact: true }).click(); // close
     await p.page.getByRole('button', { name: 'history', exact: true }).click(); // open again
-    assert.deepEqual(await p.postedOf('listConversations'), [{ type: 'listConversations', archived: false }]);
-    await p.post({ type: 'conversations', items, total: 3, offset: 0 });
+    assert.deepEqual(await p.postedOf('archive/list'), [{ type: 'archive/list', archived: false }]);
+    await p.post({ type: 'archive/page', items, total: 3, offset: 0 });
     const titles = await drawer().locator('li.conv .open').allTextContents();
     assert.deepEqual(titles.map((t) => t.trim()), ['Streaming parsers', 'Streaming parsers (CRLF fork)', 'Budget maths']);
     const fork = drawer().locator('li.conv[data-id="c3"]');
     assert.match(squash(await fork.locator('.lineage').textContent()), /^fork of Streaming parsers$/);
     await fork.locator('.lineage').getByRole('button').click();
-    assert.deepEqual(await p.postedOf('openConversation'), [{ type: 'openConversation', conversationId: 'c1' }]);
+    assert.deepEqual(await p.postedOf('archive/open'), [{ type: 'archive/open', conversationId: 'c1' }]);
   });
 
   it('renders search highlights as <mark> elements and never injects snippet HTML', async () => {
-    await p.post({ type: 'conversations', items, total: 3, offset: 0 });
+    await p.post({ type: 'archive/page', items, total: 3, offset: 0 });
     await drawer().getByRole('searchbox', { name: 'Search history' }).fill('parser');
-    const request = await p.waitForPosted((m) => m.type === 'search');
+    const request = await p.waitForPosted((m) => m.type === 'archive/search');
     assert.equal(request.query, 'parser');
     const snippet = '<img src=x onerror="window.__pwned=1"> the parser keeps a <b>tail</b>; a second parser too';
     const first = snippet.indexOf('parser');
     const second = snippet.lastIndexOf('parser');
     await p.post({
-      type: 'searchResults',
+      type: 'archive/results',
+      requestId: await p.lastRequestId('archive/search'),
       query: 'parser',
       hits: [
         {
@@ -80,20 +81,25 @@ describe('history drawer', function () {
     assert.ok(squash(await hit.textContent()).includes('<img src=x onerror="window.__pwned=1"> the parser keeps a <b>tail</b>'));
     assert.equal(await p.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
     await hit.getByRole('button').click();
-    assert.deepEqual(await p.postedOf('openConversation'), [{ type: 'openConversation', conversationId: 'c1', messageId: 'm7' }]);
+    assert.deepEqual(await p.postedOf('archive/open'), [{ type: 'archive/open', conversationId: 'c1', messageId: 'm7' }]);
   });
 
-  it('ignores results that answer an older query', async () => {
+  it('ignores results that answer an older search request', async () => {
+    await drawer().getByRole('searchbox', { name: 'Search history' }).fill('bud');
+    await p.waitForPosted((m) => m.type === 'archive/search' && m.query === 'bud');
+    const older = await p.lastRequestId('archive/search');
     await drawer().getByRole('searchbox', { name: 'Search history' }).fill('budget');
-    await p.waitForPosted((m) => m.type === 'search');
-    await p.post({ type: 'searchResults', query: 'bud', hits: [{ conversationId: 'c2', title: 'stale', snippet: 'bud', highlights: [[0, 3]], updatedAt: 0 }] });
+    await p.waitForPosted((m) => m.type === 'archive/search' && m.query === 'budget');
+    const current = await p.lastRequestId('archive/search');
+    assert.notEqual(older, current, 'each search is its own request');
+    await p.post({ type: 'archive/results', requestId: older, query: 'bud', hits: [{ conversationId: 'c2', title: 'stale', snippet: 'bud', highlights: [[0, 3]], updatedAt: 0 }] });
     assert.equal(await drawer().getByText('stale').count(), 0);
-    await p.post({ type: 'searchResults', query: 'budget', hits: [{ conversationId: 'c2', title: 'Budget maths', snippet: 'the budget bar', highlights: [[4, 10]], updatedAt: 0 }] });
+    await p.post({ type: 'archive/results', requestId: current, query: 'budget', hits: [{ conversationId: 'c2', title: 'Budget maths', snippet: 'the budget bar', highlights: [[4, 10]], updatedAt: 0 }] });
     assert.equal(await drawer().getByRole('button', { name: /Budget maths/ }).count(), 1);
   });
 
   it('renames, tags and archives, and leaves the delete confirmation to the host', async () => {
-    await p.post({ type: 'conversations', items, total: 3, offset: 0 });
+    await p.post({ type: 'archive/page', items, total: 3, offset: 0 });
     const row = drawer().locator('li.conv[data-id="c2"]');
     await row.getByRole('button', { name: 'rename' }).click();
     await row.getByRole('textbox', { name: 'Title' }).fill('Exact budget maths');
@@ -104,22 +110,22 @@ describe('history drawer', function () {
     await row.getByRole('button', { name: 'archive' }).click();
     // The view only asks; the host shows its own modal dialog (tested in the extension host).
     await row.getByRole('button', { name: 'delete…' }).click();
-    const posted = (await p.posted()).filter((m) => m.type !== 'listConversations');
+    const posted = (await p.posted()).filter((m) => m.type !== 'archive/list');
     assert.deepEqual(posted, [
-      { type: 'renameConversation', conversationId: 'c2', title: 'Exact budget maths' },
-      { type: 'tagConversation', conversationId: 'c2', tags: ['money', 'decimal'] },
-      { type: 'archiveConversation', conversationId: 'c2', archived: true },
-      { type: 'deleteConversation', conversationId: 'c2' },
+      { type: 'archive/rename', conversationId: 'c2', title: 'Exact budget maths' },
+      { type: 'archive/tag', conversationId: 'c2', tags: ['money', 'decimal'] },
+      { type: 'archive/setArchived', conversationId: 'c2', archived: true },
+      { type: 'archive/delete', conversationId: 'c2' },
     ]);
   });
 
   it('filters by tag and shows archived conversations on request', async () => {
-    await p.post({ type: 'conversations', items, total: 3, offset: 0 });
+    await p.post({ type: 'archive/page', items, total: 3, offset: 0 });
     await drawer().getByRole('group', { name: 'Filter by tag' }).getByRole('button', { name: '#sse' }).click();
     await drawer().locator('vscode-checkbox').click();
-    assert.deepEqual(await p.postedOf('listConversations'), [
-      { type: 'listConversations', archived: false, tag: 'sse' },
-      { type: 'listConversations', archived: true, tag: 'sse' },
+    assert.deepEqual(await p.postedOf('archive/list'), [
+      { type: 'archive/list', archived: false, tag: 'sse' },
+      { type: 'archive/list', archived: true, tag: 'sse' },
     ]);
   });
 });
@@ -136,7 +142,7 @@ describe('models drawer', function () {
 
   beforeEach(async () => {
     p = await WebviewPage.open();
-    await p.post({ type: 'snapshot', snapshot: snapshot() });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot() });
     await p.page.getByRole('button', { name: 'models', exact: true }).click();
   });
   afterEach(async () => {
@@ -148,8 +154,8 @@ describe('models drawer', function () {
   const ids = async () => (await drawer().locator('.model .id').allTextContents()).map((t) => t.trim());
 
   it('asks for the catalogue and shows $/1M in and out, context, and "varies" for router models', async () => {
-    assert.deepEqual(await p.postedOf('listModels'), [{ type: 'listModels' }]);
-    await p.post({ type: 'models', models: catalogue, selected: 'anthropic/claude-sonnet-4', stale: true });
+    assert.deepEqual(await p.postedOf('models/list'), [{ type: 'models/list' }]);
+    await p.post({ type: 'models/catalog', models: catalogue, selected: 'anthropic/claude-sonnet-4', stale: true });
     const row = (id: string) => drawer().locator('li', { has: p.page.locator('.id', { hasText: id }) });
     assert.equal(squash(await row('anthropic/claude-sonnet-4').locator('.prices').textContent()), '$3.00 in · $15.00 out /1M · 200k ctx');
     assert.equal(squash(await row('openrouter/auto').locator('.prices').textContent()), 'varies in · varies out /1M · 2M ctx');
@@ -159,7 +165,7 @@ describe('models drawer', function () {
   });
 
   it('sorts by price (router prices last) and by context, and filters by text and free', async () => {
-    await p.post({ type: 'models', models: catalogue, selected: 'anthropic/claude-sonnet-4', stale: false });
+    await p.post({ type: 'models/catalog', models: catalogue, selected: 'anthropic/claude-sonnet-4', stale: false });
     assert.deepEqual(await ids(), [
       'meta-llama/llama-3.3-70b-instruct:free',
       'mistralai/mistral-small',
@@ -179,9 +185,9 @@ describe('models drawer', function () {
   });
 
   it('selects a model on click', async () => {
-    await p.post({ type: 'models', models: catalogue, selected: 'anthropic/claude-sonnet-4', stale: false });
+    await p.post({ type: 'models/catalog', models: catalogue, selected: 'anthropic/claude-sonnet-4', stale: false });
     await drawer().getByRole('button', { name: /GPT-4\.1 mini/ }).click();
-    assert.deepEqual(await p.postedOf('selectModel'), [{ type: 'selectModel', modelId: 'openai/gpt-4.1-mini' }]);
+    assert.deepEqual(await p.postedOf('models/select'), [{ type: 'models/select', modelId: 'openai/gpt-4.1-mini' }]);
     assert.equal(await drawer().getByRole('button', { name: /GPT-4\.1 mini/ }).getAttribute('aria-current'), 'true');
   });
 });

@@ -94,7 +94,7 @@ function assertBuildIsCurrent(): void {
       const p = join(dir, d.name);
       return Math.max(m, d.isDirectory() ? newest(p) : statSync(p).mtimeMs);
     }, 0);
-  const sources = Math.max(newest(join(ROOT, 'src', 'webview')), statSync(join(ROOT, 'src', 'shared', 'protocol.ts')).mtimeMs);
+  const sources = Math.max(newest(join(ROOT, 'src', 'webview')), newest(join(ROOT, 'src', 'shared')));
   if (sources > built + 1) throw new Error('dist/webview is older than src/webview: run `node esbuild.mjs` first');
 }
 
@@ -228,13 +228,13 @@ export class WebviewPage {
     const params = new URLSearchParams({ theme: options.theme ?? 'dark', bundle: options.bundle ?? 'webview' });
     if (options.script) params.set('script', options.script);
     await this.page.goto(`${this.h.origin}/?${params}`, { waitUntil: 'load' });
-    if (!options.script) await this.waitForPosted((m) => m.type === 'ready');
+    if (!options.script) await this.waitForPosted((m) => m.type === 'view/ready');
   }
 
   /** Reloads like a hidden-then-shown webview (view state kept, DOM and data gone). */
   async reload(): Promise<void> {
     await this.page.reload({ waitUntil: 'load' });
-    await this.waitForPosted((m) => m.type === 'ready');
+    await this.waitForPosted((m) => m.type === 'view/ready');
   }
 
   /** Sends a message as the host would. `raw` allows malformed ones. */
@@ -262,8 +262,27 @@ export class WebviewPage {
     });
   }
 
+  /**
+   * What the page posted, without the `requestId`s: every message must carry one (the
+   * protocol's pairing rule, checked here for every test), and tests compare the rest.
+   */
   async posted(): Promise<PostedMessage[]> {
-    return this.page.evaluate(() => (window as unknown as { __posted: PostedMessage[] }).__posted);
+    return (await this.postedWithIds()).map(({ requestId, ...rest }) => {
+      if (typeof requestId !== 'string' || requestId.length === 0) throw new Error(`posted without a requestId: ${JSON.stringify(rest)}`);
+      return rest as PostedMessage;
+    });
+  }
+
+  /** The `requestId` of the last message of `type` the page posted (to answer it as the host would). */
+  async lastRequestId(type: string): Promise<string> {
+    const sent = (await this.postedWithIds()).filter((m) => m.type === type).at(-1);
+    if (typeof sent?.requestId !== 'string') throw new Error(`no ${type} request with an id was posted`);
+    return sent.requestId;
+  }
+
+  /** What the page posted, as sent (request ids included), to answer a request as the host would. */
+  async postedWithIds(): Promise<Array<PostedMessage & { requestId?: unknown }>> {
+    return this.page.evaluate(() => (window as unknown as { __posted: Array<PostedMessage & { requestId?: unknown }> }).__posted);
   }
 
   async clearPosted(): Promise<void> {

@@ -57,7 +57,7 @@ describe('markdown rendering of model output', function () {
   });
 
   it('neutralises hostile output: nothing runs, nothing dangerous reaches the DOM, the CSP reports nothing', async () => {
-    await p.post({ type: 'snapshot', snapshot: snapshot({ conversation: conversation([userEntry('u1', 'hi'), assistantEntry('a1', HOSTILE)]) }) });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: conversation([userEntry('u1', 'hi'), assistantEntry('a1', HOSTILE)]) }) });
     const md = p.page.locator('article[data-id="a1"] .md');
     await md.getByText('Here is some output.').waitFor();
     await p.page.waitForTimeout(200);
@@ -88,12 +88,12 @@ describe('markdown rendering of model output', function () {
     assert.equal(await p.page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned), undefined, 'no injected code ran');
     assert.deepEqual(await p.cspViolations(), [], 'no CSP violation was reported');
     assert.deepEqual(p.errors, []);
-    assert.deepEqual((await p.postedOf('openLink')).map((m) => m.url), ['https://ok.example/']);
+    assert.deepEqual((await p.postedOf('editor/openLink')).map((m) => m.url), ['https://ok.example/']);
   });
 
   it('sends openLink for a clicked link instead of navigating the webview', async () => {
     await p.post({
-      type: 'snapshot',
+      type: 'view/snapshot',
       snapshot: snapshot({ conversation: conversation([assistantEntry('a1', 'Read [the spec](https://html.spec.whatwg.org/) first.')]) }),
     });
     const before = p.page.url();
@@ -105,22 +105,22 @@ describe('markdown rendering of model output', function () {
     await p.settle();
     assert.equal(p.page.url(), before, 'the webview did not navigate');
     assert.equal(p.page.context().pages().length, 1, 'no window was opened');
-    assert.deepEqual((await p.postedOf('openLink')).map((m) => m.url), ['https://html.spec.whatwg.org/', 'https://html.spec.whatwg.org/']);
+    assert.deepEqual((await p.postedOf('editor/openLink')).map((m) => m.url), ['https://html.spec.whatwg.org/', 'https://html.spec.whatwg.org/']);
   });
 
   it('gives each code block Copy, Insert at Cursor and New File buttons that send codeAction', async () => {
     const code = 'fn main() {\n    println!("<b>hi</b>");\n}';
-    await p.post({ type: 'snapshot', snapshot: snapshot({ conversation: conversation([assistantEntry('a1', `Try:\n\n\`\`\`rust\n${code}\n\`\`\``)]) }) });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: conversation([assistantEntry('a1', `Try:\n\n\`\`\`rust\n${code}\n\`\`\``)]) }) });
     const block = p.page.locator('article[data-id="a1"] .code-block');
     assert.equal((await block.locator('.code-lang').textContent())?.trim(), 'rust');
     await block.getByRole('button', { name: 'Copy code' }).click();
     await block.getByRole('button', { name: 'Insert at cursor' }).click();
     await block.getByRole('button', { name: 'Open as new file' }).click();
-    const sent = await p.postedOf('codeAction');
+    const sent = await p.postedOf('editor/codeAction');
     assert.deepEqual(sent, [
-      { type: 'codeAction', action: 'copy', code, language: 'rust' },
-      { type: 'codeAction', action: 'insert', code, language: 'rust' },
-      { type: 'codeAction', action: 'newFile', code, language: 'rust' },
+      { type: 'editor/codeAction', action: 'copy', code, language: 'rust' },
+      { type: 'editor/codeAction', action: 'insert', code, language: 'rust' },
+      { type: 'editor/codeAction', action: 'newFile', code, language: 'rust' },
     ]);
   });
 
@@ -128,11 +128,11 @@ describe('markdown rendering of model output', function () {
     const h = await harness();
     const chunkRequests = () => h.requests.filter((r) => /\/webview\/chunks\/languages-/.test(r)).length;
     const start = chunkRequests();
-    await p.post({ type: 'snapshot', snapshot: snapshot({ conversation: conversation([assistantEntry('a1', 'Plain prose, no code.')]) }) });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: conversation([assistantEntry('a1', 'Plain prose, no code.')]) }) });
     await p.page.waitForTimeout(300);
     assert.equal(chunkRequests(), start, 'no code, no highlighter');
     await p.post({
-      type: 'conversation',
+      type: 'chat/conversation',
       conversation: conversation([assistantEntry('a1', 'Plain prose, no code.'), assistantEntry('a2', '```ts\nconst answer: number = 42;\n```')]),
     });
     const keyword = p.page.locator('article[data-id="a2"] code .hljs-keyword').first();
@@ -144,10 +144,10 @@ describe('markdown rendering of model output', function () {
 
   it('keeps a finished block’s DOM node while later tokens stream in', async () => {
     await p.post({
-      type: 'snapshot',
+      type: 'view/snapshot',
       snapshot: snapshot({ conversation: conversation([assistantEntry('a1', '', { status: 'streaming' })], { streamingId: 'a1' }) }),
     });
-    const delta = (content: string) => p.post({ type: 'stream', conversationId: 'c1', messageId: 'a1', content, reasoning: '' });
+    const delta = (content: string) => p.post({ type: 'chat/stream', conversationId: 'c1', messageId: 'a1', content, reasoning: '' });
     await delta('First paragraph is done.\n\nSecond paragraph has started\n');
     const first = await p.page.locator('article[data-id="a1"] .md > p').first().elementHandle();
     assert.ok(first);

@@ -113,7 +113,7 @@ describe('markdown: hostile replies', function () {
     it('a history entry holding a reply that used to crash the renderer shows all of its text', async () => {
       assert.equal(crashers.length, 4);
       const entries = crashers.flatMap((c, i) => [userEntry(`u${i}`, c.name), assistantEntry(`a${i}`, c.text)]);
-      await p.post({ type: 'snapshot', snapshot: snapshot({ conversation: conversation(entries) }) });
+      await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: conversation(entries) }) });
       for (let i = 0; i < crashers.length; i++) {
         const md = p.page.locator(`article[data-id="a${i}"] .md`);
         await md.getByText(END_MARK).waitFor({ timeout: 20_000 });
@@ -125,12 +125,12 @@ describe('markdown: hostile replies', function () {
     it('a streamed reply that used to freeze the view keeps showing new text to its end', async () => {
       const { text } = crashers[0]!;
       await p.post({
-        type: 'snapshot',
+        type: 'view/snapshot',
         snapshot: snapshot({ conversation: conversation([userEntry('u1', 'q'), assistantEntry('a1', '', { status: 'streaming' })], { streamingId: 'a1' }) }),
       });
       let sent = 0;
       for (const at of evenCuts(text.length, 8)) {
-        await p.post({ type: 'stream', conversationId: 'c1', messageId: 'a1', content: text.slice(sent, at), reasoning: '' });
+        await p.post({ type: 'chat/stream', conversationId: 'c1', messageId: 'a1', content: text.slice(sent, at), reasoning: '' });
         sent = at;
       }
       await p.page.locator('article[data-id="a1"] .md').getByText(END_MARK).waitFor({ timeout: 20_000 });
@@ -139,7 +139,7 @@ describe('markdown: hostile replies', function () {
 
     it('offers "render anyway" for a block held back for its cost, and formats it on request', async () => {
       const costly = `${'**a_'.repeat(300)} **done**`;
-      await p.post({ type: 'snapshot', snapshot: snapshot({ conversation: conversation([assistantEntry('a1', `Intro.\n\n${costly}\n\n${END_MARK}`)]) }) });
+      await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: conversation([assistantEntry('a1', `Intro.\n\n${costly}\n\n${END_MARK}`)]) }) });
       const md = p.page.locator('article[data-id="a1"] .md');
       const button = md.getByRole('button', { name: 'render anyway' });
       await button.waitFor();

@@ -14,7 +14,7 @@ describe('notices', function () {
 
   beforeEach(async () => {
     p = await WebviewPage.open();
-    await p.post({ type: 'snapshot', snapshot: snapshot() });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot() });
   });
   afterEach(async () => {
     assert.deepEqual(p.errors, [], 'the page logged errors');
@@ -23,7 +23,7 @@ describe('notices', function () {
 
   it('counts a 429 cooldown down to the retry time', async () => {
     const retryAt = Date.now() + 5_000;
-    await p.post({ type: 'notices', notices: [{ id: 'n1', severity: 'warning', kind: 'rate_limited', message: 'Rate limited by OpenRouter.', retryAt }] });
+    await p.post({ type: 'notice/list', notices: [{ id: 'n1', severity: 'warning', kind: 'rate_limited', message: 'Rate limited by OpenRouter.', retryAt }] });
     const timer = p.page.getByRole('timer');
     const seconds = async () => Number(/retrying in (\d+) s/.exec((await timer.textContent()) ?? '')?.[1]);
     const first = await seconds();
@@ -45,7 +45,7 @@ describe('notices', function () {
       { id: 'e1', severity: 'error', kind: 'unauthorized', message: 'The OpenRouter API key is missing or invalid.' },
       { id: 'w1', severity: 'warning', kind: 'context_length', message: 'The conversation is longer than this model’s context window.' },
     ];
-    await p.post({ type: 'notices', notices });
+    await p.post({ type: 'notice/list', notices });
     assert.match(squash(await p.page.getByRole('alert').textContent()), /API key is missing or invalid/);
     assert.match(squash(await p.page.locator('nt-notices [role="status"]').textContent()), /context window/);
   });
@@ -58,7 +58,7 @@ describe('notices', function () {
       { id: 'down', severity: 'warning', kind: 'unavailable', message: 'No provider can serve this model.' },
       { id: 'money', severity: 'error', kind: 'no_credits', message: 'Not enough credits: the balance covers about 120 tokens.' },
     ];
-    await p.post({ type: 'notices', notices });
+    await p.post({ type: 'notice/list', notices });
     // Five notices collapse to the newest two; the toggle shows the rest.
     assert.equal(await p.page.locator('nt-notices li').count(), 2);
     await p.page.getByRole('button', { name: '3 more notices' }).click();
@@ -70,7 +70,7 @@ describe('notices', function () {
     await notice('down').getByRole('button', { name: 'Switch model' }).click();
     await notice('money').getByRole('button', { name: 'Lower max tokens' }).click();
     assert.deepEqual(
-      (await p.postedOf('noticeAction')).map((m) => [m.noticeId, m.action]),
+      (await p.postedOf('notice/act')).map((m) => [m.noticeId, m.action]),
       [
         ['ctx', 'summarize'],
         ['stall', 'cancel'],
@@ -83,7 +83,7 @@ describe('notices', function () {
 
   it('uses the host’s actions, with their argument, and dismisses on ×', async () => {
     await p.post({
-      type: 'notices',
+      type: 'notice/list',
       notices: [
         {
           id: 'n503',
@@ -100,14 +100,14 @@ describe('notices', function () {
     });
     await p.page.getByRole('button', { name: 'Switch to openai/gpt-4.1' }).click();
     await p.page.locator('nt-notices li[data-id="n403"]').getByRole('button', { name: 'Dismiss' }).click();
-    assert.deepEqual(await p.postedOf('noticeAction'), [{ type: 'noticeAction', noticeId: 'n503', action: 'switchModel', arg: 'openai/gpt-4.1' }]);
-    assert.deepEqual(await p.postedOf('dismissNotice'), [{ type: 'dismissNotice', noticeId: 'n403' }]);
+    assert.deepEqual(await p.postedOf('notice/act'), [{ type: 'notice/act', noticeId: 'n503', action: 'switchModel', arg: 'openai/gpt-4.1' }]);
+    assert.deepEqual(await p.postedOf('notice/dismiss'), [{ type: 'notice/dismiss', noticeId: 'n403' }]);
     assert.match(squash(await p.page.getByRole('alert').textContent()), /flagged by moderation: violence, harassment/);
   });
 
   it('gives a failure one Retry (the message’s own) and lets success feedback go away by itself', async () => {
     await p.post({
-      type: 'notices',
+      type: 'notice/list',
       notices: [
         { id: 'f1', severity: 'error', kind: 'provider', message: 'Provider disconnected.', conversationId: 'c1', messageId: 'a2', actions: [{ action: 'switchModel', label: 'Switch Model' }, { action: 'retry', label: 'Retry' }] },
         { id: 'ok', severity: 'info', kind: 'forked', message: 'Forked into “fork at 14:02 · hello”.' },
@@ -116,15 +116,15 @@ describe('notices', function () {
     const failure = p.page.locator('nt-notices li[data-id="f1"]');
     assert.equal(await failure.getByRole('button', { name: 'Retry' }).count(), 0, 'the failed entry has the Retry');
     assert.equal(await failure.getByRole('button', { name: 'Switch Model' }).count(), 1);
-    await p.waitForPosted((m) => m.type === 'dismissNotice' && m.noticeId === 'ok', 10_000);
-    assert.deepEqual(await p.postedOf('dismissNotice'), [{ type: 'dismissNotice', noticeId: 'ok' }], 'only the success notice fades');
+    await p.waitForPosted((m) => m.type === 'notice/dismiss' && m.noticeId === 'ok', 10_000);
+    assert.deepEqual(await p.postedOf('notice/dismiss'), [{ type: 'notice/dismiss', noticeId: 'ok' }], 'only the success notice fades');
   });
 
   it('never takes focus: typing goes on while notices arrive', async () => {
     const box = p.page.getByRole('textbox', { name: 'Message' });
     await box.click();
     await p.page.keyboard.type('half a ');
-    await p.post({ type: 'notices', notices: [{ id: 'e', severity: 'error', kind: 'no_credits', message: 'Your OpenRouter credits are used up.' }] });
+    await p.post({ type: 'notice/list', notices: [{ id: 'e', severity: 'error', kind: 'no_credits', message: 'Your OpenRouter credits are used up.' }] });
     await p.page.keyboard.type('sentence');
     assert.equal(await box.inputValue(), 'half a sentence');
     assert.equal(await box.evaluate((el) => el.matches(':focus')), true);

@@ -79,7 +79,7 @@ describe('sidebar at narrow widths', function () {
       it(`has no horizontal overflow or cut figure at ${width} px (${theme}), also while tabbing`, async () => {
         p = await WebviewPage.open({ width, theme, height: 700 });
         await p.post({
-          type: 'snapshot',
+          type: 'view/snapshot',
           snapshot: snapshot({
             conversation: richConversation(),
             telemetry: busyTelemetry(),
@@ -111,7 +111,7 @@ describe('sidebar at narrow widths', function () {
 
   it('keeps the telemetry strip figures whole: what does not fit goes into the summary, never cut', async () => {
     p = await WebviewPage.open({ width: 240 });
-    await p.post({ type: 'snapshot', snapshot: snapshot({ conversation: richConversation(), telemetry: busyTelemetry() }) });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: richConversation(), telemetry: busyTelemetry() }) });
     const strip = p.page.locator('nt-telemetry.strip');
     // Items that wrapped onto the strip's hidden second line are not shown; the rest must be whole.
     const { shown, edge } = await strip.evaluate((el) => {
@@ -137,7 +137,7 @@ describe('sidebar at narrow widths', function () {
       userEntry(`u${i}`, `Question ${i}: ${'why does the parser stall on a partial chunk? '.repeat(3)}`, { createdAt: Date.UTC(2026, 10, 25, 13, i) }),
       assistantEntry(`a${i}`, `Answer ${i}. ${'Keep the tail between chunks and parse only complete events. '.repeat(6)}`, { createdAt: Date.UTC(2026, 10, 25, 13, i, 30) }),
     ]).flat();
-    await p.post({ type: 'snapshot', snapshot: snapshot({ conversation: conversation(history) }) });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: conversation(history) }) });
     const inView = (id: string) =>
       p.page.evaluate((messageId) => {
         const t = document.querySelector('nt-app')!.shadowRoot!.querySelector('nt-transcript')!.shadowRoot!;
@@ -152,30 +152,30 @@ describe('sidebar at narrow widths', function () {
     let entries = history;
     for (let turn = 0; turn < 3; turn++) {
       // A notice card appears above the composer and squeezes the transcript.
-      await p.post({ type: 'notices', notices: [notice({ id: `n${turn}`, message: `Notice ${turn}: ${'something the reader should know. '.repeat(4)}` })] });
+      await p.post({ type: 'notice/list', notices: [notice({ id: `n${turn}`, message: `Notice ${turn}: ${'something the reader should know. '.repeat(4)}` })] });
       const u = userEntry(`nu${turn}`, `Follow-up ${turn}`);
       const a = assistantEntry(`na${turn}`, '', { status: 'streaming', cost: undefined, completionTokens: undefined });
       entries = [...entries, u, a];
-      await p.post({ type: 'conversation', conversation: conversation(entries, { streamingId: a.id }) });
+      await p.post({ type: 'chat/conversation', conversation: conversation(entries, { streamingId: a.id }) });
       for (let i = 0; i < 8; i++) {
-        await p.post({ type: 'stream', conversationId: 'c1', messageId: a.id, content: `Streamed line ${i} of turn ${turn}.\n\n`, reasoning: '' });
+        await p.post({ type: 'chat/stream', conversationId: 'c1', messageId: a.id, content: `Streamed line ${i} of turn ${turn}.\n\n`, reasoning: '' });
       }
       assert.equal(await inView(a.id), 'in view', `turn ${turn}: the streaming reply is in view`);
       assert.equal(await jump.count(), 0, `turn ${turn}: no "↓ latest" pill`);
       entries = [...entries.slice(0, -1), assistantEntry(a.id, Array.from({ length: 8 }, (_, i) => `Streamed line ${i} of turn ${turn}.`).join('\n\n'))];
-      await p.post({ type: 'conversation', conversation: conversation(entries) });
+      await p.post({ type: 'chat/conversation', conversation: conversation(entries) });
       assert.equal(await inView(a.id), 'in view', `turn ${turn}: the finished reply stays in view`);
     }
 
     // The reader scrolls up during a stream: it is left alone, with the pill to come back.
     const a = assistantEntry('late', '', { status: 'streaming', cost: undefined, completionTokens: undefined });
     entries = [...entries, userEntry('lu', 'One more'), a];
-    await p.post({ type: 'conversation', conversation: conversation(entries, { streamingId: a.id }) });
+    await p.post({ type: 'chat/conversation', conversation: conversation(entries, { streamingId: a.id }) });
     const scroller = p.page.getByRole('log', { name: 'Transcript' });
     await scroller.hover();
     await p.page.mouse.wheel(0, -1500);
     await p.page.waitForTimeout(100);
-    await p.post({ type: 'stream', conversationId: 'c1', messageId: a.id, content: 'More text.\n\n'.repeat(10), reasoning: '' });
+    await p.post({ type: 'chat/stream', conversationId: 'c1', messageId: a.id, content: 'More text.\n\n'.repeat(10), reasoning: '' });
     assert.notEqual(await inView(a.id), 'in view', 'scrolling up during the stream is respected');
     await jump.waitFor();
 
@@ -183,7 +183,7 @@ describe('sidebar at narrow widths', function () {
     entries = [...entries.slice(0, -1), assistantEntry('late', 'More text.')];
     const sel = userEntry('sel', '```ts\nconst x = 1;\n```\nsrc/a.ts:1-3');
     entries = [...entries, sel];
-    await p.post({ type: 'conversation', conversation: conversation(entries) });
+    await p.post({ type: 'chat/conversation', conversation: conversation(entries) });
     assert.equal(await inView('sel'), 'in view', 'the sent selection is in view');
   });
 });

@@ -30,7 +30,7 @@ describe('telemetry', function () {
       ['1.20', 'over'],
     ];
     for (const [spent, level] of cases) {
-      await p.post({ type: 'snapshot', snapshot: snapshot({ telemetry: telemetry({ sessionCost: spent }) }) });
+      await p.post({ type: 'view/snapshot', snapshot: snapshot({ telemetry: telemetry({ sessionCost: spent }) }) });
       assert.equal(await sessionMeterClass(), level, `$${spent} of $1.00`);
     }
     const meter = p.page.locator('aside.rail.telemetry [role="meter"][aria-label="Session budget"]');
@@ -41,7 +41,7 @@ describe('telemetry', function () {
   it('uses the host’s warning threshold', async () => {
     p = await WebviewPage.open({ width: 1280 });
     await p.post({
-      type: 'snapshot',
+      type: 'view/snapshot',
       snapshot: snapshot({ telemetry: telemetry({ sessionCost: '0.5', budget: { session: '1', monthly: '20', warnAtBasisPoints: 5000 } }) }),
     });
     assert.equal(await sessionMeterClass(), 'warn');
@@ -49,7 +49,7 @@ describe('telemetry', function () {
 
   it('sums the session up in one line in the narrow sidebar and opens the details on request', async () => {
     p = await WebviewPage.open({ width: 380 });
-    await p.post({ type: 'snapshot', snapshot: snapshot() });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot() });
     const strip = p.page.getByRole('group', { name: 'Telemetry' });
     assert.equal(squash(await strip.locator('.items').textContent()), '$0.4210 42% in 48k · out 9.9k ctx 17% ttft 340 ms 42 tok/s');
     const box = await strip.boundingBox();
@@ -65,7 +65,7 @@ describe('telemetry', function () {
 
   it('shows tokens, context with reserve, latency, a sparkline of recent costs, circuit and key in the wide rail', async () => {
     p = await WebviewPage.open({ width: 1280 });
-    await p.post({ type: 'snapshot', snapshot: snapshot({ telemetry: telemetry({ circuit: 'open' }) }) });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot({ telemetry: telemetry({ circuit: 'open' }) }) });
     const rail = p.page.locator('aside.rail.telemetry');
     const t = await p.deepText('aside.rail.telemetry nt-telemetry');
     for (const part of ['Tokens in 48,213', 'Tokens out 9,877', 'Context 17% 34,112 of 200,000 reply reserve 4,096', 'Last TTFT 340 ms', 'Last rate 42 tok/s', 'open — paused', 'Key left $4.20', 'Key used $5.80', 'Lifetime $27.55']) {

@@ -21,14 +21,14 @@ describe('transcript', function () {
   });
 
   it('is a log named "Transcript" with one article per entry', async () => {
-    await p.post({ type: 'snapshot', snapshot: snapshot({ conversation: richConversation() }) });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: richConversation() }) });
     const log = p.page.getByRole('log', { name: 'Transcript' });
     await log.waitFor();
     assert.equal(await log.locator('article').count(), 4);
   });
 
   it('shows a metadata line with time, role, model, tokens in/out, cost, latency, TTFT and rate', async () => {
-    await p.post({ type: 'snapshot', snapshot: snapshot({ conversation: richConversation() }) });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: richConversation() }) });
     const meta = text(await p.page.locator('article[data-id="a1"] .meta').textContent());
     assert.match(meta, /^◀ 2\/3 ▶ \[\d\d:\d\d:\d\d\] ASSISTANT · anthropic\/claude-sonnet-4 · /);
     assert.ok(meta.endsWith('· 1,204 in → 812 out · $0.0123 · 1.9 s · ttft 340 ms · 42 tok/s'), meta);
@@ -40,11 +40,11 @@ describe('transcript', function () {
 
   it('appends streamed deltas to the streaming entry and shows the cursor until the reply completes', async () => {
     const streaming = assistantEntry('a9', '', { status: 'streaming', completionTokens: undefined, cost: undefined });
-    await p.post({ type: 'snapshot', snapshot: snapshot({ conversation: conversation([userEntry('u9', 'hi'), streaming], { streamingId: 'a9' }) }) });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: conversation([userEntry('u9', 'hi'), streaming], { streamingId: 'a9' }) }) });
     const article = p.page.locator('article[data-id="a9"]');
     assert.equal(await article.getAttribute('aria-busy'), 'true');
     for (const piece of ['Hello', ', wor', 'ld']) {
-      await p.post({ type: 'stream', conversationId: 'c1', messageId: 'a9', content: piece, reasoning: '' });
+      await p.post({ type: 'chat/stream', conversationId: 'c1', messageId: 'a9', content: piece, reasoning: '' });
     }
     assert.equal(text(await article.locator('.md').textContent()), 'Hello, world');
     const cursor = () =>
@@ -55,7 +55,7 @@ describe('transcript', function () {
     assert.notEqual(await cursor(), 'none', 'a block cursor follows the text while streaming');
 
     await p.post({
-      type: 'conversation',
+      type: 'chat/conversation',
       conversation: conversation([userEntry('u9', 'hi'), assistantEntry('a9', 'Hello, world!')]),
     });
     assert.equal(await article.getAttribute('aria-busy'), 'false');
@@ -65,35 +65,35 @@ describe('transcript', function () {
 
   it('announces a finished reply once through a polite live region, never per token', async () => {
     const streaming = assistantEntry('a9', '', { status: 'streaming' });
-    await p.post({ type: 'snapshot', snapshot: snapshot({ conversation: conversation([userEntry('u9', 'hi'), streaming]) }) });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: conversation([userEntry('u9', 'hi'), streaming]) }) });
     const region = p.page.locator('nt-transcript [role="status"][aria-live="polite"]');
-    await p.post({ type: 'stream', conversationId: 'c1', messageId: 'a9', content: 'Partial **text**', reasoning: '' });
+    await p.post({ type: 'chat/stream', conversationId: 'c1', messageId: 'a9', content: 'Partial **text**', reasoning: '' });
     assert.equal(text(await region.textContent()), '', 'nothing is announced while tokens stream');
     assert.equal(await p.page.getByRole('log').getAttribute('aria-live'), 'off', 'the log itself does not read tokens');
-    await p.post({ type: 'conversation', conversation: conversation([userEntry('u9', 'hi'), assistantEntry('a9', 'Partial **text** done.')]) });
+    await p.post({ type: 'chat/conversation', conversation: conversation([userEntry('u9', 'hi'), assistantEntry('a9', 'Partial **text** done.')]) });
     await p.page.waitForFunction(() => {
       const t = document.querySelector('nt-app')?.shadowRoot?.querySelector('nt-transcript')?.shadowRoot?.querySelector('[role="status"]');
       return (t?.textContent ?? '').includes('done');
     });
     const first = text(await region.textContent());
     assert.match(first, /^Reply from anthropic\/claude-sonnet-4\. Partial text done\.$/);
-    await p.post({ type: 'conversation', conversation: conversation([userEntry('u9', 'hi'), assistantEntry('a9', 'Partial **text** done.', { cost: '0.02' })]) });
+    await p.post({ type: 'chat/conversation', conversation: conversation([userEntry('u9', 'hi'), assistantEntry('a9', 'Partial **text** done.', { cost: '0.02' })]) });
     assert.equal(text(await region.textContent()), first, 'a later update of the same reply is not announced again');
   });
 
   it('switches branches with the ◀ ▶ buttons and with the arrow keys', async () => {
-    await p.post({ type: 'snapshot', snapshot: snapshot({ conversation: richConversation() }) });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: richConversation() }) });
     const group = p.page.getByRole('group', { name: 'Branch 2 of 3' });
     await group.getByRole('button', { name: 'Previous branch' }).click();
     await group.getByRole('button', { name: 'Next branch' }).click();
     await group.getByRole('button', { name: 'Next branch' }).focus();
     await p.page.keyboard.press('ArrowLeft');
-    const sent = (await p.postedOf('switchBranch')).map((m) => m.messageId);
+    const sent = (await p.postedOf('chat/switchBranch')).map((m) => m.messageId);
     assert.deepEqual(sent, ['a1-prev', 'a1-next', 'a1-prev']);
   });
 
   it('offers copy, regenerate and fork on replies and edit & resend on user messages', async () => {
-    await p.post({ type: 'snapshot', snapshot: snapshot({ conversation: richConversation() }) });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: richConversation() }) });
     const reply = p.page.locator('article[data-id="a2"]');
     await reply.getByRole('button', { name: 'copy' }).click();
     await reply.getByRole('button', { name: 'regenerate' }).click();
@@ -105,19 +105,19 @@ describe('transcript', function () {
     await box.press('Enter');
     const posted = await p.posted();
     assert.deepEqual(
-      posted.filter((m) => m.type !== 'ready'),
+      posted.filter((m) => m.type !== 'view/ready'),
       [
-        { type: 'copyText', text: richConversation().entries[3]!.content },
-        { type: 'regenerate', messageId: 'a2' },
-        { type: 'fork', messageId: 'a2' },
-        { type: 'editAndResend', messageId: 'u2', text: 'And with lone CR?' },
+        { type: 'editor/copyText', text: richConversation().entries[3]!.content },
+        { type: 'chat/regenerate', messageId: 'a2' },
+        { type: 'chat/fork', messageId: 'a2' },
+        { type: 'chat/editAndResend', messageId: 'u2', text: 'And with lone CR?' },
       ],
     );
   });
 
   it('marks failed and partial replies and offers Retry', async () => {
     await p.post({
-      type: 'snapshot',
+      type: 'view/snapshot',
       snapshot: snapshot({
         conversation: conversation([
           userEntry('u1', 'q'),
@@ -133,13 +133,13 @@ describe('transcript', function () {
     assert.match(text(await failed.textContent()), /^FAILED The reply stalled/);
     await failed.getByRole('button', { name: 'Retry' }).click();
     await partial.getByRole('button', { name: 'Retry' }).click();
-    assert.deepEqual((await p.postedOf('retry')).map((m) => m.messageId), ['a2', 'a1']);
+    assert.deepEqual((await p.postedOf('chat/retry')).map((m) => m.messageId), ['a2', 'a1']);
     // One Retry per failure: no "regenerate" beside it on the failed or partial reply.
     for (const id of ['a1', 'a2']) assert.equal(await p.page.locator(`article[data-id="${id}"]`).locator('button', { hasText: 'regenerate' }).count(), 0);
   });
 
   it('moves between entries with the arrow keys', async () => {
-    await p.post({ type: 'snapshot', snapshot: snapshot({ conversation: richConversation() }) });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: richConversation() }) });
     await p.page.getByRole('log', { name: 'Transcript' }).focus();
     await p.page.keyboard.press('Home');
     const focused = () => p.page.evaluate(() => {
@@ -158,7 +158,7 @@ describe('transcript', function () {
     const many = Array.from({ length: 5000 }, (_, i) =>
       i % 2 === 0 ? userEntry(`m${i}`, `question ${i}`) : assistantEntry(`m${i}`, `answer **${i}**`),
     );
-    await p.post({ type: 'snapshot', snapshot: snapshot({ conversation: conversation(many) }) });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: conversation(many) }) });
     const rendered = await p.page.locator('nt-entry').count();
     assert.ok(rendered > 0 && rendered < 200, `rendered ${rendered} entries`);
     // Scrolling the button into view may page in by itself; either way, whole pages of 50 arrive.
@@ -171,7 +171,7 @@ describe('transcript', function () {
 
   it('pages older entries in as the reader scrolls up, keeping the entry they were reading in place', async () => {
     const many = Array.from({ length: 600 }, (_, i) => userEntry(`m${i}`, `line ${i}`));
-    await p.post({ type: 'snapshot', snapshot: snapshot({ conversation: conversation(many) }) });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: conversation(many) }) });
     const before = await p.page.locator('nt-entry').count();
     const log = p.page.getByRole('log', { name: 'Transcript' });
     await log.evaluate((el) => {
@@ -187,8 +187,8 @@ describe('transcript', function () {
 
   it('reveals an old entry on request: pages it in, scrolls to it and highlights it', async () => {
     const many = Array.from({ length: 400 }, (_, i) => userEntry(`m${i}`, `line ${i}`));
-    await p.post({ type: 'snapshot', snapshot: snapshot({ conversation: conversation(many) }) });
-    await p.post({ type: 'reveal', messageId: 'm3' });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: conversation(many) }) });
+    await p.post({ type: 'chat/reveal', messageId: 'm3' });
     const target = p.page.locator('nt-entry:has(article[data-id="m3"])');
     await target.waitFor();
     assert.equal(await target.getAttribute('revealed'), '');
@@ -202,7 +202,7 @@ describe('transcript', function () {
   it('keeps the cursor still when the reader prefers reduced motion', async () => {
     await p.close();
     p = await WebviewPage.open({ reducedMotion: 'reduce' });
-    await p.post({ type: 'snapshot', snapshot: snapshot({ conversation: conversation([entry({ id: 'a1', status: 'streaming', content: 'tok' })]) }) });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: conversation([entry({ id: 'a1', status: 'streaming', content: 'tok' })]) }) });
     const animation = await p.page
       .locator('article[data-id="a1"] .md')
       .evaluate((md) => getComputedStyle(md.lastElementChild ?? md, '::after').animationName);

@@ -46,7 +46,7 @@ async function queueScenarios(queue: string[]): Promise<void> {
 /** Sends through the controller, as the webview does, and waits for the reply to settle. */
 async function sendAndSettle(a: NeuralTerminalApi, text: string): Promise<string> {
   const s = await a.test.services();
-  await a.test.controller.handle({ type: 'send', text });
+  await a.test.controller.handle({ type: 'chat/send', text });
   const id = a.test.controller.activeConversationId;
   assert.ok(id, 'a send opens its conversation');
   await waitFor('the reply to settle', () => !s.engine.isStreaming(id));
@@ -186,7 +186,7 @@ describe('Chat and editor commands in the extension host', function () {
     const id = await sendAndSettle(a, 'this one breaks');
     const failed = (await s.history.activePath(id)).at(-1)!.message;
     assert.equal(failed.status, 'failed');
-    await a.test.controller.handle({ type: 'retry', messageId: failed.id });
+    await a.test.controller.handle({ type: 'chat/retry', messageId: failed.id });
     await waitFor('the retry', () => !s.engine.isStreaming(id));
     const retried = (await s.history.activePath(id)).at(-1)!.message;
     assert.notEqual(retried.id, failed.id);

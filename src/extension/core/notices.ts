@@ -1,7 +1,7 @@
 /**
- * Turns what went wrong into notices the UI shows, following the error matrix of the
- * original plan: each kind gets words a person can act on and the action that fixes
- * it (retry, set key, summarise, switch model, lower max tokens, send anyway).
+ * Turns what went wrong into notices the UI shows, following the error table in
+ * docs/openrouter.md: each kind gets words a person can act on and the action that
+ * fixes it (retry, set key, summarise, switch model, lower max tokens, send anyway).
  * Pure; no `vscode` import.
  */
 import type { Notice, NoticeAction } from '../../shared/protocol';

@@ -1,5 +1,5 @@
 /**
- * Maps stored history to the views the webview renders (shared/protocol.ts). Pure:
+ * Maps stored history to the views the webview renders (src/shared/protocol/). Pure:
  * the same rows always give the same view. Money stays exact decimal text.
  * No `vscode` import.
  */

@@ -92,7 +92,7 @@ export async function sendSelection(
   await deps.view.reveal();
   const conversationId = target === 'new' ? undefined : deps.controller.activeConversationId;
   if (target === 'new') await deps.controller.setActiveConversation(undefined);
-  await deps.controller.handle({ type: 'send', text: message, ...(conversationId ? { conversationId } : {}) });
+  await deps.controller.handle({ type: 'chat/send', text: message, ...(conversationId ? { conversationId } : {}) });
   return deps.controller.activeConversationId;
 }
 
@@ -294,7 +294,7 @@ export async function searchHistory(deps: ChatCommandDeps, query?: unknown): Pro
   if (!hit?.conversationId) return;
   await deps.view.reveal();
   await deps.controller.handle({
-    type: 'openConversation',
+    type: 'archive/open',
     conversationId: hit.conversationId,
     ...(hit.messageId ? { messageId: hit.messageId } : {}),
   });

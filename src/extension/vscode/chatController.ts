@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
-import type { HostMessage, Notice, NoticeAction, ProviderView, ViewSnapshot, WebviewMessage } from '../../shared/protocol';
+import type { HostMessage, Notice, NoticeAction, ProviderView, ViewIntent, ViewSnapshot } from '../../shared/protocol';
 import { contextMeter, DEFAULT_REPLY_RESERVE, replyReserve } from '../core/contextWindow';
 import type { Logger } from '../base/logger';
 import { ZERO, add, parseUsd, toDecimalString } from '../../shared/money';
@@ -31,7 +31,8 @@ import { rememberModel } from './recentModels';
 const ACTIVE_KEY = 'neuralTerminal.activeConversationId';
 const MAX_NOTICES = 6;
 
-export type Intent = Exclude<WebviewMessage, { type: 'ready' | 'webviewLog' }>;
+/** What the controller handles: every request but the handshake ones the view provider answers itself. */
+export type Intent = Exclude<ViewIntent, { type: 'view/ready' | 'view/reload' | 'view/log' }>;
 
 export interface ChatControllerDeps {
   services: () => Promise<ChatServices>;
@@ -57,7 +58,7 @@ export class ChatController implements vscode.Disposable {
 
   constructor(private readonly deps: ChatControllerDeps) {
     this.picker = new ControlsPicker(deps.log);
-    this.coalescer = new StreamCoalescer((d) => void deps.post({ type: 'stream', ...d }));
+    this.coalescer = new StreamCoalescer((d) => void deps.post({ type: 'chat/stream', ...d }));
   }
 
   get activeConversationId(): string | undefined {
@@ -89,19 +90,22 @@ export class ChatController implements vscode.Disposable {
     };
   }
 
-  async handle(intent: Intent): Promise<void> {
+  /** Runs one request; `requestId` (from the view) is echoed in data pushes it causes. */
+  async handle(intent: Intent & { requestId?: string }): Promise<void> {
     const s = await this.ready();
     const refusal = await refuseIntent(s, intent, this.activeConversationId);
     if (refusal) {
+      // A view request hears of it in its reply (shown there); a command's shows as a notice.
+      if (intent.requestId !== undefined) throw this.refusedRequest(intent.type, refusal);
       this.refuse(intent.type, refusal);
       return;
     }
     if (SPENDS.has(intent.type)) await catalogSettled(s);
     switch (intent.type) {
-      case 'runCommand':
+      case 'view/runCommand':
         await this.deps.runCommand(`neuralTerminal.${intent.command}`);
         return;
-      case 'send':
+      case 'chat/send':
         await this.start(
           s.engine.send({
             text: intent.text,
@@ -111,45 +115,45 @@ export class ChatController implements vscode.Disposable {
           { text: intent.text, conversationId: intent.conversationId ?? this.activeConversationId },
         );
         return;
-      case 'cancel':
+      case 'chat/cancel':
         s.engine.cancel(intent.conversationId);
         return;
-      case 'retry':
+      case 'chat/retry':
         await this.start(s.engine.retry(intent.messageId));
         return;
-      case 'regenerate':
+      case 'chat/regenerate':
         await this.start(s.engine.regenerate(intent.messageId));
         return;
-      case 'editAndResend':
+      case 'chat/editAndResend':
         await this.start(s.engine.editAndResend(intent.messageId, intent.text));
         return;
-      case 'summarize':
+      case 'chat/summarize':
         await this.start(s.engine.summarize(intent.conversationId));
         return;
-      case 'switchBranch': {
+      case 'chat/switchBranch': {
         const message = await s.history.getMessage(intent.messageId);
         await s.history.switchBranch(intent.messageId);
         if (message.conversationId === this.activeConversationId) await this.postConversation();
         return;
       }
-      case 'fork':
+      case 'chat/fork':
         await this.fork(intent.messageId);
         return;
-      case 'noticeAction':
+      case 'notice/act':
         await this.noticeAction(intent.noticeId, intent.action);
         return;
-      case 'dismissNotice':
+      case 'notice/dismiss':
         this.removeNotice(intent.noticeId);
         return;
-      case 'openConversation':
+      case 'archive/open':
         if (!(await s.history.findConversation(intent.conversationId))) {
           this.addNotice({ id: randomUUID(), severity: 'warning', kind: 'not_found', message: 'That conversation no longer exists.' });
           return;
         }
         await this.setActiveConversation(intent.conversationId);
-        if (intent.messageId) await this.deps.post({ type: 'reveal', messageId: intent.messageId });
+        if (intent.messageId) await this.deps.post({ type: 'chat/reveal', messageId: intent.messageId });
         return;
-      case 'listConversations': {
+      case 'archive/list': {
         const page = await s.history.listConversations({
           status: intent.archived ? 'archived' : 'active',
           ...(intent.tag ? { tags: [intent.tag] } : {}),
@@ -157,50 +161,50 @@ export class ChatController implements vscode.Disposable {
           limit: 100,
         });
         await this.deps.post({
-          type: 'conversations',
+          type: 'archive/page',
           items: page.items.map(conversationSummary),
           total: page.total,
           offset: page.offset,
         });
         return;
       }
-      case 'search':
-        await this.search(s, intent.query, intent.tag);
+      case 'archive/search':
+        await this.search(s, intent.query, intent.tag, intent.requestId);
         return;
-      case 'renameConversation':
+      case 'archive/rename':
         await s.history.renameConversation(intent.conversationId, intent.title);
         await this.afterArchiveChange(intent.conversationId);
         return;
-      case 'tagConversation':
+      case 'archive/tag':
         await s.history.setConversationTags(intent.conversationId, intent.tags);
         await this.afterArchiveChange(intent.conversationId);
         return;
-      case 'archiveConversation':
+      case 'archive/setArchived':
         await s.history.archiveConversation(intent.conversationId, intent.archived);
         await this.afterArchiveChange(intent.conversationId);
         return;
-      case 'deleteConversation':
+      case 'archive/delete':
         await this.deleteConversation(s, intent.conversationId);
         return;
-      case 'listModels':
+      case 'models/list':
         await this.postModels(s, false);
         return;
-      case 'selectModel':
+      case 'models/select':
         await this.selectModel(intent.modelId);
         return;
-      case 'estimate':
+      case 'chat/estimate':
         await this.estimate(s, intent.text, checkedControls(intent.controls));
         return;
-      case 'codeAction':
+      case 'editor/codeAction':
         await runCodeAction(intent.action, intent.code, intent.language);
         return;
-      case 'copyText':
+      case 'editor/copyText':
         await vscode.env.clipboard.writeText(intent.text);
         return;
-      case 'openLink':
+      case 'editor/openLink':
         await openLinkWithConfirmation(intent.url, this.deps.dialogs);
         return;
-      case 'setMode':
+      case 'view/setMode':
         await vscode.workspace.getConfiguration('neuralTerminal').update('ui.mode', intent.mode, vscode.ConfigurationTarget.Global);
         return;
     }
@@ -209,7 +213,7 @@ export class ChatController implements vscode.Disposable {
   /** Re-sends the open conversation (after a store change from elsewhere). */
   async postConversation(): Promise<void> {
     const s = await this.ready();
-    await this.deps.post({ type: 'conversation', conversation: await this.conversationViewOf(s) });
+    await this.deps.post({ type: 'chat/conversation', conversation: await this.conversationViewOf(s) });
     await this.postControls(s);
   }
 
@@ -237,7 +241,7 @@ export class ChatController implements vscode.Disposable {
 
   async postTelemetry(): Promise<void> {
     const s = await this.ready();
-    await this.deps.post({ type: 'telemetry', telemetry: await this.telemetryOf(s) });
+    await this.deps.post({ type: 'telemetry/update', telemetry: await this.telemetryOf(s) });
   }
 
   /** Sets the model of the open conversation and the default for new ones; only models the catalog lists. */
@@ -278,7 +282,7 @@ export class ChatController implements vscode.Disposable {
       const snapshot = refresh ? await s.catalog.refresh() : await s.catalog.get();
       const stale = Date.now() - snapshot.fetchedAt > 60 * 60 * 1000;
       await this.deps.post({
-        type: 'models',
+        type: 'models/catalog',
         models: snapshot.models.map(modelView),
         selected: await this.selectedModel(s),
         stale,
@@ -427,24 +431,24 @@ export class ChatController implements vscode.Disposable {
     s.engine.cancel(conversationId);
     await s.history.deleteConversation(conversationId);
     if (this.activeConversationId === conversationId) await this.setActiveConversation(undefined);
-    await this.handle({ type: 'listConversations' });
+    await this.handle({ type: 'archive/list' });
   }
 
   private async afterArchiveChange(conversationId: string): Promise<void> {
     if (conversationId === this.activeConversationId) await this.postConversation();
-    await this.handle({ type: 'listConversations' });
+    await this.handle({ type: 'archive/list' });
   }
 
-  private async search(s: ChatServices, query: string, tag: string | undefined): Promise<void> {
+  private async search(s: ChatServices, query: string, tag: string | undefined, requestId: string | undefined): Promise<void> {
+    const answer = { type: 'archive/results', query, ...(requestId ? { requestId } : {}) } as const;
     try {
       const outcome = await s.history.search({ text: query, limit: 50, ...(tag ? { tags: [tag] } : {}) });
       if (outcome.kind === 'invalid-query') {
-        await this.deps.post({ type: 'searchResults', query, hits: [], error: `${outcome.message} ${outcome.action}`.trim() });
+        await this.deps.post({ ...answer, hits: [], error: `${outcome.message} ${outcome.action}`.trim() });
         return;
       }
       await this.deps.post({
-        type: 'searchResults',
-        query,
+        ...answer,
         hits: outcome.hits.map((h) => ({
           conversationId: h.conversationId,
           ...(h.messageId ? { messageId: h.messageId } : {}),
@@ -455,7 +459,7 @@ export class ChatController implements vscode.Disposable {
         })),
       });
     } catch (error) {
-      await this.deps.post({ type: 'searchResults', query, hits: [], error: describe(error) });
+      await this.deps.post({ ...answer, hits: [], error: describe(error) });
     }
   }
 
@@ -465,7 +469,7 @@ export class ChatController implements vscode.Disposable {
     const history = conversation?.entries.reduce((n, e) => n + estimateTokens(e.content) + 4, 0) ?? 0;
     const promptTokens = history + estimateTokens(text) + 4;
     if (!model) {
-      await this.deps.post({ type: 'estimate', promptTokens, varies: false });
+      await this.deps.post({ type: 'chat/estimated', promptTokens, varies: false });
       return;
     }
     // A typical reply, not the worst case: this is the live hint while typing.
@@ -478,7 +482,7 @@ export class ChatController implements vscode.Disposable {
         ? { kind: 'estimate' as const, usd: add(base.usd, await s.engine.controlsAdjustment({ conversationId: id, modelId: model.id, promptTokens, controls })) }
         : base;
     await this.deps.post({
-      type: 'estimate',
+      type: 'chat/estimated',
       promptTokens,
       ...(e.kind === 'estimate' ? { cost: toDecimalString(e.usd) } : {}),
       varies: e.kind === 'variable',
@@ -529,6 +533,11 @@ export class ChatController implements vscode.Disposable {
   }
 
   /** A webview intent the host would not carry out: said once to the user and logged. */
+  private refusedRequest(type: string, reason: string): Error {
+    this.deps.log.warn(`Refused '${type}' from the webview: ${reason}.`);
+    return new Error(`Not done: ${reason}.`);
+  }
+
   private refuse(type: string, reason: string): void {
     this.deps.log.warn(`Refused '${type}' from the webview: ${reason}.`);
     this.addNotice({ id: `refused-${type}`, severity: 'warning', kind: 'refused_intent', message: `Not done: ${reason}.` });
@@ -536,14 +545,14 @@ export class ChatController implements vscode.Disposable {
 
   private addNotice(notice: Notice): void {
     this.notices = [...this.notices.filter((n) => n.id !== notice.id), notice].slice(-MAX_NOTICES);
-    void this.deps.post({ type: 'notices', notices: this.notices });
+    void this.deps.post({ type: 'notice/list', notices: this.notices });
   }
 
   private removeNotice(id: string): void {
     this.pendingSends.delete(id);
     const before = this.notices.length;
     this.notices = this.notices.filter((n) => n.id !== id);
-    if (this.notices.length !== before) void this.deps.post({ type: 'notices', notices: this.notices });
+    if (this.notices.length !== before) void this.deps.post({ type: 'notice/list', notices: this.notices });
   }
 
   private clearNoticesFor(conversationId: string, kinds?: string[]): void {
@@ -551,12 +560,12 @@ export class ChatController implements vscode.Disposable {
     this.notices = this.notices.filter(
       (n) => n.conversationId !== conversationId || (kinds !== undefined && !kinds.includes(n.kind)),
     );
-    if (this.notices.length !== before) void this.deps.post({ type: 'notices', notices: this.notices });
+    if (this.notices.length !== before) void this.deps.post({ type: 'notice/list', notices: this.notices });
   }
 }
 
 /** Intents that may cost money: the budget's pre-flight check needs the model list. */
-const SPENDS = new Set<Intent['type']>(['send', 'retry', 'regenerate', 'editAndResend', 'summarize']);
+const SPENDS = new Set<Intent['type']>(['chat/send', 'chat/retry', 'chat/regenerate', 'chat/editAndResend', 'chat/summarize']);
 const CATALOG_WAIT_MS = 3_000;
 
 /**

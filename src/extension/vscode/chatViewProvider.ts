@@ -1,20 +1,24 @@
 /**
  * The chat's webviews: the sidebar view and any number of "Open in Editor" panels.
  * Each surface renders the same shell, validates every incoming message against the
- * protocol (invalid → dropped and logged), and answers the page's `ready` with a
- * snapshot. Host messages are broadcast to every loaded surface. Messages posted
- * while a view is hidden are lost, so state is re-sent on `ready`, never assumed.
+ * protocol (invalid → dropped and logged), answers the page's `view/ready` with a
+ * snapshot, and answers every request with one `host/reply` — `ok: false` with the
+ * reason when it was malformed or its handler failed. A page that speaks another
+ * protocol version is loaded afresh. Host messages are broadcast to every loaded
+ * surface. Messages posted while a view is hidden are lost, so state is re-sent on
+ * `view/ready`, never assumed.
  */
 import * as vscode from 'vscode';
 import {
-  parseWebviewMessage,
   PROTOCOL_VERSION,
   type HostMessage,
+  type HostReply,
   type ViewSnapshot,
   type WebviewMessage,
 } from '../../shared/protocol';
 import type { Logger } from '../base/logger';
 import { sanitizeLogLine } from '../core/intentGuards';
+import { answerRequest } from './requestReplies';
 import { renderShell, webviewRoots } from './webviewHtml';
 
 export const CHAT_VIEW_ID = 'neuralTerminal.chat';
@@ -26,16 +30,24 @@ export interface ChatViewDeps {
   extensionUri: vscode.Uri;
   log: Logger;
   snapshot(placement: Placement): Promise<ViewSnapshot>;
-  /** Every intent other than the handshake and webview logs goes to the controller. */
-  onIntent(message: Exclude<WebviewMessage, { type: 'ready' | 'webviewLog' }>): Promise<void>;
+  /**
+   * Every request other than the handshake, reloads and webview logs goes to the
+   * controller; a rejection becomes the request's `ok: false` reply.
+   */
+  onIntent(message: Exclude<WebviewMessage, { type: 'view/ready' | 'view/reload' | 'view/log' }>): Promise<void>;
 }
 
 interface Surface {
   webview: vscode.Webview;
   placement: Placement;
   ready: boolean;
+  /** Times this page was loaded afresh for a protocol mismatch; bounded so a stale bundle cannot loop. */
+  reloads: number;
   disposables: vscode.Disposable[];
 }
+
+/** A page is reloaded at most this often for a version mismatch before we give up and say so. */
+const MAX_RELOADS = 2;
 
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private readonly surfaces = new Set<Surface>();
@@ -84,27 +96,22 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   /**
-   * Handles one raw message from a page. Returns whether it was accepted; public so
-   * the integration tests can prove malformed input is dropped, not thrown.
+   * Handles one raw message from a page and answers it. Returns whether it was accepted;
+   * public so the integration tests can prove malformed input is dropped, not thrown.
    */
   async receive(raw: unknown, surface?: Surface): Promise<boolean> {
-    const parsed = parseWebviewMessage(raw);
-    if (!parsed.ok) {
-      this.deps.log.warn(`Dropped a malformed message from the webview: ${parsed.error}`);
-      return false;
-    }
-    try {
-      await this.handle(parsed.message, surface);
-    } catch (err) {
-      this.deps.log.error(`Handling webview message '${parsed.message.type}' failed: ${String(err)}`);
-    }
-    return true;
+    return answerRequest(raw, {
+      log: this.deps.log,
+      handle: (message) => this.handle(message, surface),
+      reply: (reply) => this.reply(surface, reply),
+      reload: (reason) => this.reload(surface, reason),
+    });
   }
 
   /** Sends fresh snapshots to every loaded surface. */
   async refresh(): Promise<void> {
     for (const surface of this.surfaces) {
-      if (surface.ready) await this.send(surface, { type: 'snapshot', snapshot: await this.deps.snapshot(surface.placement) });
+      if (surface.ready) await this.send(surface, { type: 'view/snapshot', snapshot: await this.deps.snapshot(surface.placement) });
     }
   }
 
@@ -119,13 +126,13 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   private attach(webview: vscode.Webview, placement: Placement): Surface {
-    const surface: Surface = { webview, placement, ready: false, disposables: [] };
+    const surface: Surface = { webview, placement, ready: false, reloads: 0, disposables: [] };
     webview.options = {
       enableScripts: true,
       enableCommandUris: false,
       localResourceRoots: webviewRoots(this.deps.extensionUri),
     };
-    webview.html = renderShell({ webview, extensionUri: this.deps.extensionUri, title: 'Neural Terminal' });
+    this.load(surface);
     surface.disposables.push(webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw, surface)));
     this.surfaces.add(surface);
     this.deps.log.debug(`Chat ${placement} surface resolved.`);
@@ -139,18 +146,23 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   private async handle(message: WebviewMessage, surface: Surface | undefined): Promise<void> {
     switch (message.type) {
-      case 'ready': {
+      case 'view/ready': {
         if (message.protocolVersion !== PROTOCOL_VERSION) {
-          this.deps.log.warn(`Webview speaks protocol ${message.protocolVersion}, host speaks ${PROTOCOL_VERSION}.`);
+          this.reload(surface, `the page speaks protocol ${message.protocolVersion}`);
+          throw new Error('This view is out of date and is being reloaded.');
         }
         const target = surface ?? [...this.surfaces][0];
         if (!target) return;
         target.ready = true;
-        await this.send(target, { type: 'snapshot', snapshot: await this.deps.snapshot(target.placement) });
+        target.reloads = 0;
+        await this.send(target, { type: 'view/snapshot', snapshot: await this.deps.snapshot(target.placement) });
         this.readyEmitter.fire(target.placement);
         return;
       }
-      case 'webviewLog':
+      case 'view/reload':
+        this.reload(surface, message.reason);
+        return;
+      case 'view/log':
         // One line, no controls: the view cannot forge lines of the host's log.
         this.deps.log[message.level](`[webview] ${sanitizeLogLine(message.message)}`);
         return;
@@ -159,8 +171,32 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     }
   }
 
+  private load(surface: Surface): void {
+    surface.webview.html = renderShell({ webview: surface.webview, extensionUri: this.deps.extensionUri, title: 'Neural Terminal' });
+  }
+
+  /** Loads a page afresh (new bundle, new handshake) when it and the host disagree on the protocol. */
+  private reload(surface: Surface | undefined, reason: string): void {
+    if (!surface) return;
+    if (surface.reloads >= MAX_RELOADS) {
+      this.deps.log.error(`The chat view still disagrees with the extension after ${MAX_RELOADS} reloads (${reason}); reload the window.`);
+      return;
+    }
+    surface.reloads += 1;
+    surface.ready = false;
+    this.deps.log.warn(`Reloading the chat ${surface.placement} view: ${reason}, the extension speaks protocol ${PROTOCOL_VERSION}.`);
+    this.load(surface);
+  }
+
+  /** Answers a request on the page that sent it (or, for injected test input, on every page). */
+  private async reply(surface: Surface | undefined, reply: HostReply): Promise<void> {
+    const targets = surface ? [surface] : [...this.surfaces];
+    await Promise.all(targets.map((s) => this.send(s, reply)));
+  }
+
   private async send(surface: Surface, message: HostMessage): Promise<void> {
     // Resolves false when the view is hidden; the next `ready` resends state.
     await surface.webview.postMessage(message);
   }
 }
+

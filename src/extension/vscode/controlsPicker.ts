@@ -15,10 +15,10 @@ export class ControlsPicker {
 
   constructor(private readonly log: Logger) {}
 
-  async message(s: ChatServices, conversationId: string | undefined, modelId: string): Promise<Extract<HostMessage, { type: 'controls' }>> {
+  async message(s: ChatServices, conversationId: string | undefined, modelId: string): Promise<Extract<HostMessage, { type: 'controls/state' }>> {
     const support = reasoningSupport(s.catalog.current()?.byId.get(modelId));
     return {
-      type: 'controls',
+      type: 'controls/state',
       modelId,
       current: await s.engine.currentControls(conversationId),
       ...(support ? { reasoning: { efforts: [...support.efforts], ...(support.maxTokens ? { maxTokens: support.maxTokens } : {}) } } : {}),

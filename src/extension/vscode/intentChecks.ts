@@ -11,26 +11,26 @@ import type { Intent } from './chatController';
 /** Why the intent is refused, or undefined when the host accepts it. */
 export async function refuseIntent(s: ChatServices, intent: Intent, activeConversationId: string | undefined): Promise<string | undefined> {
   switch (intent.type) {
-    case 'send':
+    case 'chat/send':
       return intent.conversationId !== undefined ? conversationMissing(s, intent.conversationId) : undefined;
-    case 'cancel':
-    case 'summarize':
-    case 'renameConversation':
-    case 'tagConversation':
-    case 'archiveConversation':
-    case 'deleteConversation':
+    case 'chat/cancel':
+    case 'chat/summarize':
+    case 'archive/rename':
+    case 'archive/tag':
+    case 'archive/setArchived':
+    case 'archive/delete':
       return conversationMissing(s, intent.conversationId);
-    case 'retry':
-    case 'regenerate':
-    case 'editAndResend':
-    case 'switchBranch':
-    case 'fork':
+    case 'chat/retry':
+    case 'chat/regenerate':
+    case 'chat/editAndResend':
+    case 'chat/switchBranch':
+    case 'chat/fork':
       return messageMissing(s, intent.messageId);
-    case 'selectModel':
+    case 'models/select':
       return modelUnknown(s, intent.modelId);
-    case 'codeAction':
+    case 'editor/codeAction':
       return (await fromOpenConversation(s, activeConversationId, intent.code)) ? undefined : 'that code is not part of the open conversation';
-    case 'copyText':
+    case 'editor/copyText':
       return (await fromOpenConversation(s, activeConversationId, intent.text)) ? undefined : 'that text is not part of the open conversation';
     default:
       return undefined;

@@ -250,7 +250,7 @@ export class NtArchive extends LitElement {
   /** Asks the host for the list (or the search) matching the current filters. */
   refresh(): void {
     if (this.query.trim()) this.runSearch();
-    else emitIntent(this, { type: 'listConversations', archived: this.showArchived, ...(this.tag ? { tag: this.tag } : {}) });
+    else emitIntent(this, { type: 'archive/list', archived: this.showArchived, ...(this.tag ? { tag: this.tag } : {}) });
   }
 
   private renderHits(): TemplateResult {
@@ -292,7 +292,7 @@ export class NtArchive extends LitElement {
     const parentTitle = c.parentConversationId ? titles.get(c.parentConversationId) : undefined;
     return html`<li class="conv depth-${depth}" data-id=${c.id}>
       ${editing === 'title'
-        ? this.renderInlineEdit(c, 'Title', c.title, (v) => emitIntent(this, { type: 'renameConversation', conversationId: c.id, title: v.slice(0, 200) }))
+        ? this.renderInlineEdit(c, 'Title', c.title, (v) => emitIntent(this, { type: 'archive/rename', conversationId: c.id, title: v.slice(0, 200) }))
         : html`<button type="button" class="tbtn open" aria-current=${c.id === this.activeId ? 'true' : 'false'} @click=${() => this.open(c.id)}>
             ${c.title || 'Untitled'}
           </button>`}
@@ -312,7 +312,7 @@ export class NtArchive extends LitElement {
       ${editing === 'tags'
         ? this.renderInlineEdit(c, 'Tags, comma separated', c.tags.join(', '), (v) =>
             emitIntent(this, {
-              type: 'tagConversation',
+              type: 'archive/tag',
               conversationId: c.id,
               tags: [...new Set(v.split(',').map((t) => t.trim().replace(/^#/, '').slice(0, 40)).filter(Boolean))],
             }),
@@ -326,7 +326,7 @@ export class NtArchive extends LitElement {
             <button
               type="button"
               class="tbtn"
-              @click=${() => emitIntent(this, { type: 'archiveConversation', conversationId: c.id, archived: !c.archived })}
+              @click=${() => emitIntent(this, { type: 'archive/setArchived', conversationId: c.id, archived: !c.archived })}
             >
               ${c.archived ? 'unarchive' : 'archive'}
             </button>
@@ -375,11 +375,11 @@ export class NtArchive extends LitElement {
 
   /** Only a request: the host asks the user in a modal dialog it shows itself. */
   private requestDelete(id: string): void {
-    emitIntent(this, { type: 'deleteConversation', conversationId: id });
+    emitIntent(this, { type: 'archive/delete', conversationId: id });
   }
 
   private open(conversationId: string, messageId?: string): void {
-    emitIntent(this, { type: 'openConversation', conversationId, ...(messageId ? { messageId } : {}) });
+    emitIntent(this, { type: 'archive/open', conversationId, ...(messageId ? { messageId } : {}) });
   }
 
   private readonly onQuery = (event: Event): void => {
@@ -394,7 +394,7 @@ export class NtArchive extends LitElement {
   };
 
   private runSearch(): void {
-    emitIntent(this, { type: 'search', query: this.query.trim().slice(0, 500), ...(this.tag ? { tag: this.tag } : {}) });
+    emitIntent(this, { type: 'archive/search', query: this.query.trim().slice(0, 500), ...(this.tag ? { tag: this.tag } : {}) });
   }
 
   private readonly onArchivedToggle = (event: Event): void => {
@@ -411,7 +411,7 @@ export class NtArchive extends LitElement {
 
   private readonly loadMore = (): void => {
     emitIntent(this, {
-      type: 'listConversations',
+      type: 'archive/list',
       archived: this.showArchived,
       offset: this.items.length,
       ...(this.tag ? { tag: this.tag } : {}),

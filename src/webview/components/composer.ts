@@ -202,7 +202,7 @@ export class NtComposer extends LitElement {
     clearTimeout(this.estimateTimer);
     const text = this.text;
     if (!text.trim()) return;
-    this.estimateTimer = setTimeout(() => emitIntent(this, { type: 'estimate', text, ...this.pickerValue() }), ESTIMATE_DELAY_MS);
+    this.estimateTimer = setTimeout(() => emitIntent(this, { type: 'chat/estimate', text, ...this.pickerValue() }), ESTIMATE_DELAY_MS);
   };
 
   private pickerValue(): { controls?: ReturnType<NtControls['value']> } {
@@ -215,7 +215,7 @@ export class NtComposer extends LitElement {
     const text = this.text;
     if (!text.trim()) return;
     clearTimeout(this.estimateTimer);
-    emitIntent(this, { type: 'estimate', text, ...this.pickerValue() });
+    emitIntent(this, { type: 'chat/estimate', text, ...this.pickerValue() });
   };
 
   private readonly onKey = (event: KeyboardEvent): void => {
@@ -232,7 +232,7 @@ export class NtComposer extends LitElement {
   private readonly send = (): void => {
     const text = this.text;
     if (!text.trim() || this.streaming) return;
-    emitIntent(this, { type: 'send', text, ...(this.conversationId ? { conversationId: this.conversationId } : {}), ...this.pickerValue() });
+    emitIntent(this, { type: 'chat/send', text, ...(this.conversationId ? { conversationId: this.conversationId } : {}), ...this.pickerValue() });
     this.picker?.sent();
     this.text = '';
     clearTimeout(this.estimateTimer);
@@ -240,11 +240,11 @@ export class NtComposer extends LitElement {
   };
 
   private readonly cancel = (): void => {
-    if (this.streaming && this.conversationId) emitIntent(this, { type: 'cancel', conversationId: this.conversationId });
+    if (this.streaming && this.conversationId) emitIntent(this, { type: 'chat/cancel', conversationId: this.conversationId });
   };
 
   private readonly pickModel = (): void => {
-    emitIntent(this, { type: 'runCommand', command: 'selectModel' });
+    emitIntent(this, { type: 'view/runCommand', command: 'selectModel' });
   };
 }
 

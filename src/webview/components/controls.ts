@@ -13,7 +13,7 @@ import type { ControlsView, HostMessage } from '../../shared/protocol';
 import { sharedStyles } from '../styles/shared';
 import { formatPerMillion } from '../format';
 
-export type ControlsState = Extract<HostMessage, { type: 'controls' }>;
+export type ControlsState = Extract<HostMessage, { type: 'controls/state' }>;
 type Routing = NonNullable<ControlsView['routing']>;
 type Effort = NonNullable<NonNullable<ControlsView['reasoning']>['effort']>;
 

@@ -3,13 +3,13 @@
  * an `IntentEvent` carrying a protocol message (composed, so it crosses shadow roots), and
  * <nt-app> forwards it through the bridge. View-only wishes (open a drawer) are `UiEvent`s.
  */
-import type { WebviewMessage } from '../../shared/protocol';
+import type { ViewIntent } from '../../shared/protocol';
 
 export const INTENT = 'nt-intent';
 export const UI = 'nt-ui';
 
 export class IntentEvent extends Event {
-  constructor(readonly message: WebviewMessage) {
+  constructor(readonly message: ViewIntent) {
     super(INTENT, { bubbles: true, composed: true });
   }
 }
@@ -37,7 +37,7 @@ export class UiEvent extends Event {
 }
 
 /** Dispatches a protocol intent from `source`. */
-export function emitIntent(source: EventTarget, message: WebviewMessage): void {
+export function emitIntent(source: EventTarget, message: ViewIntent): void {
   source.dispatchEvent(new IntentEvent(message));
 }
 

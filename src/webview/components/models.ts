@@ -123,7 +123,7 @@ export class NtModels extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (!this.models) emitIntent(this, { type: 'listModels' });
+    if (!this.models) emitIntent(this, { type: 'models/list' });
   }
 
   override render(): TemplateResult {
@@ -175,7 +175,7 @@ export class NtModels extends LitElement {
   }
 
   private select(modelId: string): void {
-    emitIntent(this, { type: 'selectModel', modelId });
+    emitIntent(this, { type: 'models/select', modelId });
   }
 
   private readonly onQuery = (event: Event): void => {

@@ -185,7 +185,7 @@ export class NtNotices extends LitElement {
       if (!TRANSIENT_KINDS.has(n.kind) || n.severity !== 'info' || this.fading.has(n.id)) continue;
       this.fading.set(
         n.id,
-        setTimeout(() => emitIntent(this, { type: 'dismissNotice', noticeId: n.id }), TRANSIENT_MS),
+        setTimeout(() => emitIntent(this, { type: 'notice/dismiss', noticeId: n.id }), TRANSIENT_MS),
       );
     }
   }
@@ -232,7 +232,7 @@ export class NtNotices extends LitElement {
                   html`<button
                     type="button"
                     class="tbtn ${i === 0 ? 'primary' : ''}"
-                    @click=${() => emitIntent(this, { type: 'noticeAction', noticeId: n.id, action: a.action, ...(a.arg !== undefined ? { arg: a.arg } : {}) })}
+                    @click=${() => emitIntent(this, { type: 'notice/act', noticeId: n.id, action: a.action, ...(a.arg !== undefined ? { arg: a.arg } : {}) })}
                   >
                     ${a.label}
                   </button>`,
@@ -240,7 +240,7 @@ export class NtNotices extends LitElement {
             </div>`
           : nothing}
       </div>
-      <button type="button" class="tbtn dismiss" aria-label="Dismiss" @click=${() => emitIntent(this, { type: 'dismissNotice', noticeId: n.id })}>
+      <button type="button" class="tbtn dismiss" aria-label="Dismiss" @click=${() => emitIntent(this, { type: 'notice/dismiss', noticeId: n.id })}>
         ×
       </button>
     </li>`;

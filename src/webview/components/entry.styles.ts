@@ -1,0 +1,236 @@
+/** Styles of <nt-entry> (entry.ts): one transcript entry, its metadata line and its actions. */
+import { css } from 'lit';
+import { markdownStyles } from '../markdown/markdownStyles';
+import { sharedStyles } from '../styles/shared';
+import { entryExtrasStyles } from './entryExtras';
+
+export const entryStyles = [
+  sharedStyles,
+  markdownStyles,
+  entryExtrasStyles,
+  css`
+    :host {
+      display: block;
+    }
+    article {
+      position: relative;
+      --nt-role: var(--nt-accent);
+    }
+    .body {
+      padding: 0 0 0 var(--nt-gap-md);
+      border-left: 2px solid var(--nt-role);
+    }
+    article:focus-visible {
+      outline-offset: 3px;
+    }
+    article.user {
+      --nt-role: var(--nt-warn);
+    }
+    article.system {
+      --nt-role: var(--nt-dim);
+    }
+    :host([revealed]) article {
+      background: var(--nt-surface);
+      box-shadow: 0 0 0 1px var(--nt-focus);
+    }
+    .meta {
+      font-size: 0.86em;
+      line-height: 1.7;
+      color: var(--nt-dim);
+    }
+    .time {
+      color: var(--nt-dim);
+    }
+    .role {
+      color: var(--nt-role);
+      font-weight: 700;
+      letter-spacing: 0.1em;
+      text-shadow: var(--nt-glow);
+    }
+    .stat {
+      white-space: nowrap;
+    }
+    .sep {
+      color: var(--nt-dim);
+      /* A monospace space is a full cell: narrow the gaps around the dot. */
+      word-spacing: -0.45ch;
+    }
+    .model {
+      color: var(--nt-fg);
+    }
+    .cost {
+      color: var(--nt-warn);
+    }
+    .est {
+      color: var(--nt-dim);
+    }
+    .live {
+      color: var(--nt-accent);
+    }
+    .branch {
+      float: right;
+      margin-left: var(--nt-gap-sm);
+      display: inline-flex;
+      align-items: baseline;
+      gap: 2px;
+      color: var(--nt-fg);
+    }
+    .branch .tbtn {
+      padding: 0 3px;
+      color: var(--nt-accent);
+    }
+    .branch .tbtn:disabled {
+      color: var(--nt-dim);
+    }
+    .content {
+      padding: 2px 0 0;
+      line-height: var(--nt-line);
+      overflow-wrap: anywhere;
+    }
+    .plain {
+      white-space: pre-wrap;
+      margin: 0;
+      font: inherit;
+    }
+    :host([mode='zen']) .meta,
+    :host([mode='zen']) .actions {
+      display: none;
+    }
+    :host([mode='zen']) .body {
+      border-left-color: transparent;
+      padding-left: 0;
+    }
+    :host([mode='compact']) .meta {
+      line-height: 1.5;
+    }
+    /* The blinking block cursor of a streaming reply: after the last block, or alone. */
+    .md.streaming > :last-child::after,
+    .md.streaming:empty::after {
+      content: '';
+      display: inline-block;
+      width: 0.55em;
+      height: 1.05em;
+      margin-left: 1px;
+      vertical-align: text-bottom;
+      background: var(--nt-accent);
+      box-shadow: var(--nt-glow);
+      animation: nt-blink 1.06s steps(1) infinite;
+    }
+    .md.streaming > .code-block:last-child::after {
+      display: none;
+    }
+    .md.streaming > .code-block:last-child code::after {
+      content: '';
+      display: inline-block;
+      width: 0.55em;
+      height: 1.05em;
+      vertical-align: text-bottom;
+      background: var(--nt-accent);
+      animation: nt-blink 1.06s steps(1) infinite;
+    }
+    @keyframes nt-blink {
+      50% {
+        opacity: 0;
+      }
+    }
+    @media (prefers-reduced-motion: reduce) {
+      .md.streaming > :last-child::after,
+      .md.streaming:empty::after,
+      .md.streaming > .code-block:last-child code::after {
+        animation: none;
+      }
+    }
+    details.reasoning {
+      margin: 2px 0 var(--nt-gap-xs);
+      color: var(--nt-dim);
+    }
+    details.reasoning summary {
+      cursor: pointer;
+      font-size: 0.86em;
+      width: fit-content;
+    }
+    .reasoning-text {
+      white-space: pre-wrap;
+      margin: var(--nt-gap-xs) 0 0;
+      padding-left: var(--nt-gap-sm);
+      border-left: 1px dashed var(--nt-border);
+      font: inherit;
+      font-size: 0.92em;
+    }
+    .problem {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: baseline;
+      gap: 0 var(--nt-gap-sm);
+      margin: var(--nt-gap-xs) 0 0;
+      font-size: 0.92em;
+    }
+    .problem .tag {
+      font-weight: 700;
+      letter-spacing: 0.08em;
+    }
+    .problem.failed {
+      color: var(--nt-error);
+    }
+    .problem.partial {
+      color: var(--nt-warn);
+    }
+    .problem .tbtn {
+      color: inherit;
+      border-color: currentColor;
+    }
+    .pii {
+      margin: var(--nt-gap-xs) 0 0;
+      font-size: 0.86em;
+      color: var(--nt-dim);
+    }
+    .actions {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0 2px;
+      margin: 1px 0 0 calc(var(--nt-gap-md) + 2px - var(--nt-gap-sm));
+      font-size: 0.82em;
+      line-height: 1.4;
+      opacity: 0;
+      transition: opacity 120ms ease;
+    }
+    article:hover .actions,
+    article:focus-within .actions,
+    :host([last]) .actions {
+      opacity: 1;
+    }
+    .actions .tbtn {
+      color: var(--nt-dim);
+    }
+    .actions .tbtn:hover,
+    .actions .tbtn:focus-visible {
+      color: var(--nt-fg);
+    }
+    @media (prefers-reduced-motion: reduce) {
+      .actions {
+        transition: none;
+      }
+    }
+    .edit textarea {
+      display: block;
+      width: 100%;
+      min-height: 3lh;
+      max-height: 40vh;
+      field-sizing: content;
+      resize: vertical;
+      padding: var(--nt-gap-xs) var(--nt-gap-sm);
+      line-height: var(--nt-line);
+    }
+    .edit-bar {
+      display: flex;
+      gap: var(--nt-gap-sm);
+      justify-content: flex-end;
+      margin-top: var(--nt-gap-xs);
+      font-size: 0.86em;
+    }
+    .edit-bar .primary {
+      color: var(--nt-accent);
+      border-color: var(--nt-border);
+    }
+  `,
+];

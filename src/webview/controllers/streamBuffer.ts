@@ -1,0 +1,88 @@
+/**
+ * The stream buffer of <nt-app>, as a Lit ReactiveController: token deltas are
+ * gathered per message and folded into the `appended` text at most once per
+ * animation frame (with a timer as a fallback, since rAF pauses while the view is
+ * hidden). The host's conversation is the truth: text it already holds is dropped
+ * from the buffer when a new conversation arrives.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { StreamDelta } from '../../shared/protocol';
+import type { Appended } from '../components/transcript';
+
+/** Longest wait for a frame before the text is flushed anyway (hidden views get no frames). */
+const FRAME_FALLBACK_MS = 100;
+
+export class StreamBuffer implements ReactiveController {
+  /** Streamed text not yet in the host's conversation. */
+  private current: ReadonlyMap<string, Appended> = new Map();
+  /** Text received since the last frame, per message id. */
+  private readonly pending = new Map<string, { content: string; reasoning: string }>();
+  private frame: number | undefined;
+  private fallback: ReturnType<typeof setTimeout> | undefined;
+
+  /** `deliver` gets each new `appended` map (to hand straight to the transcript). */
+  constructor(
+    host: ReactiveControllerHost,
+    private readonly deliver: (appended: ReadonlyMap<string, Appended>) => void,
+  ) {
+    host.addController(this);
+  }
+
+  get appended(): ReadonlyMap<string, Appended> {
+    return this.current;
+  }
+
+  hostDisconnected(): void {
+    if (this.frame !== undefined) cancelAnimationFrame(this.frame);
+    clearTimeout(this.fallback);
+    this.frame = undefined;
+  }
+
+  /** Hot path: buffer the delta; the DOM is touched at most once per frame. */
+  push(delta: StreamDelta): void {
+    const p = this.pending.get(delta.messageId);
+    if (p) {
+      p.content += delta.content;
+      p.reasoning += delta.reasoning;
+    } else {
+      this.pending.set(delta.messageId, { content: delta.content, reasoning: delta.reasoning });
+    }
+    if (this.frame === undefined) {
+      this.frame = requestAnimationFrame(this.flush);
+      this.fallback = setTimeout(this.flush, FRAME_FALLBACK_MS);
+    }
+  }
+
+  /**
+   * Forgets streamed text the host's conversation now holds (or all of it when no
+   * conversation is open). Returns whether `appended` changed.
+   */
+  settle(presentIds: ReadonlySet<string> | undefined): boolean {
+    for (const id of this.pending.keys()) if (presentIds?.has(id)) this.pending.delete(id);
+    let changed = false;
+    const next = new Map(this.current);
+    for (const id of next.keys()) {
+      if (!presentIds || presentIds.has(id)) {
+        next.delete(id);
+        changed = true;
+      }
+    }
+    if (changed) this.current = next;
+    return changed;
+  }
+
+  private readonly flush = (): void => {
+    if (this.frame !== undefined) cancelAnimationFrame(this.frame);
+    clearTimeout(this.fallback);
+    this.frame = undefined;
+    if (this.pending.size === 0) return;
+    const next = new Map(this.current);
+    for (const [id, p] of this.pending) {
+      const had = next.get(id);
+      next.set(id, had ? { content: had.content + p.content, reasoning: had.reasoning + p.reasoning } : p);
+    }
+    this.pending.clear();
+    this.current = next;
+    this.deliver(next);
+  };
+}
