@@ -1,0 +1,78 @@
+/**
+ * Small steps the E2E flows share: a bounded poll, setting the API key through the UI when the
+ * view says none is stored, and reading what the fake OpenRouter received and billed through
+ * its `/__control` endpoints.
+ */
+import type { Frame, Locator, Page } from 'playwright-core';
+import type { EditorSession } from './harness';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `fn` until it returns a truthy value; fails with `what` (and the last value) after `ms`. */
+export async function until<T>(what: string, fn: () => Promise<T>, ms = 30_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await fn().catch(() => undefined as T);
+    if (last) return last;
+    await sleep(200);
+  }
+  throw new Error(`timed out after ${ms} ms waiting for ${what} (last: ${String(last).slice(0, 300)})`);
+}
+
+/** Opens the chat view and sets the key through "Set API Key" → InputBox when none is stored; returns the view's frame. */
+export async function ensureApiKey(s: EditorSession, key: string): Promise<Frame> {
+  const page: Page = s.page;
+  const frame = await s.openChatView(90_000);
+  const app = (): Locator => frame.locator('nt-app');
+  const keyState = async () => (await app().locator('aside.rail.model dd').nth(2).textContent({ timeout: 2000 }))?.trim();
+  const state = await until('the api key state', async () => {
+    const t = await keyState();
+    return t === 'missing' || t === 'stored' ? t : undefined;
+  }, 60_000);
+  if (state === 'stored') return frame;
+  const button = app().locator('vscode-button', { hasText: 'Set API Key' });
+  if (!(await button.isVisible())) {
+    await page.locator('.part.sidebar a.action-label[aria-label^="New Conversation"]').first().click({ timeout: 10_000 });
+    await button.waitFor({ state: 'visible', timeout: 15_000 });
+  }
+  await button.click({ timeout: 10_000 });
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(key);
+  await input.press('Enter');
+  await until('the key to be stored', async () => (await keyState()) === 'stored', 30_000);
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
+  return frame;
+}
+
+/** A request as the fake recorded it (`GET /__control/requests`). */
+export interface FakeRequest {
+  method: string;
+  path: string;
+  body: unknown;
+  servedModel?: string;
+  servedProvider?: string;
+  generationId?: string;
+  status?: number;
+}
+
+/** A generation the fake billed (`GET /__control/generations`). */
+export interface FakeGeneration {
+  id: string;
+  total_cost: number;
+  provider_name: string;
+  native_tokens_cached: number;
+  native_tokens_reasoning: number;
+  model: string;
+}
+
+export async function fakeRequests(s: EditorSession): Promise<FakeRequest[]> {
+  const res = await fetch(`${new URL(s.fakeUrl!).origin}/__control/requests`);
+  return ((await res.json()) as { requests: FakeRequest[] }).requests;
+}
+
+export async function fakeGenerations(s: EditorSession): Promise<FakeGeneration[]> {
+  const res = await fetch(`${new URL(s.fakeUrl!).origin}/__control/generations`);
+  return ((await res.json()) as { data: FakeGeneration[] }).data;
+}
