@@ -12,10 +12,11 @@ import { DEFAULT_REPLY_RESERVE, type ChatTurn } from './contextWindow';
 import { controlSettings, lastReply } from './replyPlan';
 import { expectedCacheReads, preflightAdjustment, requestFields, type SendControls } from './routing';
 import { estimateTokens, MESSAGE_OVERHEAD_TOKENS } from './tokenCounter';
+import { routedPricing } from './routedPricing';
 
 export type BudgetRefusal = { status: 'refused'; reason: Refusal; message: string };
 
-type GateDeps = Pick<OrchestratorDeps, 'model' | 'settings' | 'costs' | 'history' | 'clock'>;
+type GateDeps = Pick<OrchestratorDeps, 'model' | 'providers' | 'settings' | 'costs' | 'history' | 'clock'>;
 
 /** What resolved controls add to (or save on) a send of `promptTokens`, and the web-search part of it. */
 export async function controlsPreflight(
@@ -45,7 +46,9 @@ export async function checkBudget(
     turns.reduce((n, t) => n + estimateTokens(t.content) + MESSAGE_OVERHEAD_TOKENS, 0) +
     (systemPrompt ? estimateTokens(systemPrompt) : 0);
   const maxReply = deps.settings().maxTokens ?? model?.maxCompletionTokens ?? DEFAULT_REPLY_RESERVE;
-  let estimate = model ? estimateCost(model.pricing, { promptTokens, completionTokens: maxReply }) : undefined;
+  // Priced at the provider the routing sends it to first, when that is known.
+  const pricing = model ? routedPricing(model.pricing, deps.providers?.(modelId), send.controls.routing) : undefined;
+  let estimate = pricing ? estimateCost(pricing, { promptTokens, completionTokens: maxReply }) : undefined;
   let webSearchCost: Usd | undefined;
   if (estimate?.kind === 'estimate') {
     // Web results are priced, and a warm prompt cache makes the send cheaper: the estimate says so.

@@ -3,6 +3,7 @@
  * (orchestrator.ts and the plan, budget gate, fit, stream and settle steps beside it).
  * No `vscode` import.
  */
+import type { ProviderPrice } from './routedPricing';
 import type { CatalogModel } from '../openrouter/catalog';
 import type { Conversation, JsonObject, StoredMessage } from '../storage/types';
 import type { Clock } from '../base/clock';
@@ -47,6 +48,8 @@ export interface OrchestratorDeps {
   client: ChatClientPort;
   history: HistoryPort;
   model: (id: string) => CatalogModel | undefined;
+  /** A model's providers with their prices, when already known (routing prices the send at the one it picks). */
+  providers?: (modelId: string) => readonly ProviderPrice[] | undefined;
   tokens: TokenCounterPort;
   costs: CostTracker;
   bus: EventBus<ChatEvents>;

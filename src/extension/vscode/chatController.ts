@@ -17,6 +17,7 @@ import { StreamCoalescer } from '../core/streamCoalescer';
 import { conversationSummary, conversationView, modelView } from '../core/viewModel';
 import { estimateTokens } from '../core/tokenCounter';
 import { estimateCost } from '../openrouter/pricing';
+import { routedPricing } from '../core/routedPricing';
 import { errorText } from '../core/failureText';
 import { budgetLimits, type ChatServices } from './chatServices';
 import type { SettingsReader } from './config';
@@ -474,7 +475,9 @@ export class ChatController implements vscode.Disposable {
     }
     // A typical reply, not the worst case: this is the live hint while typing.
     const reply = this.deps.settings.read().maxTokens ?? Math.min(model.maxCompletionTokens ?? DEFAULT_REPLY_RESERVE, DEFAULT_REPLY_RESERVE);
-    const base = estimateCost(model.pricing, { promptTokens, completionTokens: reply });
+    // At the provider the picked routing sends it to first (providers differ in price).
+    const pricing = routedPricing(model.pricing, s.endpoints.known(model.id), controls?.routing);
+    const base = estimateCost(pricing, { promptTokens, completionTokens: reply });
     // Web results, expected cache reads and cache writes change what the send costs.
     const id = this.activeConversationId && (await s.history.findConversation(this.activeConversationId)) ? this.activeConversationId : undefined;
     const e =

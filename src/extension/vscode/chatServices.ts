@@ -19,6 +19,7 @@ import { TokenCounter } from '../core/tokenCounter';
 import { ModelCatalog } from '../openrouter/catalog';
 import { OpenRouterClient } from '../openrouter/client';
 import { AccountApi } from '../openrouter/account';
+import { EndpointCache } from '../openrouter/endpointCache';
 import { systemClock } from '../base/clock';
 import { CatalogLoader } from '../openrouter/catalogLoader';
 import { fileCacheStore } from '../openrouter/fileCacheStore';
@@ -32,6 +33,8 @@ export interface ChatServices {
   client: OpenRouterClient;
   /** `/credits` and `/activity` with the management key (when one is set). */
   account: AccountApi;
+  /** Each model's providers and their prices, fetched once per model. */
+  endpoints: EndpointCache;
   catalog: ModelCatalog;
   engine: ChatOrchestrator;
   /** The engine's token counter (one copy of the encoders), also used to count attachments. */
@@ -110,6 +113,7 @@ export async function createChatServices(deps: ChatServicesDeps): Promise<ChatSe
   });
   client.circuits.onChange((change) => bus.emit('circuit.changed', change));
   const account = new AccountApi(client, () => deps.managementKeys.get());
+  const endpoints = new EndpointCache(client);
   const catalog = new ModelCatalog({
     source: client,
     store: fileCacheStore(path.join(storage, 'models-cache.json')),
@@ -127,6 +131,7 @@ export async function createChatServices(deps: ChatServicesDeps): Promise<ChatSe
     client,
     history,
     model: (id) => catalog.current()?.byId.get(id),
+    providers: (id) => endpoints.known(id),
     tokens,
     costs,
     bus,
@@ -146,6 +151,7 @@ export async function createChatServices(deps: ChatServicesDeps): Promise<ChatSe
     history,
     client,
     account,
+    endpoints,
     catalog,
     engine,
     tokens,

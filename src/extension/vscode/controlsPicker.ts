@@ -11,8 +11,6 @@ import type { Logger } from '../base/logger';
 import type { ChatServices } from './chatServices';
 
 export class ControlsPicker {
-  private readonly providers = new Map<string, ProviderView[]>();
-
   constructor(private readonly log: Logger) {}
 
   async message(s: ChatServices, conversationId: string | undefined, modelId: string): Promise<Extract<HostMessage, { type: 'controls/state' }>> {
@@ -28,17 +26,13 @@ export class ControlsPicker {
 
   /** The model's providers; an empty list when the endpoints API cannot say (offline, custom endpoint). */
   async providersOf(s: ChatServices, modelId: string): Promise<ProviderView[]> {
-    const known = this.providers.get(modelId);
-    if (known) return known;
     try {
-      const list = (await s.client.getEndpoints(modelId)).slice(0, 100).map((e) => ({
+      return (await s.endpoints.load(modelId)).map((e) => ({
         name: e.name,
         tag: e.tag,
         prompt: priceView(e.prompt),
         completion: priceView(e.completion),
       }));
-      this.providers.set(modelId, list);
-      return list;
     } catch (error) {
       this.log.info(`Providers of ${modelId} are unavailable: ${error instanceof Error ? error.message : String(error)}`);
       return [];
