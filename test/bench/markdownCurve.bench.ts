@@ -3,9 +3,11 @@
  *
  * 1. The streaming cost curve: replies of 1k/5k/20k/50k tokens (4 characters each) of three
  *    shapes (markdownShapes.ts) streamed 4 tokens per update; CPU of update() per token over
- *    the first and the last 10% of the reply. Linear rendering keeps last/first near 1 (goal
- *    ≤ 1.3); a renderer that redraws the whole reply grows with its length — the naive
- *    re-render, measured in the same run for the shorter replies, is the baseline.
+ *    the first and the last 10% of the reply, the two tenths timed in alternating batches so a
+ *    busy machine loads both alike, and the characters given to marked per token (work that does
+ *    not depend on the load). Linear rendering keeps last/first near 1 (goal ≤ 1.3); a renderer
+ *    that redraws the whole reply grows with its length — the naive re-render, measured in the
+ *    same run for the shorter replies, is the baseline.
  * 2. Hostile replies (test/browser/hostileCorpus.ts): the longest synchronous update while
  *    streaming, the one-shot render's first task, and long tasks (≥ 50 ms, PerformanceObserver)
  *    over the whole run. Goal: no update over 50 ms.
@@ -13,10 +15,11 @@
  * Nothing here asserts a time: `npx tsx test/bench/markdownCurve.bench.ts` (BENCH_SIZES=1000,5000 to
  * shorten, BENCH_ONLY=curve or hostile for one part, BENCH_HOSTILE=<regex> for some hostile replies).
  */
+import { loadavg } from 'node:os';
 import { WebviewPage, mochaHooks } from '../browser/harness';
 import { markdownProbe } from '../browser/probe';
 import { evenCuts, hostileCorpus } from '../browser/hostileCorpus';
-import type { CurveResult, HostileResult } from '../browser/probe/markdownProbe';
+import type { HostileResult, PairedCurve } from '../browser/probe/markdownProbe';
 import { shapeText, type Shape } from './markdownShapes';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,5000,20000,50000').split(',').map(Number);
@@ -29,7 +32,7 @@ const PER_UPDATE = 4;
 const NAIVE_MAX_TOKENS = 1000;
 
 type Md = {
-  curve(text: string, tokenChars: number, perUpdate: number, incremental: boolean): CurveResult;
+  curvePaired(text: string, tokenChars: number, perUpdate: number, incremental: boolean): PairedCurve;
   hostile(text: string, cuts: number[]): Promise<HostileResult>;
 };
 
@@ -40,7 +43,7 @@ async function main(): Promise<void> {
     await p.page.waitForFunction(() => '__md' in window);
     const curve = (text: string, incremental: boolean) =>
       p.page.evaluate(
-        ({ text, tokenChars, perUpdate, incremental }) => (window as unknown as { __md: Md }).__md.curve(text, tokenChars, perUpdate, incremental),
+        ({ text, tokenChars, perUpdate, incremental }) => (window as unknown as { __md: Md }).__md.curvePaired(text, tokenChars, perUpdate, incremental),
         { text, tokenChars: TOKEN_CHARS, perUpdate: PER_UPDATE, incremental },
       );
     if (ONLY !== 'hostile') await curves(curve);
@@ -50,28 +53,40 @@ async function main(): Promise<void> {
   }
 }
 
-async function curves(curve: (text: string, incremental: boolean) => Promise<CurveResult>): Promise<void> {
-    // Warm-up: compile the renderer's code before anything is measured.
-    await curve(shapeText('readme', 20_000), true);
+async function curves(curve: (text: string, incremental: boolean) => Promise<PairedCurve>): Promise<void> {
+  // Warm-up: compile the renderer's code before anything is measured.
+  await curve(shapeText('readme', 20_000), true);
 
-    console.log(`markdown streaming cost curve — chromium, ${PER_UPDATE} tokens (${PER_UPDATE * TOKEN_CHARS} chars) per update, update() CPU per token`);
-    console.log('  (sum = all updates of the tenth; median = its median update, robust to pauses of a busy machine)');
-    console.log(`  ${'shape'.padEnd(24)} ${'tokens'.padStart(7)} ${'first 10%'.padStart(11)} ${'last 10%'.padStart(11)} ${'last/first'.padStart(10)} ${'median f/l'.padStart(17)} ${'med l/f'.padStart(8)} ${'max update'.padStart(11)} ${'total'.padStart(9)}`);
-    const row = (label: string, tokens: number, r: CurveResult) =>
-      console.log(
-        `  ${label.padEnd(24)} ${String(tokens).padStart(7)} ${`${r.firstUsPerToken.toFixed(1)} µs`.padStart(11)} ${`${r.lastUsPerToken.toFixed(1)} µs`.padStart(11)} ${`${(r.lastUsPerToken / r.firstUsPerToken).toFixed(2)}×`.padStart(10)} ${`${r.firstMedianUs.toFixed(0)}/${r.lastMedianUs.toFixed(0)} µs`.padStart(17)} ${`${(r.lastMedianUs / r.firstMedianUs).toFixed(2)}×`.padStart(8)} ${`${r.maxUpdateMs.toFixed(1)} ms`.padStart(11)} ${`${(r.totalMs / 1000).toFixed(2)} s`.padStart(9)}`,
-      );
-    for (const shape of SHAPES) {
-      for (const tokens of SIZES) {
-        const text = shapeText(shape, tokens * TOKEN_CHARS);
-        row(shape, tokens, await curve(text, true));
-        if (tokens <= NAIVE_MAX_TOKENS) row('  naive re-render', tokens, await curve(text, false));
-      }
+  console.log(`markdown streaming cost curve — chromium, ${PER_UPDATE} tokens (${PER_UPDATE * TOKEN_CHARS} chars) per update, load average ${loadavg()[0]!.toFixed(1)}`);
+  console.log('  time: update() µs per token, first and last 10% timed in alternating batches (the same load for both)');
+  console.log('  work: characters given to marked per token (does not depend on the load)');
+  const head = ['shape', 'tokens', 'first µs', 'last µs', 'time l/f', 'first ch', 'last ch', 'work l/f', 'max update'];
+  const widths = [24, 7, 10, 10, 9, 9, 9, 9, 11];
+  const line = (cells: string[]) => console.log(`  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' ')}`);
+  line(head);
+  const row = (label: string, tokens: number, r: PairedCurve) =>
+    line([
+      label,
+      String(tokens),
+      r.firstUsPerToken.toFixed(1),
+      r.lastUsPerToken.toFixed(1),
+      `${(r.lastUsPerToken / r.firstUsPerToken).toFixed(2)}×`,
+      r.firstLexedPerToken.toFixed(1),
+      r.lastLexedPerToken.toFixed(1),
+      `${(r.lastLexedPerToken / r.firstLexedPerToken).toFixed(2)}×`,
+      `${r.maxUpdateMs.toFixed(1)} ms`,
+    ]);
+  for (const shape of SHAPES) {
+    for (const tokens of SIZES) {
+      const text = shapeText(shape, tokens * TOKEN_CHARS);
+      row(shape, tokens, await curve(text, true));
+      if (tokens <= NAIVE_MAX_TOKENS) row('  naive re-render', tokens, await curve(text, false));
     }
+  }
 }
 
 async function hostiles(p: WebviewPage): Promise<void> {
-    console.log('\nhostile replies — streamed in ~120 updates, then one-shot (slices continue in later tasks)');
+    console.log(`\nhostile replies — streamed in ~120 updates, then one-shot (slices continue in later tasks), load average ${loadavg()[0]!.toFixed(1)}`);
     await p.page.evaluate(() => {
       const w = window as unknown as { __long: [number, number][] };
       w.__long = [];

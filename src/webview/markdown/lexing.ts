@@ -48,8 +48,15 @@ export interface LexedRegion {
   inline(from: number, to: number, links: Links): Set<number>;
 }
 
+/**
+ * Characters given to marked so far (block and inline passes): the renderer's work in units that
+ * do not depend on the machine's load, read by the bench to show the cost per token stays flat.
+ */
+export const lexedCharacters = { count: 0 };
+
 /** Block-lexes `src` (a region that starts a block). Throws when marked does. */
 export function lexRegion(src: string, { budget = true }: { budget?: boolean } = {}): LexedRegion {
+  lexedCharacters.count += src.length;
   const lexer = new Lexer(MARKDOWN_OPTIONS);
   const tokens = lexer.blockTokens(src, []);
   const runs = new Map<Token[], InlineRun>();
@@ -75,6 +82,7 @@ export function lexRegion(src: string, { budget = true }: { budget?: boolean } =
             lexer.state.inLink = false;
             lexer.state.inRawBlock = false;
             run.tokens.length = 0;
+            lexedCharacters.count += run.src.length;
             lexer.inlineTokens(run.src, run.tokens);
           }
         } catch {

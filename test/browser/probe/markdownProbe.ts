@@ -5,7 +5,7 @@
  */
 import { Lexer } from 'marked';
 import { renderTokens } from '../../../src/webview/markdown/blocks';
-import { MARKDOWN_OPTIONS } from '../../../src/webview/markdown/lexing';
+import { MARKDOWN_OPTIONS, lexedCharacters } from '../../../src/webview/markdown/lexing';
 import { MarkdownView, renderMarkdownOnce } from '../../../src/webview/markdown/markdownView';
 import { markdownStyles } from '../../../src/webview/markdown/markdownStyles';
 
@@ -225,6 +225,81 @@ function curve(text: string, tokenChars: number, perUpdate: number, incremental 
   };
 }
 
+export interface PairedCurve {
+  /** µs of update() per token over the first and the last 10% of the reply (interleaved, see below). */
+  readonly firstUsPerToken: number;
+  readonly lastUsPerToken: number;
+  /** Characters given to marked per token, first and last 10% (independent of the machine's load). */
+  readonly firstLexedPerToken: number;
+  readonly lastLexedPerToken: number;
+  readonly maxUpdateMs: number;
+}
+
+/**
+ * The cost curve measured so a busy machine cannot tilt it: one view streams the first 10% of the
+ * reply, another (fed the first 90% untimed) the last 10%, and their updates are timed in
+ * alternating batches, so both tenths see the same load. Each batch is timed as a whole (many
+ * updates per clock reading: the page clock is coarse). Which view goes first alternates, and a
+ * short reply is measured in several rounds (fresh views each time).
+ */
+function curvePaired(text: string, tokenChars: number, perUpdate: number, incremental = true, batches = 25): PairedCurve {
+  // Short replies are measured several times over: a tenth of a 1k-token reply is 25 updates.
+  const rounds = Math.max(1, Math.ceil(20_000 / Math.ceil(text.length / tokenChars)));
+  const tokens = Math.ceil(text.length / tokenChars);
+  const tenth = tokens / 10;
+  const ends: number[] = [];
+  for (let t = perUpdate; t - perUpdate < tokens; t += perUpdate) ends.push(Math.min(tokens, t));
+  const firstEnds = ends.filter((t) => t <= tenth);
+  const lastEnds = ends.filter((t) => t - perUpdate >= tokens - tenth);
+  let max = 0;
+  const run = (view: MarkdownView, list: number[]): { ms: number; lexed: number } => {
+    const lexed0 = lexedCharacters.count;
+    const t0 = performance.now();
+    for (const t of list) {
+      const u0 = performance.now();
+      view.update(text.slice(0, t * tokenChars), t === tokens);
+      view.flush();
+      max = Math.max(max, performance.now() - u0);
+    }
+    return { ms: performance.now() - t0, lexed: lexedCharacters.count - lexed0 };
+  };
+  const slice = (list: number[], b: number) => list.slice(Math.floor((list.length * b) / batches), Math.floor((list.length * (b + 1)) / batches));
+  const first = { ms: 0, lexed: 0 };
+  const last = { ms: 0, lexed: 0 };
+  const add = (sum: { ms: number; lexed: number }, r: { ms: number; lexed: number }) => {
+    sum.ms += r.ms;
+    sum.lexed += r.lexed;
+  };
+  for (let round = 0; round < rounds; round++) {
+    const early = new MarkdownView(shownRoot(), { highlight: false, incremental });
+    const late = new MarkdownView(shownRoot(), { highlight: false, incremental });
+    late.update(text.slice(0, ((lastEnds[0] ?? tokens) - perUpdate) * tokenChars), false);
+    late.flush();
+    for (let b = 0; b < batches; b++) {
+      if ((b + round) % 2 === 0) {
+        add(first, run(early, slice(firstEnds, b)));
+        add(last, run(late, slice(lastEnds, b)));
+      } else {
+        add(last, run(late, slice(lastEnds, b)));
+        add(first, run(early, slice(firstEnds, b)));
+      }
+    }
+    for (const view of [early, late]) {
+      view.dispose();
+      view.root.remove();
+    }
+  }
+  const firstTokens = firstEnds.length * perUpdate * rounds;
+  const lastTokens = lastEnds.length * perUpdate * rounds;
+  return {
+    firstUsPerToken: (first.ms * 1000) / firstTokens,
+    lastUsPerToken: (last.ms * 1000) / lastTokens,
+    firstLexedPerToken: first.lexed / firstTokens,
+    lastLexedPerToken: last.lexed / lastTokens,
+    maxUpdateMs: max,
+  };
+}
+
 /** Renders `text` through the cuts with no comparison (for timing by hand). */
 function stream(text: string, cuts: readonly number[], incremental = true): number {
   const root = document.createElement('div');
@@ -306,4 +381,4 @@ function tableStream(text: string, cuts: readonly number[]): TableReport {
   return report;
 }
 
-(window as unknown as { __md: unknown }).__md = { once, compare, stream, spec, streamed, hostile, curve, chunking, tableStream };
+(window as unknown as { __md: unknown }).__md = { once, compare, stream, spec, streamed, hostile, curve, curvePaired, chunking, tableStream };
