@@ -98,6 +98,7 @@ describe('transcript', function () {
     await reply.getByRole('button', { name: 'copy' }).click();
     await reply.getByRole('button', { name: 'regenerate' }).click();
     await reply.getByRole('button', { name: 'Fork from here' }).click();
+    await reply.getByRole('button', { name: 'Delete message' }).click();
     const user = p.page.locator('article[data-id="u2"]');
     await user.getByRole('button', { name: 'Edit and resend' }).click();
     const box = user.getByRole('textbox', { name: 'Edit message' });
@@ -110,6 +111,7 @@ describe('transcript', function () {
         { type: 'editor/copyText', text: richConversation().entries[3]!.content },
         { type: 'chat/regenerate', messageId: 'a2' },
         { type: 'chat/fork', messageId: 'a2' },
+        { type: 'chat/deleteMessage', messageId: 'a2' },
         { type: 'chat/editAndResend', messageId: 'u2', text: 'And with lone CR?' },
       ],
     );

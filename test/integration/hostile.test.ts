@@ -182,6 +182,7 @@ describe('Hostile webview: the host decides', function () {
       { type: 'chat/editAndResend', messageId: ghost, text: 'edited' },
       { type: 'chat/switchBranch', messageId: ghost },
       { type: 'chat/fork', messageId: ghost },
+      { type: 'chat/deleteMessage', messageId: ghost },
       { type: 'chat/summarize', conversationId: ghost },
       { type: 'archive/rename', conversationId: ghost, title: 'x' },
       { type: 'archive/tag', conversationId: ghost, tags: ['x'] },

@@ -24,6 +24,7 @@ import type { SettingsReader } from './config';
 import { runCodeAction, openLinkWithConfirmation } from './editorActions';
 import type { HostDialogs } from './hostDialogs';
 import { checkNoticeAction, escapeBidi } from '../core/intentGuards';
+import { deleteMessageWithConfirmation } from './deleteMessage';
 import { modelUnknown, refuseIntent } from './intentChecks';
 import { forkTitle } from '../../shared/plainText';
 import { checkedControls, ControlsPicker } from './controlsPicker';
@@ -140,6 +141,12 @@ export class ChatController implements vscode.Disposable {
       case 'chat/fork':
         await this.fork(intent.messageId);
         return;
+      case 'chat/deleteMessage': {
+        const outcome = await deleteMessageWithConfirmation(s, this.deps.dialogs, intent.messageId, this.activeConversationId);
+        if (outcome.kind === 'refused') this.addNotice({ id: randomUUID(), severity: 'warning', kind: 'delete_refused', message: outcome.reason });
+        if (outcome.kind === 'deleted') await this.postConversation();
+        return;
+      }
       case 'notice/act':
         await this.noticeAction(intent.noticeId, intent.action);
         return;

@@ -25,6 +25,7 @@ export async function refuseIntent(s: ChatServices, intent: Intent, activeConver
     case 'chat/editAndResend':
     case 'chat/switchBranch':
     case 'chat/fork':
+    case 'chat/deleteMessage':
       return messageMissing(s, intent.messageId);
     case 'models/select':
       return modelUnknown(s, intent.modelId);

@@ -79,6 +79,8 @@ export const chatRequests = [
   request('chat/editAndResend', { messageId: Id, text: Text }),
   request('chat/switchBranch', { messageId: Id }),
   request('chat/fork', { messageId: Id }),
+  /** Delete a message and the replies under it; the host asks first. */
+  request('chat/deleteMessage', { messageId: Id }),
   request('chat/summarize', { conversationId: Id }),
   /** What the composer's text would cost; answered with `chat/estimated`. */
   request('chat/estimate', { text: Text, controls: z.optional(ControlsView) }),

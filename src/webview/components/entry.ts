@@ -170,6 +170,15 @@ export class NtEntry extends LitElement {
       ${e.role !== 'system'
         ? html`<button type="button" class="tbtn" aria-label="Fork from here" @click=${() => emitIntent(this, { type: 'chat/fork', messageId: id })}>fork</button>`
         : nothing}
+      ${e.role !== 'system'
+        ? html`<button
+            type="button"
+            class="tbtn"
+            aria-label="Delete message"
+            title="Delete this message and the replies under it (the host asks first)"
+            @click=${() => emitIntent(this, { type: 'chat/deleteMessage', messageId: id })}
+          >delete</button>`
+        : nothing}
     </div>`;
   }
 
