@@ -4,7 +4,7 @@
  * kept, only the open block is redrawn per frame); user and system text is shown verbatim.
  * Receives an immutable `EntryView`: an unchanged entry is never re-rendered.
  */
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { EntryView, Mode } from '../../shared/protocol';
 import { MarkdownView } from '../markdown/markdownView';
@@ -12,12 +12,14 @@ import { formatClock, formatCount, formatDuration, formatRate, formatUsd } from 
 import { emitIntent } from './events';
 import { extraStats, renderCitations } from './entryExtras';
 import { entryStyles } from './entry.styles';
+import { LongContent } from './longContent';
+import { longContentStyles } from './longContent.styles';
 
 const ROLE_LABEL = { user: 'USER', assistant: 'ASSISTANT', system: 'SYSTEM' } as const;
 
 @customElement('nt-entry')
 export class NtEntry extends LitElement {
-  static override styles = entryStyles;
+  static override styles = [...entryStyles, longContentStyles];
 
   @property({ attribute: false }) entry!: EntryView;
   /** The entry's content including streamed deltas not yet folded in by the host. */
@@ -26,6 +28,8 @@ export class NtEntry extends LitElement {
   @property({ reflect: true }) mode: Mode = 'research';
   @state() private editing = false;
   private markdown: MarkdownView | undefined;
+  /** Bounds what this entry draws: a very long text opens collapsed. */
+  private readonly long = new LongContent(this);
 
   /** What a screen reader should hear for this entry: the rendered text, without toolbar labels. */
   spokenText(): string {
@@ -42,6 +46,7 @@ export class NtEntry extends LitElement {
   override render(): TemplateResult {
     const e = this.entry;
     const streaming = e.status === 'streaming';
+    this.long.observe(streaming);
     return html`
       <article class=${e.role} data-id=${e.id} data-status=${e.status} aria-busy=${streaming ? 'true' : 'false'} tabindex="-1">
         <div class="body">
@@ -55,7 +60,8 @@ export class NtEntry extends LitElement {
             ? html`<div class="md ${streaming ? 'streaming' : ''}"></div>`
             : this.editing
               ? this.renderEditor()
-              : html`<p class="plain">${this.content}</p>`}
+              : html`<p class="plain">${this.long.visible(this.content)}</p>`}
+          ${this.editing ? nothing : this.long.renderToggle(this.content)}
         </div>
         ${e.role === 'assistant' ? renderCitations(e, (url) => emitIntent(this, { type: 'editor/openLink', url })) : nothing}
         ${this.renderProblem(e)}
@@ -68,7 +74,7 @@ export class NtEntry extends LitElement {
     `;
   }
 
-  protected override updated(changed: PropertyValues<this>): void {
+  protected override updated(): void {
     if (this.entry.role !== 'assistant') return;
     if (!this.markdown) {
       const root = this.renderRoot.querySelector<HTMLElement>('.md');
@@ -80,9 +86,9 @@ export class NtEntry extends LitElement {
           emitIntent(this, { type: 'editor/codeAction', action, code, ...(language ? { language } : {}) }),
       });
     }
-    if (changed.has('content') || changed.has('entry')) {
-      this.markdown.update(this.content, this.entry.status !== 'streaming');
-    }
+    // Every update: "show all" changes what is shown without changing a property.
+    const shown = this.long.visible(this.content);
+    this.markdown.update(shown, this.entry.status !== 'streaming' && shown.length === this.content.length);
   }
 
   override disconnectedCallback(): void {
