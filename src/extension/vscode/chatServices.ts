@@ -8,13 +8,14 @@
 import { readControlSettings } from './controlSettings';
 import * as vscode from 'vscode';
 import path from 'node:path';
+import type { BudgetLimits, CostTracker } from '../core/costTracker';
 import type { ChatEvents } from '../core/chatEvents';
-import { CostTracker, type BudgetLimits } from '../core/costTracker';
-import { EventBus } from '../base/events';
+import { createChatEngine } from '../core/chatEngine';
+import type { EventBus } from '../base/events';
 import { mapLogger, type Logger } from '../base/logger';
 import { ZERO, parseUsd, usdFromNumber } from '../../shared/money';
-import { ChatOrchestrator, DEFAULT_CHAT_SETTINGS, type ChatSettings } from '../core/orchestrator';
-import { SessionTelemetry } from '../core/telemetry';
+import { DEFAULT_CHAT_SETTINGS, type ChatOrchestrator, type ChatSettings } from '../core/orchestrator';
+import type { SessionTelemetry } from '../core/telemetry';
 import { TokenCounter } from '../core/tokenCounter';
 import { ModelCatalog } from '../openrouter/catalog';
 import { OpenRouterClient } from '../openrouter/client';
@@ -100,7 +101,6 @@ export async function createChatServices(deps: ChatServicesDeps): Promise<ChatSe
     onPersistError: (error) => deps.onPersistError(error.message),
   });
   const initial = deps.settings.read();
-  const bus = new EventBus<ChatEvents>(log);
   const client = new OpenRouterClient({
     baseUrl: () => deps.settings.read().baseUrl,
     apiKey: () => deps.keys.get(),
@@ -111,7 +111,6 @@ export async function createChatServices(deps: ChatServicesDeps): Promise<ChatSe
     app: { referer: 'https://github.com/neural-terminal/neural-terminal', title: 'Neural Terminal' },
     ...networkOptions(initial),
   });
-  client.circuits.onChange((change) => bus.emit('circuit.changed', change));
   const account = new AccountApi(client, () => deps.managementKeys.get());
   const endpoints = new EndpointCache(client);
   const catalog = new ModelCatalog({
@@ -120,29 +119,21 @@ export async function createChatServices(deps: ChatServicesDeps): Promise<ChatSe
     clock: systemClock,
     logger: log,
   });
-  const costs = new CostTracker({
-    limits: budgetLimits(initial),
-    monthSpentAtStart: await monthSpend(history),
-    monthKey: () => new Date().toISOString().slice(0, 7),
-    emit: (type, payload) => bus.emit(type, payload),
-  });
   const tokens = new TokenCounter(bundledEncoderLoader(distDir));
-  const engine = new ChatOrchestrator({
+  const { engine, costs, bus, telemetry } = createChatEngine({
     client,
+    circuits: client.circuits,
     history,
     model: (id) => catalog.current()?.byId.get(id),
     providers: (id) => endpoints.known(id),
     tokens,
-    costs,
-    bus,
     clock: { now: () => Date.now() },
     settings: () => ({ ...chatSettings(deps.settings.read()), controls: readControlSettings(log) }),
+    limits: budgetLimits(initial),
+    monthSpentAtStart: await monthSpend(history),
+    monthKey: () => new Date().toISOString().slice(0, 7),
     log,
   });
-  const telemetry = new SessionTelemetry();
-  bus.on('message.completed', (e) => telemetry.recordCompleted(e.message, e.tokensPerSecond));
-  bus.on('message.failed', (e) => telemetry.recordFailed(e.message));
-  bus.on('circuit.changed', (e) => telemetry.recordCircuit(e));
   // Disk first, then the network (no key needed), retried with backoff until it loads.
   const catalogLoader = new CatalogLoader(catalog, systemClock, log);
   catalogLoader.start();

@@ -6,10 +6,11 @@
 import { Tiktoken } from 'js-tiktoken/lite';
 import cl100k from 'js-tiktoken/ranks/cl100k_base';
 import o200k from 'js-tiktoken/ranks/o200k_base';
-import { ChatOrchestrator, DEFAULT_CHAT_SETTINGS, type ChatSettings } from '../../../src/extension/core/orchestrator';
+import { DEFAULT_CHAT_SETTINGS, type ChatOrchestrator, type ChatSettings } from '../../../src/extension/core/orchestrator';
+import { createChatEngine } from '../../../src/extension/core/chatEngine';
 import type { ChatEvents } from '../../../src/extension/core/chatEvents';
-import { CostTracker, type BudgetLimits } from '../../../src/extension/core/costTracker';
-import { EventBus } from '../../../src/extension/base/events';
+import type { BudgetLimits, CostTracker } from '../../../src/extension/core/costTracker';
+import type { EventBus } from '../../../src/extension/base/events';
 import { silentLogger } from '../../../src/extension/base/logger';
 import { ZERO, parseUsd, sum, toDecimalString, type Usd } from '../../../src/shared/money';
 import { TokenCounter } from '../../../src/extension/core/tokenCounter';
@@ -58,32 +59,28 @@ export async function chatHarness(
   const models = new Map(catalog.models.map((m) => [m.id, m]));
   // The production store: sql.js in its worker thread, every change journaled before it resolves.
   const store = await openWorkerStore();
-  const bus = new EventBus<ChatEvents>(silentLogger);
-  const events: Recorded[] = [];
-  bus.onAny((type, payload) => events.push({ type, payload: payload as ChatEvents[keyof ChatEvents] }));
-  const costs = new CostTracker({
-    limits: { warnAtBasisPoints: 8000, ...options.limits },
-    monthSpentAtStart: ZERO,
-    monthKey: () => '2026-11',
-    emit: (type, payload) => bus.emit(type, payload),
-  });
   const settings: ChatSettings = {
     ...DEFAULT_CHAT_SETTINGS,
     defaultModel: 'openai/gpt-4o-mini',
     doubleSendGuardMs: 0,
     ...options.settings,
   };
-  const engine = new ChatOrchestrator({
+  // Wired by the same function the extension uses (core/chatEngine.ts).
+  const { engine, costs, bus } = createChatEngine({
     client,
+    circuits: client.circuits,
     history: store,
     model: (id) => models.get(id),
     tokens: new TokenCounter(async (name) => encoders[name]()),
-    costs,
-    bus,
     clock: options.clock ?? { now: () => Date.now() },
     settings: () => settings,
+    limits: { warnAtBasisPoints: 8000, ...options.limits },
+    monthSpentAtStart: ZERO,
+    monthKey: () => '2026-11',
     log: silentLogger,
   });
+  const events: Recorded[] = [];
+  bus.onAny((type, payload) => events.push({ type, payload: payload as ChatEvents[keyof ChatEvents] }));
   return {
     fake,
     store,
