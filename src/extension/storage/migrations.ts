@@ -30,6 +30,20 @@ export interface Migration {
   up(db: SqlDatabase): void;
 }
 
+
+/** The four triggers that keep an external-content FTS4 table in step with `table`'s `column` (same text as schema v1 always had). */
+function ftsTriggers(table: string, column: string): string {
+  const fts = `${table}_fts`;
+  const remove = `  DELETE FROM ${fts} WHERE docid = old.seq;`;
+  const insert = `  INSERT INTO ${fts} (docid, ${column}) VALUES (new.seq, new.${column});`;
+  return [
+    `CREATE TRIGGER ${fts}_before_update BEFORE UPDATE OF ${column} ON ${table} BEGIN\n${remove}\nEND;`,
+    `CREATE TRIGGER ${fts}_before_delete BEFORE DELETE ON ${table} BEGIN\n${remove}\nEND;`,
+    `CREATE TRIGGER ${fts}_after_update AFTER UPDATE OF ${column} ON ${table} BEGIN\n${insert}\nEND;`,
+    `CREATE TRIGGER ${fts}_after_insert AFTER INSERT ON ${table} BEGIN\n${insert}\nEND;`,
+  ].join('\n');
+}
+
 const V1_SCHEMA = `
 CREATE TABLE conversations (
   -- Local integer key: the FTS docid. Never leaves this file (ids do).
@@ -80,31 +94,9 @@ CREATE VIRTUAL TABLE messages_fts USING fts4(content="messages", content, tokeni
 CREATE VIRTUAL TABLE conversations_fts USING fts4(content="conversations", title, tokenize=unicode61);
 
 -- FTS4 removes a row's old tokens by reading the content table, so deletes run BEFORE the change.
-CREATE TRIGGER messages_fts_before_update BEFORE UPDATE OF content ON messages BEGIN
-  DELETE FROM messages_fts WHERE docid = old.seq;
-END;
-CREATE TRIGGER messages_fts_before_delete BEFORE DELETE ON messages BEGIN
-  DELETE FROM messages_fts WHERE docid = old.seq;
-END;
-CREATE TRIGGER messages_fts_after_update AFTER UPDATE OF content ON messages BEGIN
-  INSERT INTO messages_fts (docid, content) VALUES (new.seq, new.content);
-END;
-CREATE TRIGGER messages_fts_after_insert AFTER INSERT ON messages BEGIN
-  INSERT INTO messages_fts (docid, content) VALUES (new.seq, new.content);
-END;
+${ftsTriggers('messages', 'content')}
 
-CREATE TRIGGER conversations_fts_before_update BEFORE UPDATE OF title ON conversations BEGIN
-  DELETE FROM conversations_fts WHERE docid = old.seq;
-END;
-CREATE TRIGGER conversations_fts_before_delete BEFORE DELETE ON conversations BEGIN
-  DELETE FROM conversations_fts WHERE docid = old.seq;
-END;
-CREATE TRIGGER conversations_fts_after_update AFTER UPDATE OF title ON conversations BEGIN
-  INSERT INTO conversations_fts (docid, title) VALUES (new.seq, new.title);
-END;
-CREATE TRIGGER conversations_fts_after_insert AFTER INSERT ON conversations BEGIN
-  INSERT INTO conversations_fts (docid, title) VALUES (new.seq, new.title);
-END;
+${ftsTriggers('conversations', 'title')}
 `;
 
 const V2_SCHEMA = `

@@ -110,22 +110,24 @@ interface Ranked {
   readonly windowed: boolean;
 }
 
+/** The one-conversation and time-range filters of a search, on the given columns. */
+function scopeClauses(query: SearchQuery, columns: { conversation: string; time: string }): { clauses: string[]; params: SqlValue[] } {
+  const clauses: string[] = [];
+  const params: SqlValue[] = [];
+  const add = (clause: string, value: SqlValue | undefined): void => {
+    if (value === undefined) return;
+    clauses.push(clause);
+    params.push(value);
+  };
+  add(`${columns.conversation} = ?`, query.conversationId);
+  add(`${columns.time} >= ?`, query.from);
+  add(`${columns.time} <= ?`, query.to);
+  return { clauses, params };
+}
+
 function rankMessages(db: SqlDatabase, match: string, query: SearchQuery): Ranked {
   const { clauses, params } = conversationFilter({ status: query.status ?? 'all', tags: query.tags });
-  const messageClauses: string[] = [];
-  const messageParams: SqlValue[] = [];
-  if (query.conversationId !== undefined) {
-    messageClauses.push('m.conversation_id = ?');
-    messageParams.push(query.conversationId);
-  }
-  if (query.from !== undefined) {
-    messageClauses.push('m.created_at >= ?');
-    messageParams.push(query.from);
-  }
-  if (query.to !== undefined) {
-    messageClauses.push('m.created_at <= ?');
-    messageParams.push(query.to);
-  }
+  const { clauses: messageClauses, params: messageParams } = scopeClauses(query, { conversation: 'm.conversation_id', time: 'm.created_at' });
   // Joins only when a filter needs them: they cost as much as the ranking itself.
   // CROSS JOIN pins the FTS table as the outer loop, so its newest-first docid
   // order is used and the scan stops at the window.
@@ -148,18 +150,9 @@ function rankMessages(db: SqlDatabase, match: string, query: SearchQuery): Ranke
 
 function rankTitles(db: SqlDatabase, match: string, query: SearchQuery): Ranked {
   const { clauses, params } = conversationFilter({ status: query.status ?? 'all', tags: query.tags });
-  if (query.conversationId !== undefined) {
-    clauses.push('c.id = ?');
-    params.push(query.conversationId);
-  }
-  if (query.from !== undefined) {
-    clauses.push('c.updated_at >= ?');
-    params.push(query.from);
-  }
-  if (query.to !== undefined) {
-    clauses.push('c.updated_at <= ?');
-    params.push(query.to);
-  }
+  const scope = scopeClauses(query, { conversation: 'c.id', time: 'c.updated_at' });
+  clauses.push(...scope.clauses);
+  params.push(...scope.params);
   const join = clauses.length > 0 ? 'CROSS JOIN conversations c ON c.seq = conversations_fts.docid' : '';
   return window(
     db,
