@@ -14,6 +14,7 @@ import type { ChatViewProvider } from './chatViewProvider';
 import type { SettingsReader } from './config';
 import { clockTime, plainText } from '../../shared/plainText';
 import { errorText } from '../core/failureText';
+import { writeSetting } from './settingsWriter';
 import { formatContextLength } from '../../shared/contextLength';
 import { recentModels } from './recentModels';
 
@@ -304,7 +305,7 @@ export async function toggleMode(deps: ChatCommandDeps): Promise<void> {
   const order = ['research', 'compact', 'zen'] as const;
   const current = deps.settings.read().mode;
   const next = order[(order.indexOf(current) + 1) % order.length]!;
-  await vscode.workspace.getConfiguration('neuralTerminal').update('ui.mode', next, vscode.ConfigurationTarget.Global);
+  await writeSetting('ui.mode', next);
   void vscode.window.setStatusBarMessage(`Neural Terminal: ${next} mode`, 2000);
 }
 

@@ -29,6 +29,7 @@ import { modelUnknown, refuseIntent } from './intentChecks';
 import { forkTitle } from '../../shared/plainText';
 import { checkedControls, ControlsPicker } from './controlsPicker';
 import { rememberModel } from './recentModels';
+import { writeSetting } from './settingsWriter';
 
 const ACTIVE_KEY = 'neuralTerminal.activeConversationId';
 const MAX_NOTICES = 6;
@@ -213,7 +214,7 @@ export class ChatController implements vscode.Disposable {
         await openLinkWithConfirmation(intent.url, this.deps.dialogs);
         return;
       case 'view/setMode':
-        await vscode.workspace.getConfiguration('neuralTerminal').update('ui.mode', intent.mode, vscode.ConfigurationTarget.Global);
+        await writeSetting('ui.mode', intent.mode);
         return;
     }
   }
@@ -262,7 +263,7 @@ export class ChatController implements vscode.Disposable {
     }
     const id = this.activeConversationId;
     if (id && (await s.history.findConversation(id))) await s.history.setConversationModel(id, modelId);
-    await vscode.workspace.getConfiguration('neuralTerminal').update('defaultModel', modelId, vscode.ConfigurationTarget.Global);
+    await writeSetting('defaultModel', modelId);
     await rememberModel(this.deps.state, modelId);
     await this.postConversation();
     return true;
@@ -412,7 +413,7 @@ export class ChatController implements vscode.Disposable {
       case 'lowerMaxTokens': {
         const n = Number(arg);
         if (Number.isInteger(n) && n > 0) {
-          await vscode.workspace.getConfiguration('neuralTerminal').update('maxTokens', n, vscode.ConfigurationTarget.Global);
+          await writeSetting('maxTokens', n);
         }
         if (notice?.messageId) await this.start(s.engine.retry(notice.messageId));
         return;
