@@ -192,8 +192,15 @@ describe('Hostile webview: the host decides', function () {
       { type: 'notice/dismiss', noticeId: ghost },
     ];
     for (const message of forged) {
+      const logged = a.test.logLines().length;
       assert.equal(await inject(a, message), true, JSON.stringify(message));
       assert.deepEqual(await state(), before, `changed by ${JSON.stringify(message)}`);
+      // Refused by the host's id check itself, with its reason, not merely failing further down.
+      const type = (message as { type: string }).type;
+      if (type !== 'archive/open' && type !== 'notice/dismiss') {
+        const said = a.test.logLines().slice(logged);
+        assert.ok(said.some((l) => l.includes(`Refused '${type}' from the webview: that `) && l.includes(' does not exist')), `${type}: ${said.join(' | ')}`);
+      }
     }
     assert.equal(asked.length, 0, 'no dialog for things that do not exist');
   });
