@@ -59,7 +59,7 @@ describe('markdown: hostile replies', function () {
     });
 
     // The definition at the end redraws the first rows (they use it) and must keep all the others.
-    it('draws a 10,000-row table as a table, adding rows as they stream in and never redrawing drawn rows', async () => {
+    it('draws a 10,000-row table as a table in parts of 100 rows, adding rows as they stream in and never redrawing drawn rows', async () => {
       const rows = Array.from({ length: 10_000 }, (_, i) => `| ${i} | row **${i}** | ${i < 10 ? '[x][r1]' : 'x'} |`).join('\n');
       const text = `Intro.\n\n| id | name | ref |\n|---|:-:|--:|\n${rows}\n\n[r1]: https://r.example/\n\n${END_MARK}`;
       const r = await p.page.evaluate(
@@ -68,6 +68,8 @@ describe('markdown: hostile replies', function () {
       );
       assert.equal(r.onceRows, 10_000, 'one-shot: every row is a table row');
       assert.equal(r.textBlocks, 0, 'nothing is shown as text');
+      assert.equal(r.heads, 1, 'one header row');
+      assert.ok(r.tables >= 100 && r.maxRowsPerTable <= 100, `drawn in parts of at most 100 rows: ${r.tables} tables, up to ${r.maxRowsPerTable} rows`);
       assert.equal(r.rowsAt.at(-1), 10_000, 'streamed: every row is a table row');
       const growing = r.rowsAt.slice(0, -1);
       assert.ok(growing.filter((n, i) => i > 0 && n > growing[i - 1]!).length >= 50, `rows appear as they arrive: ${growing.join(',')}`);

@@ -21,7 +21,7 @@ import type { Links, Token } from 'marked';
 import type { BlockInput } from './blocks';
 import { NestingGuard, type Guarded } from './guard';
 import { BLOCK_MAX, lexRegion, referencedLabels, type LexedRegion, type Link } from './lexing';
-import { lastLineEnd, rowsTaken, tableHead, type TableMode } from './tableRows';
+import { partEnd, rowsTaken, tableHead, type TableMode, type TableOf } from './tableRows';
 
 export { MARKDOWN_OPTIONS } from './lexing';
 
@@ -32,8 +32,8 @@ export interface CommittedBlock {
   input: BlockInput;
   readonly defs: ReadonlyMap<string, Link>;
   readonly refs: readonly string[];
-  /** Rows of a big table drawn into the table before them: the table's header lines. */
-  readonly tableHead?: string;
+  /** A part of a big table (tableRows.ts): the table's header lines, and whether it is the first part. */
+  readonly table?: TableOf;
 }
 
 /** The open tail: ordinary blocks, or a segment too big to lex shown as growing text. */
@@ -136,15 +136,11 @@ export class BlockSplitter {
           // The segment just outgrew the budget: its blocks so far are drawn again as the table.
           if (!table.started && at > segStart && dropAt(segStart)) continue;
           table.started = true;
-          const rowStart = at === segStart ? segStart + head.length : at;
-          let rowsEnd = closed ? end : lastLineEnd(text, rowStart, end);
-          if (rowsEnd - rowStart > BLOCK_MAX) {
-            // A batch ends at a line end; a single row longer than the budget is a batch alone.
-            const cut = lastLineEnd(text, rowStart, rowStart + BLOCK_MAX);
-            const nl = cut > rowStart ? -1 : text.slice(rowStart, rowsEnd).indexOf('\n');
-            rowsEnd = cut > rowStart ? cut : nl < 0 ? rowsEnd : rowStart + nl + 1;
-          }
-          if (rowsEnd <= rowStart && at > segStart) break; // only a partial row: drawn once complete
+          const first = at === segStart;
+          const rowStart = first ? segStart + head.length : at;
+          const part = partEnd(text, rowStart, end, closed);
+          const rowsEnd = part.end;
+          if (rowsEnd <= rowStart && !first) break; // only a partial row: drawn once complete
           const rows = text.slice(rowStart, rowsEnd);
           work += head.length + rows.length;
           let region: LexedRegion | undefined;
@@ -154,17 +150,18 @@ export class BlockSplitter {
             region = undefined;
           }
           const lexed = region?.blocks[0];
-          if (region && lexed?.token.type === 'table' && !(at === segStart && lexed.tooComplex)) {
+          if (region && lexed?.token.type === 'table' && !(first && lexed.tooComplex)) {
             const { taken, ended } = rowsTaken(lexed.token, head, rows);
             if (ended) table.end = rowStart + taken;
-            if (at === segStart && rowsEnd <= rowStart && !closed) {
-              // Only the header so far: drawn as a table with no rows, not committed.
-              openJob = { region, from: 0, to: 1, blocks: [] };
+            const raw = first ? head + rows.slice(0, taken) : rows.slice(0, taken);
+            const tableOf = { head, first };
+            if (!part.decided && !ended) {
+              // The part is still filling: drawn with the rows so far, lexed again next time.
+              openJob = { region, from: 0, to: 1, blocks: [], table: tableOf };
               break;
             }
-            const raw = at === segStart ? head + rows.slice(0, taken) : rows.slice(0, taken);
             if (raw.length > 0) {
-              const block: CommittedBlock = { start: at, raw, input: PLACEHOLDER, defs: new Map(), refs: referencedLabels(raw), ...(at === segStart ? {} : { tableHead: head }) };
+              const block: CommittedBlock = { start: at, raw, input: PLACEHOLDER, defs: new Map(), refs: referencedLabels(raw), table: tableOf };
               this.commit(committed, block);
               jobs.push({ region, from: 0, to: 1, blocks: [block] });
             }
@@ -240,13 +237,15 @@ export class BlockSplitter {
       const failed = job.region.inline(job.from, job.to, links);
       job.blocks.forEach((block, i) => {
         const lexed = job.region.blocks[job.from + i]!;
-        block.input = asRows(block, toInput(lexed.token, lexed.tooComplex, failed.has(job.from + i)));
+        const input = toInput(lexed.token, lexed.tooComplex, failed.has(job.from + i));
+        block.input = block.table ? asPart(block.table, input) : input;
       });
     }
     if (openJob) {
       const { region, from, to } = openJob;
       const failed = region.inline(from, to, links);
-      open = { kind: 'blocks', blocks: region.blocks.slice(from, to).map((b, i) => toInput(b.token, b.tooComplex, failed.has(from + i))) };
+      const inputs = region.blocks.slice(from, to).map((b, i) => toInput(b.token, b.tooComplex, failed.has(from + i)));
+      open = { kind: 'blocks', blocks: openJob.table ? inputs.map((input) => asPart(openJob!.table!, input)) : inputs };
     }
     const stale = this.refresh(links, openDefs, dropped, committed, viewCount);
     this.unstable = this.committedLength > guarded.stable ? { from: guarded.stable, text: guarded.slice(guarded.stable, this.committedLength) } : undefined;
@@ -314,7 +313,8 @@ export class BlockSplitter {
     const stale: CommittedBlock[] = [];
     for (const block of this.blocks.slice(0, viewCount)) {
       if (block.input.kind === 'text' || !block.refs.some((r) => changed.has(r))) continue;
-      block.input = block.tableHead === undefined ? relex(block.raw, links) : asRows(block, relex(block.tableHead + block.raw, links));
+      const { table } = block;
+      block.input = table ? asPart(table, relex(table.first ? block.raw : table.head + block.raw, links)) : relex(block.raw, links);
       stale.push(block);
     }
     return stale;
@@ -322,6 +322,7 @@ export class BlockSplitter {
 }
 
 interface InlineJob {
+  readonly table?: TableOf;
   readonly region: LexedRegion;
   readonly from: number;
   readonly to: number;
@@ -341,10 +342,10 @@ function toInput(token: Token, tooComplex: boolean, failed: boolean): BlockInput
   return { kind: 'token', token, raw: token.raw };
 }
 
-/** A batch of a big table's rows is drawn into the table above it (see tableRows.ts). */
-function asRows(block: CommittedBlock, input: BlockInput): BlockInput {
-  if (block.tableHead === undefined) return input;
-  return input.kind === 'token' ? { kind: 'rows', token: input.token, raw: block.raw } : { kind: 'rows', token: undefined, raw: block.raw };
+/** A part of a big table is drawn as a table of its own (see tableRows.ts). */
+function asPart(table: TableOf, input: BlockInput): BlockInput {
+  const token = input.kind === 'token' ? input.token : undefined;
+  return { kind: 'rows', token, raw: input.raw, first: table.first };
 }
 
 /** One committed block lexed again alone, with the current definitions. */

@@ -36,8 +36,8 @@ export interface CodeActionRequest {
 export type BlockInput =
   | { readonly kind: 'token'; readonly token: Token; readonly raw: string }
   | { readonly kind: 'text'; readonly raw: string; readonly reason: FallbackReason }
-  /** More rows of the big table drawn before it: their `<tr>`s (the row text when it failed). */
-  | { readonly kind: 'rows'; readonly token: Token | undefined; readonly raw: string };
+  /** A part of a big table (tableRows.ts): a table of its own, with the header only when first. */
+  | { readonly kind: 'rows'; readonly token: Token | undefined; readonly raw: string; readonly first: boolean };
 
 /** Why a block is shown as text: too big or costly to render at once (offer to), or it failed. */
 export type FallbackReason = 'budget' | 'failed';
@@ -85,21 +85,18 @@ export function renderBlocks(blocks: readonly BlockInput[]): ChildNode[][] {
   }
   blocks.forEach((block, i) => {
     if (block.kind === 'text') out[i] = [fallbackNode(block.raw, block.reason)];
-    if (block.kind === 'rows') out[i] = tableRows(out[i]!, block.raw);
+    if (block.kind === 'rows') out[i] = tablePart(out[i]!, block.raw, block.first);
   });
   return out;
 }
 
-/** The body rows of a rendered table (its header was drawn with the first rows), or the text in one row. */
-function tableRows(nodes: readonly ChildNode[], raw: string): ChildNode[] {
-  // Every node of the body (the line breaks between rows too, as in a table drawn whole).
-  const rows = nodes.flatMap((node) => [...((node instanceof Element && node.querySelector('tbody')?.childNodes) || [])]);
-  if (rows.length > 0) return rows;
-  const row = document.createElement('tr');
-  const cell = document.createElement('td');
-  cell.append(fallbackNode(raw, 'failed'));
-  row.append(cell);
-  return [row];
+/** A rendered table as one part of a big table: fixed columns, the header only on the first part. */
+function tablePart(nodes: readonly ChildNode[], raw: string, first: boolean): ChildNode[] {
+  const scroller = nodes.find((node): node is HTMLElement => node instanceof HTMLElement && node.classList.contains('table-scroll'));
+  if (!scroller) return nodes.length > 0 ? [...nodes] : [fallbackNode(raw, 'failed')];
+  scroller.classList.add('md-table-part');
+  if (!first) scroller.querySelector('thead')?.remove();
+  return [...nodes];
 }
 
 /** Renders tokens into one fragment (all blocks of a text). */

@@ -142,6 +142,19 @@ export const markdownStyles = css`
     border-collapse: collapse;
     font-size: 0.95em;
   }
+  /* A big table drawn in parts (tableRows.ts): equal fixed columns line the parts up, and a part
+     off screen skips layout. */
+  .md .md-table-part {
+    content-visibility: auto;
+    contain-intrinsic-size: auto 30lh;
+  }
+  .md .md-table-part table {
+    table-layout: fixed;
+    width: 100%;
+  }
+  .md .md-table-part + .md-table-part {
+    margin-top: -1px;
+  }
   .md th,
   .md td {
     border: 1px solid var(--nt-border);

@@ -140,10 +140,8 @@ export class MarkdownView {
     const anchor = this.tailNodes[0] ?? null;
     committed.forEach((block, i) => {
       const nodes = fresh[i]!;
-      const body = block.tableHead === undefined ? undefined : this.tableBody();
       this.committed.push({ block, nodes });
-      if (body) body.append(...nodes);
-      else for (const node of nodes) this.root.insertBefore(node, anchor);
+      for (const node of nodes) this.root.insertBefore(node, anchor);
       finishedNodes.push(...nodes);
     });
     if (stale.length > 0) finishedNodes.push(...this.redraw(stale));
@@ -182,27 +180,13 @@ export class MarkdownView {
       const entry = this.committed.find((c) => c.block === block);
       if (!entry) return;
       const nodes = drawn[i]!;
-      keepLaterRows(entry.nodes, nodes);
-      const last = entry.nodes.at(-1);
-      const parent = last?.parentNode ?? this.root;
-      const after = last ? last.nextSibling : this.nextAnchor(entry);
+      const after = entry.nodes.at(-1)?.nextSibling ?? this.nextAnchor(entry);
       for (const node of entry.nodes) node.remove();
-      for (const node of nodes) parent.insertBefore(node, after);
+      for (const node of nodes) this.root.insertBefore(node, after);
       entry.nodes = nodes;
       out.push(...nodes);
     });
     return out;
-  }
-
-  /** The body of the big table whose rows are arriving (drawn by its first block, see tableRows.ts). */
-  private tableBody(): Element | undefined {
-    for (let i = this.committed.length - 1; i >= 0; i--) {
-      const { block, nodes } = this.committed[i]!;
-      if (block.tableHead !== undefined) continue;
-      for (const node of nodes) if (node instanceof Element) return node.querySelector('tbody') ?? undefined;
-      return undefined;
-    }
-    return undefined;
   }
 
   /** The first node after a block that drew no nodes (a definition). */
@@ -247,18 +231,6 @@ export class MarkdownView {
       if (href && event.type === 'click') this.options.onLink?.(href);
     }
   };
-}
-
-/**
- * A big table's first block drawn again keeps the rows later blocks added to its body (see
- * tableRows.ts): they move to the new body, after the block's own rows.
- */
-function keepLaterRows(before: readonly ChildNode[], after: readonly ChildNode[]): void {
-  const body = (nodes: readonly ChildNode[]) => nodes.find((n): n is Element => n instanceof Element)?.querySelector('tbody');
-  const old = body(before);
-  const fresh = body(after);
-  if (!old || !fresh) return;
-  fresh.append(...[...old.childNodes].slice(fresh.childNodes.length));
 }
 
 /** A segment too big to format while it streams: its text, appended to as it grows. */

@@ -351,6 +351,10 @@ export interface TableReport {
   /** Body row 5000, once drawn while streaming, is still the same node at the end (never redrawn). */
   readonly laterRowKept: boolean;
   readonly equal: boolean;
+  /** Tables in the one-shot render, headers, and the most body rows in one. */
+  readonly tables: number;
+  readonly heads: number;
+  readonly maxRowsPerTable: number;
 }
 
 /** A table streamed through `cuts`: how many rows are drawn as it grows, and whether drawn rows stay. */
@@ -366,7 +370,8 @@ function tableStream(text: string, cuts: readonly number[]): TableReport {
     view.flush();
     const rows = root.querySelectorAll('tbody > tr');
     rowsAt.push(rows.length);
-    later ??= rows[5000];
+    // Row 5000 once its part is finished (the part still filling is drawn again on each update).
+    if (rows.length > 5200) later ??= rows[5000];
   }
   const report = {
     onceRows: onceRoot.querySelectorAll('tbody > tr').length,
@@ -374,6 +379,9 @@ function tableStream(text: string, cuts: readonly number[]): TableReport {
     textBlocks: onceRoot.querySelectorAll('.md-raw').length + root.querySelectorAll('.md-raw').length,
     laterRowKept: later !== undefined && root.querySelectorAll('tbody > tr')[5000] === later,
     equal: onceRoot.innerHTML === root.innerHTML,
+    tables: onceRoot.querySelectorAll('table').length,
+    heads: onceRoot.querySelectorAll('thead').length,
+    maxRowsPerTable: Math.max(...[...onceRoot.querySelectorAll('tbody')].map((b) => b.rows.length)),
   };
   view.dispose();
   onceRoot.remove();
