@@ -6,7 +6,7 @@
  * writes), the same rule as the composer's live estimate. No `vscode` import.
  */
 import { estimateCost, isFreeModel } from '../openrouter/pricing';
-import { add, formatBudget, formatCost, sub, type Usd } from '../../shared/money';
+import { ZERO, add, formatBudget, formatCost, sub, type Usd } from '../../shared/money';
 import type { OrchestratorDeps, Refusal } from './chatTypes';
 import { DEFAULT_REPLY_RESERVE, type ChatTurn } from './contextWindow';
 import { controlSettings, lastReply } from './replyPlan';
@@ -32,6 +32,36 @@ export async function controlsPreflight(
   return { adjustment: pre.adjustment, webSearch: fields.webSearch ? pre.webSearch : undefined };
 }
 
+/** One model's share of a send's pre-flight estimate. */
+interface ModelEstimate {
+  modelId: string;
+  known: boolean;
+  free: boolean;
+  /** The largest this send could cost on that model, when its price is known. */
+  usd: Usd | undefined;
+  /** Web results are bought even on a free model. */
+  paidExtras: boolean;
+}
+
+async function estimateFor(
+  deps: GateDeps,
+  modelId: string,
+  promptTokens: number,
+  send: { controls: SendControls; conversationId: string | undefined },
+): Promise<ModelEstimate> {
+  const model = deps.model(modelId);
+  const free = model ? isFreeModel(model.pricing) : false;
+  const maxReply = deps.settings().maxTokens ?? model?.maxCompletionTokens ?? DEFAULT_REPLY_RESERVE;
+  // Priced at the provider the routing sends it to first, when that is known.
+  const pricing = model ? routedPricing(model.pricing, deps.providers?.(modelId), send.controls.routing) : undefined;
+  const estimate = pricing ? estimateCost(pricing, { promptTokens, completionTokens: maxReply }) : undefined;
+  if (estimate?.kind !== 'estimate') return { modelId, known: model !== undefined, free, usd: undefined, paidExtras: false };
+  // Web results are priced, and a warm prompt cache makes the send cheaper: the estimate says so.
+  const pre = await controlsPreflight(deps, { modelId, controls: send.controls, conversationId: send.conversationId, promptTokens });
+  const paidExtras = pre.webSearch !== undefined && pre.webSearch.atto > 0n;
+  return { modelId, known: true, free, usd: add(estimate.usd, pre.adjustment), paidExtras };
+}
+
 export async function checkBudget(
   deps: GateDeps,
   modelId: string,
@@ -40,45 +70,54 @@ export async function checkBudget(
   override: boolean,
   send: { controls: SendControls; conversationId: string | undefined },
 ): Promise<BudgetRefusal | undefined> {
-  const model = deps.model(modelId);
-  const free = model ? isFreeModel(model.pricing) : false;
+  return checkFanOutBudget(deps, [modelId], turns, systemPrompt, override, send);
+}
+
+/**
+ * The budget check of one prompt sent to several models at once (a comparison): the
+ * estimate is the exact sum of each model's, and the user is asked once for the whole
+ * fan-out. A single model is the fan-out of one.
+ */
+export async function checkFanOutBudget(
+  deps: GateDeps,
+  modelIds: readonly string[],
+  turns: readonly ChatTurn[],
+  systemPrompt: string | undefined,
+  override: boolean,
+  send: { controls: SendControls; conversationId: string | undefined },
+): Promise<BudgetRefusal | undefined> {
   const promptTokens =
     turns.reduce((n, t) => n + estimateTokens(t.content) + MESSAGE_OVERHEAD_TOKENS, 0) +
     (systemPrompt ? estimateTokens(systemPrompt) : 0);
-  const maxReply = deps.settings().maxTokens ?? model?.maxCompletionTokens ?? DEFAULT_REPLY_RESERVE;
-  // Priced at the provider the routing sends it to first, when that is known.
-  const pricing = model ? routedPricing(model.pricing, deps.providers?.(modelId), send.controls.routing) : undefined;
-  let estimate = pricing ? estimateCost(pricing, { promptTokens, completionTokens: maxReply }) : undefined;
-  let webSearchCost: Usd | undefined;
-  if (estimate?.kind === 'estimate') {
-    // Web results are priced, and a warm prompt cache makes the send cheaper: the estimate says so.
-    const pre = await controlsPreflight(deps, { modelId, controls: send.controls, conversationId: send.conversationId, promptTokens });
-    estimate = { kind: 'estimate', usd: add(estimate.usd, pre.adjustment) };
-    webSearchCost = pre.webSearch;
-  }
+  const parts: ModelEstimate[] = [];
+  for (const id of modelIds) parts.push(await estimateFor(deps, id, promptTokens, send));
+  const unpriced = parts.filter((p) => !p.free && p.usd === undefined);
+  const priced = parts.filter((p) => p.usd !== undefined);
   // Web search costs money even on a free model.
-  const paidExtras = webSearchCost !== undefined && webSearchCost.atto > 0n;
+  const free = parts.every((p) => p.free && !p.paidExtras);
   const check = deps.costs.checkSend({
-    estimate: estimate?.kind === 'estimate' ? estimate.usd : undefined,
-    free: free && !paidExtras,
+    estimate: priced.length ? priced.reduce((total, p) => add(total, p.usd as Usd), ZERO) : undefined,
+    free,
     override,
   });
+  const many = modelIds.length > 1 ? ` (${modelIds.length} models)` : '';
   if (!check.ok) return { status: 'refused', reason: 'budget', message: check.message };
   if (check.warning && !override) {
     const spent: Usd = check.warning.scope === 'session' ? deps.costs.sessionSpent : deps.costs.monthSpent;
     return {
       status: 'refused',
       reason: 'budget_confirm',
-      message: `This send could cost up to ${formatCost(sub(check.warning.projected, spent))} and take the ${check.warning.scope} spend to ${formatCost(check.warning.projected)} of its ${formatBudget(check.warning.limit)} budget. Send anyway?`,
+      message: `This send${many} could cost up to ${formatCost(sub(check.warning.projected, spent))} and take the ${check.warning.scope} spend to ${formatCost(check.warning.projected)} of its ${formatBudget(check.warning.limit)} budget. Send anyway?`,
     };
   }
   // A paid model whose price is unknown cannot be checked against a budget: ask, never pass.
-  if (!free && estimate?.kind !== 'estimate' && !override && deps.costs.statuses().length > 0) {
-    const why = model ? 'its price varies with the model the router picks' : 'it is not in the model list (not loaded yet, or not offered)';
+  const first = unpriced[0];
+  if (first && !override && deps.costs.statuses().length > 0) {
+    const why = first.known ? 'its price varies with the model the router picks' : 'it is not in the model list (not loaded yet, or not offered)';
     return {
       status: 'refused',
       reason: 'budget_confirm',
-      message: `The price of ${modelId} is unknown (${why}), so this send cannot be checked against your budget. Send anyway?`,
+      message: `The price of ${unpriced.map((p) => p.modelId).join(', ')} is unknown (${why}), so this send${many} cannot be checked against your budget. Send anyway?`,
     };
   }
   return undefined;

@@ -4,6 +4,7 @@
  * No `vscode` import.
  */
 import type { ProviderPrice } from './routedPricing';
+import type { SentAttachment } from '../../shared/attachments';
 import type { CatalogModel } from '../openrouter/catalog';
 import type { Conversation, JsonObject, StoredMessage } from '../storage/types';
 import type { Clock } from '../base/clock';
@@ -83,7 +84,39 @@ export type StartOutcome =
 export interface ActiveStream {
   controller: AbortController;
   messageId: string;
+  /** Replies still streaming under this controller (a comparison runs several). */
+  open: number;
 }
+
+/** What a send asks for. */
+export interface SendInput {
+  text: string;
+  conversationId?: string;
+  model?: string;
+  overrideBudget?: boolean;
+  /** The composer's picker: routing and reasoning stick to the conversation, web search is this send only. */
+  controls?: SendControls;
+  /** Workspace context built by the host (never text the view supplied); see core/attachments. */
+  attachments?: readonly SentAttachment[];
+}
+
+/** A user message stored and cleared to be answered. */
+export interface PersistedUser {
+  conversation: Conversation;
+  user: StoredMessage;
+  modelIds: string[];
+  controls: SendControls;
+}
+
+export type CompareOutcome =
+  | {
+      status: 'started';
+      conversationId: string;
+      userMessageId: string;
+      /** One per model, in the order asked; each `done` settles with its stored reply and never rejects. */
+      replies: { model: string; assistantMessageId: string; done: Promise<StoredMessage> }[];
+    }
+  | Extract<StartOutcome, { status: 'refused' }>;
 
 export interface ReplyPlan {
   conversation: Conversation;

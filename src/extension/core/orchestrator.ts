@@ -12,8 +12,9 @@
  */
 import type { StoredMessage, JsonObject } from '../storage/types';
 import type { Usd } from '../../shared/money';
-import { checkBudget, controlsPreflight } from './budgetGate';
-import { refuse, type ActiveStream, type OrchestratorDeps, type ReplyPlan, type StartOutcome } from './chatTypes';
+import { checkBudget, checkFanOutBudget, controlsPreflight } from './budgetGate';
+import { refuse, type ActiveStream, type CompareOutcome, type OrchestratorDeps, type PersistedUser, type Refusal, type ReplyPlan, type SendInput, type StartOutcome } from './chatTypes';
+import { compareModels, comparisonMetadata, withWinner } from './compare';
 import type { ChatTurn } from './contextWindow';
 import { ContextFitter } from './replyFit';
 import { controlSettings, lastControls, outgoingText, turnsOf, turnsUpTo } from './replyPlan';
@@ -21,10 +22,10 @@ import { ReplySettler } from './replySettle';
 import { streamReply, type ReplySteps } from './replyStream';
 import { controlsFromMetadata, controlsMetadata, resolveControls, type SendControls } from './routing';
 import { titleFromFirstMessage } from './titles';
-import { composeUserContent, readSentAttachments, type SentAttachment } from '../../shared/attachments';
+import { composeUserContent, readSentAttachments } from '../../shared/attachments';
 import { withAttachments } from './attachments/outgoing';
 
-export { DEFAULT_CHAT_SETTINGS, type ChatSettings, type OrchestratorDeps, type Refusal, type StartOutcome } from './chatTypes';
+export { DEFAULT_CHAT_SETTINGS, type ChatSettings, type CompareOutcome, type OrchestratorDeps, type Refusal, type StartOutcome } from './chatTypes';
 export { parseContextLimit } from './replyStream';
 
 export class ChatOrchestrator {
@@ -53,63 +54,52 @@ export class ChatOrchestrator {
   }
 
   /** Sends a user message (creating the conversation when none is given) and streams the reply. */
-  async send(input: {
-    text: string;
-    conversationId?: string;
-    model?: string;
-    overrideBudget?: boolean;
-    /** The composer's picker: routing and reasoning stick to the conversation, web search is this send only. */
-    controls?: SendControls;
-    /** Workspace context built by the host (never text the view supplied); see core/attachments. */
-    attachments?: readonly SentAttachment[];
-  }): Promise<StartOutcome> {
-    const text = input.text.trim();
-    if (!text && !input.attachments?.length) return refuse('empty', 'Type a message first.');
-    const settings = this.deps.settings();
-    const existing = input.conversationId ? await this.deps.history.findConversation(input.conversationId) : undefined;
-    if (input.conversationId && !existing) return refuse('not_found', 'That conversation no longer exists.');
-    if (existing && this.active.has(existing.id)) {
-      return refuse('busy', 'A reply is still streaming in this conversation. Wait for it or cancel it first.', existing.id);
-    }
-    const guardKey = existing?.id ?? '(new)';
-    const last = this.lastSend.get(guardKey);
-    const now = this.deps.clock.now();
-    if (last && last.text === text && now - last.at < settings.doubleSendGuardMs) {
-      return refuse('duplicate', 'That message was just sent.', existing?.id);
-    }
-
-    const modelId = input.model ?? existing?.modelId ?? settings.defaultModel;
-    const metadata: JsonObject = {};
-    const outgoing = outgoingText(text, settings.redactPII, metadata);
-    const attached = withAttachments(input.attachments ?? [], settings.redactPII, metadata);
-
-    const history = existing ? await turnsOf(this.deps.history, existing.id) : [];
-    const controls = await this.resolve(input.controls, existing?.id);
-    metadata['controls'] = controlsMetadata(controls);
-    const budget = await checkBudget(this.deps, modelId, [...history, { role: 'user', content: composeUserContent(outgoing, attached) }], existing?.systemPrompt ?? settings.systemPrompt, input.overrideBudget === true, {
-      controls,
-      conversationId: existing?.id,
-    });
-    if (budget) return { ...budget, conversationId: existing?.id };
-
-    this.lastSend.set(guardKey, { text, at: now });
-    const conversation =
-      existing ??
-      (await this.deps.history.createConversation({
-        title: titleFromFirstMessage(text || attached.map((a) => a.label).join(', ')),
-        modelId,
-        systemPrompt: settings.systemPrompt ?? null,
-      }));
-    if (!existing) this.lastSend.set(conversation.id, { text, at: now });
-    const user = await this.deps.history.appendMessage({
-      conversationId: conversation.id,
-      role: 'user',
-      content: outgoing,
-      status: 'complete',
-      metadata,
-    });
+  async send(input: SendInput): Promise<StartOutcome> {
+    const prepared = await this.persistUser(input, undefined);
+    if ('status' in prepared) return prepared;
+    const { conversation, user, modelIds, controls } = prepared;
     const turns = await turnsOf(this.deps.history, conversation.id);
-    return this.startReply({ conversation, parentId: user.id, modelId, turns, controls }, user.id);
+    return this.startReply({ conversation, parentId: user.id, modelId: modelIds[0] as string, turns, controls }, user.id);
+  }
+
+  /**
+   * Sends one prompt (with its attachments) to 2–6 models at once: each reply is a sibling
+   * of the same user message, the budget check covers the whole fan-out (asked once), and
+   * one cancel stops them all. The comparison is recorded on the user message.
+   */
+  async compare(input: Omit<SendInput, 'model'> & { models: readonly string[] }): Promise<CompareOutcome> {
+    const chosen = compareModels(input.models);
+    if (!chosen.ok) return refuse('invalid_target', chosen.message, input.conversationId) as Extract<StartOutcome, { status: 'refused' }>;
+    const prepared = await this.persistUser(input, chosen.models);
+    if ('status' in prepared) return prepared;
+    const { conversation, user, modelIds, controls } = prepared;
+    const turns = await turnsOf(this.deps.history, conversation.id);
+    const controller = new AbortController();
+    const replies: { model: string; assistantMessageId: string; done: Promise<StoredMessage> }[] = [];
+    for (const modelId of modelIds) {
+      const out = await this.startReply({ conversation, parentId: user.id, modelId, turns, controls, metadata: { comparisonOf: user.id } }, user.id, controller);
+      if (out.status === 'started') replies.push({ model: modelId, assistantMessageId: out.assistantMessageId, done: out.done });
+    }
+    const record = { models: modelIds, replies: replies.map((r) => r.assistantMessageId), winner: null, at: this.deps.clock.now() };
+    await this.deps.history.updateMessage(user.id, { metadata: { ...user.metadata, ...comparisonMetadata(record) } });
+    this.deps.bus.emit('conversation.changed', { conversationId: conversation.id });
+    return { status: 'started', conversationId: conversation.id, userMessageId: user.id, replies };
+  }
+
+  /** Picks a comparison's winner: its branch becomes the active one, and its model the conversation's. */
+  async pickWinner(replyId: string): Promise<{ ok: true } | { ok: false; message: string }> {
+    const reply = await this.deps.history.getMessage(replyId);
+    if (reply.role !== 'assistant' || reply.parentId === null) return { ok: false, message: 'Only a reply can win a comparison.' };
+    if (this.active.has(reply.conversationId)) return { ok: false, message: 'Wait for the comparison to finish, or cancel it first.' };
+    const user = await this.deps.history.getMessage(reply.parentId);
+    const won = withWinner(user, reply);
+    if (!won.ok) return won;
+    await this.deps.history.updateMessage(user.id, { metadata: { ...user.metadata, ...comparisonMetadata(won.record) } });
+    await this.deps.history.switchBranch(reply.id);
+    const requested = reply.metadata['requestedModel'];
+    await this.deps.history.setConversationModel(reply.conversationId, typeof requested === 'string' ? requested : reply.modelId);
+    this.deps.bus.emit('conversation.changed', { conversationId: reply.conversationId });
+    return { ok: true };
   }
 
   /** Cancels the conversation's streaming reply; its partial text is kept. */
@@ -215,6 +205,60 @@ export class ChatOrchestrator {
 
   // ── internals ───────────────────────────────────────────────────────────────
 
+  /**
+   * Checks a send (one model, or a comparison's several), runs the budget gate over all of
+   * them, then stores the user message (creating the conversation when none is given).
+   */
+  private async persistUser(input: SendInput, models: readonly string[] | undefined): Promise<PersistedUser | Extract<StartOutcome, { status: 'refused' }>> {
+    const text = input.text.trim();
+    const no = (reason: Refusal, message: string, conversationId?: string) => refuse(reason, message, conversationId) as Extract<StartOutcome, { status: 'refused' }>;
+    if (!text && !input.attachments?.length) return no('empty', 'Type a message first.');
+    const settings = this.deps.settings();
+    const existing = input.conversationId ? await this.deps.history.findConversation(input.conversationId) : undefined;
+    if (input.conversationId && !existing) return no('not_found', 'That conversation no longer exists.');
+    if (existing && this.active.has(existing.id)) {
+      return no('busy', 'A reply is still streaming in this conversation. Wait for it or cancel it first.', existing.id);
+    }
+    const guardKey = existing?.id ?? '(new)';
+    const last = this.lastSend.get(guardKey);
+    const now = this.deps.clock.now();
+    if (last && last.text === text && now - last.at < settings.doubleSendGuardMs) {
+      return no('duplicate', 'That message was just sent.', existing?.id);
+    }
+
+    const modelIds = models ?? [input.model ?? existing?.modelId ?? settings.defaultModel];
+    const metadata: JsonObject = {};
+    const outgoing = outgoingText(text, settings.redactPII, metadata);
+    const attached = withAttachments(input.attachments ?? [], settings.redactPII, metadata);
+
+    const history = existing ? await turnsOf(this.deps.history, existing.id) : [];
+    const controls = await this.resolve(input.controls, existing?.id);
+    metadata['controls'] = controlsMetadata(controls);
+    const budget = await checkFanOutBudget(this.deps, modelIds, [...history, { role: 'user', content: composeUserContent(outgoing, attached) }], existing?.systemPrompt ?? settings.systemPrompt, input.overrideBudget === true, {
+      controls,
+      conversationId: existing?.id,
+    });
+    if (budget) return { ...budget, conversationId: existing?.id };
+
+    this.lastSend.set(guardKey, { text, at: now });
+    const conversation =
+      existing ??
+      (await this.deps.history.createConversation({
+        title: titleFromFirstMessage(text || attached.map((a) => a.label).join(', ')),
+        modelId: modelIds[0] as string,
+        systemPrompt: settings.systemPrompt ?? null,
+      }));
+    if (!existing) this.lastSend.set(conversation.id, { text, at: now });
+    const user = await this.deps.history.appendMessage({
+      conversationId: conversation.id,
+      role: 'user',
+      content: outgoing,
+      status: 'complete',
+      metadata,
+    });
+    return { conversation, user, modelIds: [...modelIds], controls };
+  }
+
   private async replyTo(parent: StoredMessage, overrideBudget: boolean): Promise<StartOutcome> {
     if (parent.role !== 'user') return refuse('invalid_target', 'A reply needs a user message to answer.');
     const conversation = await this.deps.history.getConversation(parent.conversationId);
@@ -230,7 +274,8 @@ export class ChatOrchestrator {
     return this.startReply({ conversation, parentId: parent.id, modelId, turns, controls }, parent.id);
   }
 
-  private async startReply(plan: ReplyPlan, userMessageId: string | undefined): Promise<StartOutcome> {
+  /** Starts one streamed reply; a comparison's replies share one controller, so one cancel stops all. */
+  private async startReply(plan: ReplyPlan, userMessageId: string | undefined, controller = new AbortController()): Promise<StartOutcome> {
     const { conversation, modelId } = plan;
     const assistant = await this.deps.history.appendMessage({
       conversationId: conversation.id,
@@ -241,8 +286,9 @@ export class ChatOrchestrator {
       modelId,
       metadata: { ...plan.metadata, requestedModel: modelId },
     });
-    const controller = new AbortController();
-    this.active.set(conversation.id, { controller, messageId: assistant.id });
+    const running = this.active.get(conversation.id);
+    if (running) running.open++;
+    else this.active.set(conversation.id, { controller, messageId: assistant.id, open: 1 });
     this.deps.bus.emit('message.started', {
       conversationId: conversation.id,
       messageId: assistant.id,
@@ -263,7 +309,8 @@ export class ChatOrchestrator {
         });
       })
       .finally(() => {
-        this.active.delete(conversation.id);
+        const stream = this.active.get(conversation.id);
+        if (stream && --stream.open <= 0) this.active.delete(conversation.id);
         this.deps.bus.emit('conversation.changed', { conversationId: conversation.id });
       });
     return {

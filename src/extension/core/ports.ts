@@ -28,6 +28,9 @@ export interface HistoryPort {
   getMessage(id: string): Promise<StoredMessage>;
   /** Root to the active leaf, oldest first. */
   activePath(conversationId: string): Promise<PathEntry[]>;
+  /** Makes the branch through a message the active one. */
+  switchBranch(messageId: string): Promise<PathEntry[]>;
+  setConversationModel(id: string, modelId: string | null): Promise<Conversation>;
 }
 
 /** Counts tokens the way the model's tokenizer would (or a close estimate). */

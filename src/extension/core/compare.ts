@@ -1,0 +1,50 @@
+/**
+ * Compare: one prompt sent to several models at once. The replies are siblings of the
+ * same user message (the tree regenerate already makes), and the comparison record —
+ * which models, which replies, the winner — lives in that user message's metadata, so
+ * it is stored, journaled, exported and imported with the message itself. No `vscode`
+ * import.
+ */
+import { z } from 'zod';
+import type { JsonObject, StoredMessage } from '../storage/types';
+
+export const MIN_COMPARE_MODELS = 2;
+export const MAX_COMPARE_MODELS = 6;
+
+const modelId = z.string().min(1).max(200);
+const recordSchema = z.object({
+  models: z.array(modelId).min(MIN_COMPARE_MODELS).max(MAX_COMPARE_MODELS),
+  /** The reply ids, in the order of `models`. */
+  replies: z.array(z.string().min(1).max(100)).max(MAX_COMPARE_MODELS),
+  winner: z.string().min(1).max(100).nullable(),
+  at: z.number().int().nonnegative(),
+});
+
+export type ComparisonRecord = z.infer<typeof recordSchema>;
+
+/** The models to compare, trimmed and deduplicated, or why they cannot be compared. */
+export function compareModels(models: readonly string[]): { ok: true; models: string[] } | { ok: false; message: string } {
+  const unique = [...new Set(models.map((m) => m.trim()).filter((m) => m.length > 0))];
+  if (unique.length < MIN_COMPARE_MODELS) return { ok: false, message: `Pick at least ${MIN_COMPARE_MODELS} different models to compare.` };
+  if (unique.length > MAX_COMPARE_MODELS) return { ok: false, message: `Compare at most ${MAX_COMPARE_MODELS} models at once.` };
+  if (unique.some((m) => m.length > 200)) return { ok: false, message: 'A model id is too long.' };
+  return { ok: true, models: unique };
+}
+
+/** The comparison a user message started, if any (metadata is never trusted: a bad record reads as none). */
+export function readComparison(metadata: JsonObject): ComparisonRecord | undefined {
+  const parsed = recordSchema.safeParse(metadata['comparison']);
+  return parsed.success ? parsed.data : undefined;
+}
+
+export function comparisonMetadata(record: ComparisonRecord): JsonObject {
+  return { comparison: { models: [...record.models], replies: [...record.replies], winner: record.winner, at: record.at } };
+}
+
+/** The record with `replyId` as its winner, or why it cannot be. */
+export function withWinner(user: StoredMessage, reply: StoredMessage): { ok: true; record: ComparisonRecord } | { ok: false; message: string } {
+  const record = readComparison(user.metadata);
+  if (!record) return { ok: false, message: 'That message did not start a comparison.' };
+  if (reply.parentId !== user.id || !record.replies.includes(reply.id)) return { ok: false, message: 'That reply is not part of the comparison.' };
+  return { ok: true, record: { ...record, winner: reply.id } };
+}
