@@ -162,7 +162,7 @@ export const appStyles = [
       outline: 1px solid var(--nt-contrast-border);
     }
     .drawer:focus {
-      outline: 1px solid var(--nt-focus);
+      outline: 2px solid var(--nt-focus);
     }
     .drawer.left {
       border-right-width: 1px;

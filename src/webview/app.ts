@@ -31,6 +31,7 @@ import type {
 import { INTENT, UI, type DrawerName, type IntentEvent, type UiEvent } from './components/events';
 import type { ViewState } from './viewState';
 import { DrawerFocus } from './controllers/drawerFocus';
+import { ViewFocus } from './controllers/viewFocus';
 import { ViewStateStore } from './controllers/viewStateStore';
 import type { NtTranscript } from './components/transcript';
 import type { EstimateView, NtComposer } from './components/composer';
@@ -80,6 +81,8 @@ export class NtApp extends LitElement {
   }
   @query('nt-transcript') private transcript!: NtTranscript;
   @query('nt-composer') private composer!: NtComposer;
+  /** "Focus on Chat View" and a lost focus land in the message box. */
+  private readonly viewFocus = new ViewFocus(this, () => this.composer ?? undefined);
 
   private hostBridge: HostBridge | undefined;
   private unsubscribe: (() => void) | undefined;

@@ -26,7 +26,7 @@ export const attachmentChipsStyles = css`
     line-height: 1.6;
   }
   li:focus-visible {
-    outline: 1px solid var(--nt-focus);
+    outline: 2px solid var(--nt-focus);
     outline-offset: 1px;
   }
   .kind {

@@ -77,8 +77,13 @@ export class NtComposer extends LitElement {
         border: 1px solid var(--nt-border);
         border-radius: 2px;
       }
+      /* The message box has one ring: the field's (border + 1 px shadow = 2 px), not the textarea's too. */
       .field:focus-within {
         border-color: var(--nt-focus);
+        box-shadow: 0 0 0 1px var(--nt-focus);
+      }
+      textarea:focus-visible {
+        outline: none;
       }
       .prompt {
         color: var(--nt-accent);

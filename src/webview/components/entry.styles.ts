@@ -31,7 +31,7 @@ export const entryStyles = [
     }
     :host([revealed]) article {
       background: var(--nt-surface);
-      box-shadow: 0 0 0 1px var(--nt-focus);
+      box-shadow: 0 0 0 2px var(--nt-focus);
     }
     .meta {
       font-size: 0.86em;

@@ -14,6 +14,7 @@ import { sharedStyles } from '../styles/shared';
 import { emitUi } from './events';
 import type { NtEntry } from './entry';
 import './entry';
+import { TranscriptKeys } from '../controllers/transcriptKeys';
 
 /** Text streamed for an entry since the host last sent it whole. */
 export interface Appended {
@@ -96,6 +97,8 @@ export class NtTranscript extends LitElement {
   @query('.scroller') private scroller!: HTMLElement;
   @query('.list') private list!: HTMLElement;
 
+  /** One Tab stop for the log, toolbar arrows, focus kept when its entry is replaced. */
+  readonly keys = new TranscriptKeys(this);
   private readonly streamingSeen = new Set<string>();
   private readonly announced = new Set<string>();
   private resizeObserver: ResizeObserver | undefined;
@@ -239,6 +242,11 @@ export class NtTranscript extends LitElement {
     this.updateFollowing();
     this.paging = false;
     return true;
+  }
+
+  /** The conversation shown (its first entry): another key means another conversation opened. */
+  conversationKey(): string | undefined {
+    return this.entries[0]?.id;
   }
 
   scrollToEnd(): void {

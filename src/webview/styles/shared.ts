@@ -22,8 +22,9 @@ export const sharedStyles = css`
     white-space: nowrap;
     border: 0;
   }
+  /* One visible 2 px ring on whatever has keyboard focus (WCAG 2.4.13 asks for at least 2 px). */
   :focus-visible {
-    outline: 1px solid var(--nt-focus);
+    outline: 2px solid var(--nt-focus);
     outline-offset: 1px;
   }
   /* A terminal-style text button: no chrome until hovered or focused. */
