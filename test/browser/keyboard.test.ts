@@ -33,7 +33,7 @@ describe('keyboard and focus', function () {
 
   beforeEach(async () => {
     p = await WebviewPage.open();
-    await p.post({ type: 'snapshot', snapshot: snapshot({ conversation: richConversation() }) });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: richConversation() }) });
     await p.page.getByRole('log', { name: 'Transcript' }).waitFor();
     await p.settle();
   });
@@ -67,7 +67,7 @@ describe('keyboard and focus', function () {
       assert.equal(f.entry, 'a2', `Tab stays inside the current entry (${f.label})`);
       stops.push(f.label);
     }
-    assert.deepEqual(stops, ['copy', 'regenerate', 'Fork from here'], 'only the current entry’s actions are stops');
+    assert.deepEqual(stops, ['copy', 'regenerate', 'Fork from here', 'Delete message'], 'only the current entry’s actions are stops');
     assert.equal((await focused(p)).inTranscript, false, 'the next Tab leaves the log');
   });
 
@@ -95,7 +95,7 @@ describe('keyboard and focus', function () {
     assert.equal((await focused(p)).label, 'regenerate');
     await p.page.keyboard.press('ArrowLeft');
     await p.page.keyboard.press('ArrowLeft');
-    assert.equal((await focused(p)).label, 'Fork from here', 'wraps around');
+    assert.equal((await focused(p)).label, 'Delete message', 'wraps around');
   });
 
   it('puts focus on the new reply after regenerate', async () => {
@@ -107,7 +107,7 @@ describe('keyboard and focus', function () {
     await p.waitForPosted((m) => JSON.stringify(m).includes('regenerate'));
     const base = richConversation().entries.slice(0, 3);
     const streaming = assistantEntry('a3', '', { status: 'streaming', completionTokens: undefined, cost: undefined, parentId: 'u2' });
-    await p.post({ type: 'conversation', conversation: conversation([...base, streaming], { streamingId: 'a3' }) });
+    await p.post({ type: 'chat/conversation', conversation: conversation([...base, streaming], { streamingId: 'a3' }) });
     await p.settle();
     const f = await focused(p);
     assert.equal(f.entry, 'a3', 'focus is on the reply that replaced the old one');
@@ -126,7 +126,7 @@ describe('keyboard and focus', function () {
     await p.waitForPosted((m) => JSON.stringify(m).includes('a1-next'));
     const [u1] = richConversation().entries;
     const sibling = assistantEntry('a1-next', 'The third answer.', { branch: { index: 3, count: 3, prevId: 'a1' }, parentId: 'u1' });
-    await p.post({ type: 'conversation', conversation: conversation([u1!, sibling]) });
+    await p.post({ type: 'chat/conversation', conversation: conversation([u1!, sibling]) });
     await p.settle();
     const f = await focused(p);
     assert.equal(f.entry, 'a1-next');
@@ -136,11 +136,12 @@ describe('keyboard and focus', function () {
   it('puts focus in the message box when a fork opens another conversation', async () => {
     await tabIntoLog();
     await p.page.keyboard.press('Tab');
-    await p.page.keyboard.press('ArrowLeft');
+    await p.page.keyboard.press('ArrowRight');
+    await p.page.keyboard.press('ArrowRight');
     assert.equal((await focused(p)).label, 'Fork from here');
     await p.page.keyboard.press('Enter');
     await p.waitForPosted((m) => JSON.stringify(m).includes('fork'));
-    await p.post({ type: 'conversation', conversation: conversation([userEntry('f-u1', 'copied'), assistantEntry('f-a1', 'copied reply')], { id: 'c2' }) });
+    await p.post({ type: 'chat/conversation', conversation: conversation([userEntry('f-u1', 'copied'), assistantEntry('f-a1', 'copied reply')], { id: 'c2' }) });
     await p.settle();
     const f = await focused(p);
     assert.equal(f.tag, 'textarea', `the message box, ready to type in the fork (not ${f.label})`);
