@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import type { HostMessage, Notice, NoticeAction, ProviderView, ViewIntent, ViewSnapshot } from '../../shared/protocol';
-import { contextMeter, DEFAULT_REPLY_RESERVE, replyReserve } from '../core/contextWindow';
+import { contextUse, sendPromptTokens, typicalReplyTokens } from '../core/sendEstimate';
 import type { Logger } from '../base/logger';
 import { ZERO, add, parseUsd, toDecimalString } from '../../shared/money';
 import type { SendControls } from '../core/routing';
@@ -15,7 +15,6 @@ import { budgetNotice, failureNotice, refusalNotice, retryingNotice, thinkingNot
 import type { StartOutcome } from '../core/orchestrator';
 import { StreamCoalescer } from '../core/streamCoalescer';
 import { conversationSummary, conversationView, modelView } from '../core/viewModel';
-import { estimateTokens } from '../core/tokenCounter';
 import { estimateCost } from '../openrouter/pricing';
 import { routedPricing } from '../core/routedPricing';
 import { errorText } from '../core/failureText';
@@ -475,14 +474,12 @@ export class ChatController implements vscode.Disposable {
   private async estimate(s: ChatServices, text: string, controls?: SendControls): Promise<void> {
     const model = s.catalog.current()?.byId.get(await this.selectedModel(s));
     const conversation = await this.conversationViewOf(s);
-    const history = conversation?.entries.reduce((n, e) => n + estimateTokens(e.content) + 4, 0) ?? 0;
-    const promptTokens = history + estimateTokens(text) + 4;
+    const promptTokens = sendPromptTokens(conversation?.entries ?? [], text);
     if (!model) {
       await this.deps.post({ type: 'chat/estimated', promptTokens, varies: false });
       return;
     }
-    // A typical reply, not the worst case: this is the live hint while typing.
-    const reply = this.deps.settings.read().maxTokens ?? Math.min(model.maxCompletionTokens ?? DEFAULT_REPLY_RESERVE, DEFAULT_REPLY_RESERVE);
+    const reply = typicalReplyTokens(model, this.deps.settings.read().maxTokens);
     // At the provider the picked routing sends it to first (providers differ in price).
     const pricing = routedPricing(model.pricing, s.endpoints.known(model.id), controls?.routing);
     const base = estimateCost(pricing, { promptTokens, completionTokens: reply });
@@ -522,19 +519,7 @@ export class ChatController implements vscode.Disposable {
     const model = s.catalog.current()?.byId.get(await this.selectedModel(s));
     const lifetime = parseUsd(await s.history.spendSince(0)) ?? ZERO;
     const last = s.telemetry.lastUsage;
-    const context = model
-      ? (() => {
-          const reserve = replyReserve(model.contextLength, model.maxCompletionTokens, settings.maxTokens);
-          const m = contextMeter({
-            lastPromptTokens: last?.promptTokens,
-            lastCompletionTokens: last?.completionTokens,
-            newSinceTokens: 0,
-            contextLength: model.contextLength,
-            replyReserve: reserve,
-          });
-          return { used: m.used, reserve: m.reserve, limit: m.limit };
-        })()
-      : undefined;
+    const context = model ? contextUse(model, last, settings.maxTokens) : undefined;
     return s.telemetry.snapshot({
       costs: s.costs,
       limits: budgetLimits(settings),
