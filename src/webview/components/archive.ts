@@ -5,193 +5,26 @@
  * plain text plus [start, end) ranges; matches become <mark> elements built by the template
  * engine, so snippet text can never inject markup.
  */
-import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { archiveStyles } from './archive.styles';
 import { repeat } from 'lit/directives/repeat.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
 import type { ConversationSummary, SearchHit } from '../../shared/protocol';
-import { sharedStyles } from '../styles/shared';
-import { drawerStyles } from '../styles/drawer';
 import { formatDate, formatUsd } from '../format';
 import { emitIntent, emitUi } from './events';
 import { plainText } from '../../shared/plainText';
+import { highlightParts, withLineage } from './archiveItems';
 
 const SEARCH_DELAY_MS = 200;
-const MAX_DEPTH = 3;
-
-/** Splits `text` at the highlight ranges; invalid or overlapping ranges are ignored. */
-export function highlightParts(text: string, ranges: readonly (readonly [number, number])[]): (string | { mark: string })[] {
-  const parts: (string | { mark: string })[] = [];
-  let at = 0;
-  const sorted = [...ranges].filter(([s, e]) => Number.isInteger(s) && Number.isInteger(e) && s < e).sort((a, b) => a[0] - b[0]);
-  for (const [start, end] of sorted) {
-    const s = Math.max(start, at);
-    const e = Math.min(end, text.length);
-    if (s >= e) continue;
-    if (s > at) parts.push(text.slice(at, s));
-    parts.push({ mark: text.slice(s, e) });
-    at = e;
-  }
-  if (at < text.length) parts.push(text.slice(at));
-  return parts;
-}
-
-/** Conversations in list order with each fork placed under its source (when listed). */
-function withLineage(items: readonly ConversationSummary[]): { item: ConversationSummary; depth: number }[] {
-  const byId = new Map(items.map((c) => [c.id, c]));
-  const children = new Map<string, ConversationSummary[]>();
-  const roots: ConversationSummary[] = [];
-  for (const c of items) {
-    const parent = c.parentConversationId;
-    if (parent && byId.has(parent) && parent !== c.id) {
-      const list = children.get(parent) ?? [];
-      list.push(c);
-      children.set(parent, list);
-    } else roots.push(c);
-  }
-  const out: { item: ConversationSummary; depth: number }[] = [];
-  const seen = new Set<string>();
-  const visit = (c: ConversationSummary, depth: number) => {
-    if (seen.has(c.id)) return;
-    seen.add(c.id);
-    out.push({ item: c, depth: Math.min(depth, MAX_DEPTH) });
-    for (const child of children.get(c.id) ?? []) visit(child, depth + 1);
-  };
-  for (const r of roots) visit(r, 0);
-  for (const c of items) visit(c, 0); // cycles, if a broken index ever produced one
-  return out;
-}
 
 type Editing = { readonly id: string; readonly field: 'title' | 'tags' };
 
 @customElement('nt-archive')
 export class NtArchive extends LitElement {
-  static override styles = [
-    sharedStyles,
-    drawerStyles,
-    css`
-      .tags {
-        display: flex;
-        flex-wrap: wrap;
-        gap: var(--nt-gap-xs);
-      }
-      .tags .tbtn {
-        border-color: var(--nt-border);
-        font-size: 0.86em;
-      }
-      li.conv {
-        padding: var(--nt-gap-sm) var(--nt-gap-md);
-        border-bottom: 1px dashed var(--nt-rule);
-      }
-      li.depth-1 {
-        padding-left: calc(var(--nt-gap-md) + 1.2em);
-      }
-      li.depth-2 {
-        padding-left: calc(var(--nt-gap-md) + 2.4em);
-      }
-      li.depth-3 {
-        padding-left: calc(var(--nt-gap-md) + 3.6em);
-      }
-      .open {
-        display: block;
-        width: 100%;
-        text-align: left;
-        padding: 0;
-        font-weight: 700;
-        overflow-wrap: anywhere;
-        white-space: normal;
-      }
-      .open[aria-current='true'] {
-        color: var(--nt-accent);
-      }
-      .open[aria-current='true']::before {
-        content: '▸ ';
-      }
-      .meta {
-        font-size: 0.82em;
-        color: var(--nt-dim);
-      }
-      .meta .cost {
-        color: var(--nt-warn);
-      }
-      .tagline {
-        font-size: 0.82em;
-        color: var(--nt-accent);
-      }
-      .lineage {
-        display: flex;
-        align-items: center;
-        gap: 4px;
-        font-size: 0.82em;
-        color: var(--nt-dim);
-      }
-      .lineage vscode-icon {
-        color: var(--nt-accent);
-      }
-      .lineage .tbtn {
-        font-size: inherit;
-        padding: 0 2px;
-        color: var(--nt-fg);
-        text-decoration: underline dotted;
-      }
-      .archived-tag {
-        color: var(--nt-warn);
-      }
-      .row-actions {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0 2px;
-        margin-left: calc(-1 * var(--nt-gap-sm));
-        font-size: 0.82em;
-      }
-      .row-actions .tbtn {
-        color: var(--nt-dim);
-      }
-      .row-actions .tbtn:hover,
-      .row-actions .tbtn:focus-visible {
-        color: var(--nt-fg);
-      }
-      .inline-edit {
-        display: flex;
-        gap: var(--nt-gap-xs);
-        margin-top: var(--nt-gap-xs);
-      }
-      .inline-edit input {
-        flex: 1;
-        min-width: 0;
-        padding: 1px var(--nt-gap-xs);
-      }
-      .hit {
-        display: block;
-        width: 100%;
-        text-align: left;
-        white-space: normal;
-        padding: var(--nt-gap-sm) var(--nt-gap-md);
-        border-radius: 0;
-        border: 0;
-        border-bottom: 1px dashed var(--nt-rule);
-      }
-      .hit .title {
-        display: block;
-        font-weight: 700;
-      }
-      .hit .snippet {
-        display: block;
-        font-size: 0.86em;
-        color: var(--nt-dim);
-        overflow-wrap: anywhere;
-      }
-      mark {
-        background: var(--nt-mark-bg);
-        color: var(--nt-warn);
-        font-weight: 700;
-        text-decoration: underline;
-        text-underline-offset: 2px;
-      }
-    `,
-  ];
+  static override styles = archiveStyles;
 
   @property({ attribute: false }) items: readonly ConversationSummary[] = [];
   @property({ type: Number }) total = 0;

@@ -6,11 +6,11 @@
  * so thousands of messages open quickly. Finished replies — not tokens — are announced once
  * through a polite live region.
  */
-import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { transcriptStyles } from './transcript.styles';
 import { repeat } from 'lit/directives/repeat.js';
 import type { EntryView, Mode } from '../../shared/protocol';
-import { sharedStyles } from '../styles/shared';
 import { emitUi } from './events';
 import type { NtEntry } from './entry';
 import './entry';
@@ -35,58 +35,7 @@ const SCROLL_KEYS = new Set(['ArrowUp', 'ArrowDown', 'PageUp', 'PageDown', 'Home
 
 @customElement('nt-transcript')
 export class NtTranscript extends LitElement {
-  static override styles = [
-    sharedStyles,
-    css`
-      :host {
-        display: block;
-        position: relative;
-        min-height: 0;
-      }
-      .scroller {
-        height: 100%;
-        overflow-y: auto;
-        padding: var(--nt-gap-md) var(--nt-gap-md) var(--nt-gap-lg);
-        scrollbar-gutter: stable;
-      }
-      .scroller:focus-visible {
-        outline-offset: -1px;
-      }
-      /* Each entry ends with its (hover) action row, which already spaces the log. */
-      .list {
-        display: flex;
-        flex-direction: column;
-        gap: var(--nt-gap-md);
-      }
-      :host([mode='compact']) .list {
-        gap: var(--nt-gap-sm);
-      }
-      /* Off-screen entries skip layout and paint; a growing entry never relayouts its siblings. */
-      nt-entry {
-        content-visibility: auto;
-        contain-intrinsic-size: auto 7em;
-      }
-      /* Never the scroll anchor: older entries go in below it, and the reader's entry must stay put. */
-      .more {
-        overflow-anchor: none;
-        display: flex;
-        justify-content: center;
-        padding-bottom: var(--nt-gap-md);
-        color: var(--nt-dim);
-        font-size: 0.86em;
-      }
-      .jump {
-        position: absolute;
-        right: var(--nt-gap-lg);
-        bottom: var(--nt-gap-md);
-        font-size: 0.86em;
-        color: var(--nt-accent);
-        background: var(--nt-raised);
-        border-color: var(--nt-border);
-        box-shadow: var(--nt-shadow);
-      }
-    `,
-  ];
+  static override styles = transcriptStyles;
 
   @property({ attribute: false }) entries: readonly EntryView[] = [];
   @property({ attribute: false }) appended: ReadonlyMap<string, Appended> = new Map();
