@@ -15,27 +15,15 @@ import type { HostBridge } from './hostBridge';
 import { appStyles } from './app.styles';
 import { renderModelRail, renderModes, renderWelcome } from './app.parts';
 import { StreamBuffer } from './controllers/streamBuffer';
-import type {
-  ConversationSummary,
-  ConversationView,
-  HostMessage,
-  Mode,
-  ModelView,
-  Notice,
-  SearchHit,
-  StreamDelta,
-  Telemetry,
-  ViewSnapshot,
-  ViewIntent,
-} from '../shared/protocol';
+import type { HostMessage, Mode, Notice, StreamDelta, ViewIntent } from '../shared/protocol';
+import { INITIAL_HOST_STATE, reduceHost, type HostState } from './hostState';
 import { INTENT, UI, type DrawerName, type IntentEvent, type UiEvent } from './components/events';
 import type { ViewState } from './viewState';
 import { DrawerFocus } from './controllers/drawerFocus';
 import { ViewFocus } from './controllers/viewFocus';
 import { ViewStateStore } from './controllers/viewStateStore';
 import type { NtTranscript } from './components/transcript';
-import type { EstimateView, NtComposer } from './components/composer';
-import type { ControlsState } from './components/controls';
+import type { NtComposer } from './components/composer';
 import './components/transcript';
 import './components/composer';
 import './components/telemetry';
@@ -49,8 +37,8 @@ const DRAWER_LABEL: Record<DrawerName, string> = { archive: 'History', models: '
 export class NtApp extends LitElement {
   static override styles = appStyles;
 
-  @state() private snapshot: ViewSnapshot | undefined;
-  @state() private conversation: ConversationView | undefined;
+  /** Everything the host has said, folded by `reduceHost` (hostState.ts). */
+  @state() private host: HostState = INITIAL_HOST_STATE;
   /**
    * Streamed text not yet in the host's conversation. Not reactive: a frame of tokens goes
    * straight to the transcript instead of re-rendering the whole app.
@@ -59,22 +47,10 @@ export class NtApp extends LitElement {
     if (this.transcript) this.transcript.appended = appended;
     else this.requestUpdate();
   });
-  @state() private telemetry: Telemetry | undefined;
-  @state() private notices: readonly Notice[] = [];
   /** Requests the host answered with `ok: false`, shown beside the host's notices until dismissed. */
   @state() private failures: readonly Notice[] = [];
   /** The host speaks another protocol version; the page is being reloaded. */
   @state() private outdated = false;
-  @state() private mode: Mode = 'research';
-  @state() private selectedModel = '';
-  @state() private estimate: EstimateView | undefined;
-  @state() private controls: ControlsState | undefined;
-  @state() private conversations: readonly ConversationSummary[] = [];
-  @state() private conversationTotal = 0;
-  @state() private searchHits: readonly SearchHit[] | undefined;
-  @state() private searchError: string | undefined;
-  @state() private models: readonly ModelView[] | undefined;
-  @state() private modelsStale = false;
   /** Not reactive: drafts and scroll offsets change often and do not affect rendering. */
   private get view(): ViewState {
     return this.views.state;
@@ -121,8 +97,8 @@ export class NtApp extends LitElement {
   }
 
   override render(): TemplateResult {
-    const s = this.snapshot;
-    const c = this.conversation;
+    const s = this.host.snapshot;
+    const c = this.host.conversation;
     const streaming = c?.streamingId !== undefined || (c?.entries.some((e) => e.status === 'streaming') ?? false);
     const drawer = this.view.drawer;
     // The sidebar's own title bar already has the view actions (package.json menus["view/title"]):
@@ -145,26 +121,26 @@ export class NtApp extends LitElement {
           </nav>
         </header>
         <main>
-          <nt-transcript .entries=${c?.entries ?? []} .appended=${this.stream.appended} .mode=${this.mode}>
-            <div slot="empty">${renderWelcome(s, this.outdated, this.selectedModel, () => this.send({ type: 'view/runCommand', command: 'setApiKey' }))}</div>
+          <nt-transcript .entries=${c?.entries ?? []} .appended=${this.stream.appended} .mode=${this.host.mode}>
+            <div slot="empty">${renderWelcome(s, this.outdated, this.host.selectedModel, () => this.send({ type: 'view/runCommand', command: 'setApiKey' }))}</div>
           </nt-transcript>
-          <nt-notices .notices=${this.failures.length > 0 ? [...this.notices, ...this.failures] : this.notices}></nt-notices>
-          <nt-telemetry class="strip" variant="strip" .telemetry=${this.telemetry} ?expanded=${drawer === 'telemetry'}></nt-telemetry>
+          <nt-notices .notices=${this.failures.length > 0 ? [...this.host.notices, ...this.failures] : this.host.notices}></nt-notices>
+          <nt-telemetry class="strip" variant="strip" .telemetry=${this.host.telemetry} ?expanded=${drawer === 'telemetry'}></nt-telemetry>
           <nt-composer
-            .model=${this.selectedModel}
+            .model=${this.host.selectedModel}
             .conversationId=${c?.id}
             ?streaming=${streaming}
-            .estimate=${this.estimate}
-            .controls=${this.controls}
+            .estimate=${this.host.estimate}
+            .controls=${this.host.controls}
             .draft=${this.view.draft}
-            .mode=${this.mode}
+            .mode=${this.host.mode}
           ></nt-composer>
         </main>
         <aside class="rail telemetry" aria-label="Telemetry">
-          <nt-telemetry .telemetry=${this.telemetry}></nt-telemetry>
-          ${renderModes(this.mode, (m) => this.setMode(m))}
+          <nt-telemetry .telemetry=${this.host.telemetry}></nt-telemetry>
+          ${renderModes(this.host.mode, (m) => this.setMode(m))}
         </aside>
-        <aside class="rail model" aria-label="Model">${renderModelRail(s, this.selectedModel, { browse: (opener) => this.drawers.toggle('models', opener), quickPick: () => this.send({ type: 'view/runCommand', command: 'selectModel' }) })}</aside>
+        <aside class="rail model" aria-label="Model">${renderModelRail(s, this.host.selectedModel, { browse: (opener) => this.drawers.toggle('models', opener), quickPick: () => this.send({ type: 'view/runCommand', command: 'selectModel' }) })}</aside>
         ${drawer ? this.renderDrawer(drawer) : nothing}
       </div>
     `;
@@ -189,11 +165,11 @@ export class NtApp extends LitElement {
     if (drawer === 'archive') {
       const f = this.view.archive;
       body = html`<nt-archive
-        .items=${this.conversations}
-        .total=${this.conversationTotal}
-        .hits=${this.searchHits}
-        .searchError=${this.searchError}
-        .activeId=${this.conversation?.id}
+        .items=${this.host.conversations}
+        .total=${this.host.conversationTotal}
+        .hits=${this.host.searchHits}
+        .searchError=${this.host.searchError}
+        .activeId=${this.host.conversation?.id}
         .query=${f.query}
         .showArchived=${f.showArchived}
         .tag=${f.tag}
@@ -201,9 +177,9 @@ export class NtApp extends LitElement {
     } else if (drawer === 'models') {
       const f = this.view.models;
       body = html`<nt-models
-        .models=${this.models}
-        .selected=${this.selectedModel}
-        .stale=${this.modelsStale}
+        .models=${this.host.models}
+        .selected=${this.host.selectedModel}
+        .stale=${this.host.modelsStale}
         .query=${f.query}
         .sort=${f.sort}
         .freeOnly=${f.freeOnly}
@@ -211,8 +187,8 @@ export class NtApp extends LitElement {
     } else {
       body = html`<div class="pad">
         <button type="button" class="tbtn" aria-label="Close telemetry" @click=${() => this.drawers.close()}>× close</button>
-        <nt-telemetry .telemetry=${this.telemetry}></nt-telemetry>
-        ${renderModes(this.mode, (m) => this.setMode(m))}
+        <nt-telemetry .telemetry=${this.host.telemetry}></nt-telemetry>
+        ${renderModes(this.host.mode, (m) => this.setMode(m))}
       </div>`;
     }
     return html`<aside class="drawer ${side} ${drawer === 'telemetry' ? 'wide-hidden' : ''}" aria-label=${DRAWER_LABEL[drawer]} tabindex="-1">
@@ -223,52 +199,21 @@ export class NtApp extends LitElement {
   // ── host → view ─────────────────────────────────────────────────────────────
 
   private onHostMessage(message: HostMessage): void {
+    if (message.type === 'chat/stream') {
+      this.onStream(message);
+      return;
+    }
+    if (message.type === 'host/reply') return;
+    this.host = reduceHost(this.host, message, { latestSearchId: this.latestSearchId });
     switch (message.type) {
-      case 'chat/stream':
-        this.onStream(message);
-        return;
-      case 'view/snapshot': {
-        const s = message.snapshot;
-        this.snapshot = s;
-        this.mode = s.mode;
-        this.selectedModel = s.selectedModel;
-        this.telemetry = s.telemetry;
-        this.notices = s.notices;
-        this.dataset.look = s.look;
-        this.dataset.placement = s.placement;
-        this.setConversation(s.conversation);
+      case 'view/snapshot':
+        this.dataset.look = message.snapshot.look;
+        this.dataset.placement = message.snapshot.placement;
+        this.settleStream();
         void this.restoreScroll();
         return;
-      }
       case 'chat/conversation':
-        this.setConversation(message.conversation);
-        return;
-      case 'telemetry/update':
-        this.telemetry = message.telemetry;
-        return;
-      case 'notice/list':
-        this.notices = message.notices;
-        return;
-      case 'archive/page':
-        this.conversations = message.offset > 0 ? [...this.conversations.slice(0, message.offset), ...message.items] : message.items;
-        this.conversationTotal = message.total;
-        return;
-      case 'archive/results':
-        // A slow answer to an older search must not replace the current one's.
-        if (message.requestId === undefined || message.requestId !== this.latestSearchId) return;
-        this.searchHits = message.hits;
-        this.searchError = message.error;
-        return;
-      case 'models/catalog':
-        this.models = message.models;
-        this.selectedModel = message.selected;
-        this.modelsStale = message.stale;
-        return;
-      case 'controls/state':
-        this.controls = message;
-        return;
-      case 'chat/estimated':
-        this.estimate = { promptTokens: message.promptTokens, varies: message.varies, ...(message.cost !== undefined ? { cost: message.cost } : {}) };
+        this.settleStream();
         return;
       case 'chat/reveal':
         void this.updateComplete.then(() => this.transcript?.reveal(message.messageId));
@@ -277,15 +222,15 @@ export class NtApp extends LitElement {
   }
 
   /** The host's conversation is the truth: text streamed before it is already in it. */
-  private setConversation(conversation: ConversationView | undefined): void {
-    this.conversation = conversation;
+  private settleStream(): void {
+    const conversation = this.host.conversation;
     // Rendered with the conversation (the app re-renders for it and passes `appended`).
     this.stream.settle(conversation ? new Set(conversation.entries.map((e) => e.id)) : undefined);
   }
 
   /** A delta of another conversation than the open one is not shown. */
   private onStream(delta: StreamDelta): void {
-    if (this.conversation && delta.conversationId !== this.conversation.id) return;
+    if (this.host.conversation && delta.conversationId !== this.host.conversation.id) return;
     this.stream.push(delta);
   }
 
@@ -293,7 +238,7 @@ export class NtApp extends LitElement {
     if (this.restoredScroll) return;
     this.restoredScroll = true;
     const saved = this.view.scroll;
-    if (!saved || saved.following || saved.conversationId !== this.conversation?.id) return;
+    if (!saved || saved.following || saved.conversationId !== this.host.conversation?.id) return;
     await this.updateComplete;
     await this.transcript?.restoreScroll(saved.anchorId, saved.offset);
   }
@@ -328,9 +273,10 @@ export class NtApp extends LitElement {
       this.send(m, this.latestSearchId);
       return;
     }
-    if (m.type === 'view/setMode') this.mode = m.mode;
-    if (m.type === 'models/select') this.selectedModel = m.modelId;
-    if (m.type === 'chat/send') this.estimate = undefined;
+    // What the view already knows it asked for shows at once; the host's next message confirms it.
+    if (m.type === 'view/setMode') this.host = { ...this.host, mode: m.mode };
+    if (m.type === 'models/select') this.host = { ...this.host, selectedModel: m.modelId };
+    if (m.type === 'chat/send') this.host = { ...this.host, estimate: undefined };
     if (m.type === 'archive/open' && this.view.drawer) this.drawers.close();
     this.send(m);
   }
@@ -349,14 +295,13 @@ export class NtApp extends LitElement {
         this.views.save({ ...this.view, draft: r.text }, false);
         return;
       case 'scrolled':
-        if (this.conversation) {
-          this.views.save({ ...this.view, scroll: { conversationId: this.conversation.id, anchorId: r.anchorId, offset: r.offset, following: r.following } }, false);
+        if (this.host.conversation) {
+          this.views.save({ ...this.view, scroll: { conversationId: this.host.conversation.id, anchorId: r.anchorId, offset: r.offset, following: r.following } }, false);
         }
         return;
       case 'archiveFilters':
         if (r.query.trim() !== this.view.archive.query.trim()) {
-          this.searchHits = undefined;
-          this.searchError = undefined;
+          this.host = { ...this.host, searchHits: undefined, searchError: undefined };
         }
         this.views.save({ ...this.view, archive: { query: r.query, showArchived: r.showArchived, ...(r.tag ? { tag: r.tag } : {}) } });
         return;
@@ -367,7 +312,7 @@ export class NtApp extends LitElement {
   }
 
   private setMode(mode: Mode): void {
-    this.mode = mode;
+    this.host = { ...this.host, mode };
     this.send({ type: 'view/setMode', mode });
   }
 }

@@ -1,0 +1,85 @@
+/**
+ * What the host has told the view, folded by one pure reducer: `<nt-app>` keeps a single
+ * `HostState` and renders from it. Side effects (scroll restore, reveal, the stream buffer)
+ * stay in the app; this file has no DOM and no Lit, so the rules are testable alone.
+ */
+import type { ConversationSummary, ConversationView, HostMessage, Mode, ModelView, Notice, SearchHit, StreamDelta, Telemetry, ViewSnapshot } from '../shared/protocol';
+import type { EstimateView } from './components/composer';
+import type { ControlsState } from './components/controls';
+
+export interface HostState {
+  readonly snapshot: ViewSnapshot | undefined;
+  readonly conversation: ConversationView | undefined;
+  readonly telemetry: Telemetry | undefined;
+  readonly notices: readonly Notice[];
+  readonly mode: Mode;
+  readonly selectedModel: string;
+  readonly estimate: EstimateView | undefined;
+  readonly controls: ControlsState | undefined;
+  /** The history drawer's list, paged in by offset, and how many there are in all. */
+  readonly conversations: readonly ConversationSummary[];
+  readonly conversationTotal: number;
+  readonly searchHits: readonly SearchHit[] | undefined;
+  readonly searchError: string | undefined;
+  readonly models: readonly ModelView[] | undefined;
+  readonly modelsStale: boolean;
+}
+
+export const INITIAL_HOST_STATE: HostState = {
+  snapshot: undefined,
+  conversation: undefined,
+  telemetry: undefined,
+  notices: [],
+  mode: 'research',
+  selectedModel: '',
+  estimate: undefined,
+  controls: undefined,
+  conversations: [],
+  conversationTotal: 0,
+  searchHits: undefined,
+  searchError: undefined,
+  models: undefined,
+  modelsStale: false,
+};
+
+/** The messages the reducer folds (tokens go to the stream buffer, replies to the bridge). */
+export type StateMessage = Exclude<HostMessage, StreamDelta | { type: 'host/reply' }>;
+
+export interface ReduceContext {
+  /** Id of the latest `archive/search`: results answering an older one are ignored. */
+  readonly latestSearchId: string | undefined;
+}
+
+/** The state after one host message; the same object when the message changes nothing. */
+export function reduceHost(state: HostState, message: StateMessage, context: ReduceContext): HostState {
+  switch (message.type) {
+    case 'view/snapshot': {
+      const s = message.snapshot;
+      return { ...state, snapshot: s, mode: s.mode, selectedModel: s.selectedModel, telemetry: s.telemetry, notices: s.notices, conversation: s.conversation };
+    }
+    case 'chat/conversation':
+      return { ...state, conversation: message.conversation };
+    case 'telemetry/update':
+      return { ...state, telemetry: message.telemetry };
+    case 'notice/list':
+      return { ...state, notices: message.notices };
+    case 'archive/page':
+      return {
+        ...state,
+        conversations: message.offset > 0 ? [...state.conversations.slice(0, message.offset), ...message.items] : message.items,
+        conversationTotal: message.total,
+      };
+    case 'archive/results':
+      // A slow answer to an older search must not replace the current one's.
+      if (message.requestId === undefined || message.requestId !== context.latestSearchId) return state;
+      return { ...state, searchHits: message.hits, searchError: message.error };
+    case 'models/catalog':
+      return { ...state, models: message.models, selectedModel: message.selected, modelsStale: message.stale };
+    case 'controls/state':
+      return { ...state, controls: message };
+    case 'chat/estimated':
+      return { ...state, estimate: { promptTokens: message.promptTokens, varies: message.varies, ...(message.cost !== undefined ? { cost: message.cost } : {}) } };
+    case 'chat/reveal':
+      return state;
+  }
+}
