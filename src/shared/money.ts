@@ -30,22 +30,14 @@ export const ZERO: Usd = usd(0n);
  * but a parse must not throw on them). Returns undefined for anything else.
  */
 export function parseUsd(text: string): Usd | undefined {
-  const m = DECIMAL.exec(text.trim());
-  if (!m) return undefined;
-  const [, sign = '', intPart = '', fracPart = '', expPart] = m;
-  if (intPart === '' && fracPart === '') return undefined;
-  const exp = expPart === undefined ? 0 : Number(expPart);
-  if (!Number.isSafeInteger(exp) || Math.abs(exp) > 400) return undefined;
-  // value = digits × 10^(exp - fracLen); we want value × 10^SCALE.
-  const digits = BigInt((intPart + fracPart) || '0');
-  const shift = exp - fracPart.length + USD_SCALE;
-  let atto: bigint;
-  if (shift >= 0) {
-    atto = digits * 10n ** BigInt(shift);
-  } else {
-    atto = divRoundHalfEven(digits, 10n ** BigInt(-shift));
-  }
-  return usd(sign === '-' ? -atto : atto);
+  const x = parseExact(text);
+  if (!x) return undefined;
+  // value = n × 10^e; we want value × 10^USD_SCALE, rounded on the magnitude.
+  const negative = x.n < 0n;
+  const digits = negative ? -x.n : x.n;
+  const shift = x.e + USD_SCALE;
+  const atto = shift >= 0 ? digits * 10n ** BigInt(shift) : divRoundHalfEven(digits, 10n ** BigInt(-shift));
+  return usd(negative ? -atto : atto);
 }
 
 /**

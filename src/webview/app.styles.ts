@@ -2,6 +2,7 @@
 import { css } from 'lit';
 import { sharedStyles } from './styles/shared';
 import { terminalTokens } from './styles/tokens';
+import { cursorBlock, cursorKeyframes } from './styles/cursor';
 
 export const appStyles = [
   terminalTokens,
@@ -223,12 +224,7 @@ export const appStyles = [
       color: var(--nt-dim);
     }
     .welcome .cursor {
-      display: inline-block;
-      width: 0.55em;
-      height: 1.05em;
-      vertical-align: text-bottom;
-      background: var(--nt-accent);
-      animation: nt-blink 1.06s steps(1) infinite;
+      ${cursorBlock}
     }
     .welcome vscode-button {
       margin-top: var(--nt-gap-md);
@@ -237,11 +233,7 @@ export const appStyles = [
       --vscode-button-foreground: var(--nt-bg);
       --vscode-font-family: var(--nt-font-data);
     }
-    @keyframes nt-blink {
-      50% {
-        opacity: 0;
-      }
-    }
+    ${cursorKeyframes}
     @media (prefers-reduced-motion: reduce) {
       .welcome .cursor {
         animation: none;

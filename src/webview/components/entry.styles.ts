@@ -2,6 +2,7 @@
 import { css } from 'lit';
 import { markdownStyles } from '../markdown/markdownStyles';
 import { sharedStyles } from '../styles/shared';
+import { cursorBlock, cursorKeyframes } from '../styles/cursor';
 import { entryExtrasStyles } from './entryExtras';
 
 export const entryStyles = [
@@ -107,32 +108,18 @@ export const entryStyles = [
     .md.streaming > :last-child::after,
     .md.streaming:empty::after {
       content: '';
-      display: inline-block;
-      width: 0.55em;
-      height: 1.05em;
+      ${cursorBlock}
       margin-left: 1px;
-      vertical-align: text-bottom;
-      background: var(--nt-accent);
       box-shadow: var(--nt-glow);
-      animation: nt-blink 1.06s steps(1) infinite;
     }
     .md.streaming > .code-block:last-child::after {
       display: none;
     }
     .md.streaming > .code-block:last-child code::after {
       content: '';
-      display: inline-block;
-      width: 0.55em;
-      height: 1.05em;
-      vertical-align: text-bottom;
-      background: var(--nt-accent);
-      animation: nt-blink 1.06s steps(1) infinite;
+      ${cursorBlock}
     }
-    @keyframes nt-blink {
-      50% {
-        opacity: 0;
-      }
-    }
+    ${cursorKeyframes}
     @media (prefers-reduced-motion: reduce) {
       .md.streaming > :last-child::after,
       .md.streaming:empty::after,

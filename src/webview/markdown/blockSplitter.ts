@@ -22,6 +22,7 @@ import type { BlockInput } from './blocks';
 import { NestingGuard, type Guarded } from './guard';
 import { BLOCK_MAX, lexRegion, referencedLabels, type LexedRegion, type Link } from './lexing';
 import { partEnd, rowsTaken, tableHead, type TableMode, type TableOf } from './tableRows';
+import { firstAfter, lastAtOrBefore } from './sortedSearch';
 
 export { MARKDOWN_OPTIONS } from './lexing';
 
@@ -384,26 +385,4 @@ function finishedCount(tokens: readonly Token[], source: string): number {
     if (blankLineBefore && source.indexOf('\n', start) !== -1) count = j;
   }
   return count;
-}
-
-function lastAtOrBefore(sorted: readonly number[], at: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! <= at) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo > 0 ? sorted[lo - 1]! : 0;
-}
-
-function firstAfter(sorted: readonly number[], at: number): number | undefined {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! <= at) lo = mid + 1;
-    else hi = mid;
-  }
-  return sorted[lo];
 }

@@ -3,6 +3,7 @@
  * restrained syntax colours (only the text tokens of tokens.ts, so AAA contrast holds).
  */
 import { css } from 'lit';
+import { textButton } from '../styles/shared';
 
 export const markdownStyles = css`
   .md {
@@ -108,13 +109,8 @@ export const markdownStyles = css`
     text-transform: lowercase;
   }
   .md .code-action {
-    font: inherit;
+    ${textButton}
     color: var(--nt-dim);
-    background: transparent;
-    border: 1px solid transparent;
-    border-radius: 2px;
-    padding: 0 var(--nt-gap-sm);
-    cursor: pointer;
   }
   .md .code-action:hover,
   .md .code-action:focus-visible {

@@ -4,6 +4,16 @@
  */
 import { css } from 'lit';
 
+/** A text button's frame, for a class of its own (the Markdown view's code actions use it too). */
+export const textButton = css`
+  font: inherit;
+  background: transparent;
+  border: 1px solid transparent;
+  border-radius: 2px;
+  padding: 0 var(--nt-gap-sm);
+  cursor: pointer;
+`;
+
 export const sharedStyles = css`
   :host {
     font-variant-numeric: tabular-nums;
@@ -29,14 +39,9 @@ export const sharedStyles = css`
   }
   /* A terminal-style text button: no chrome until hovered or focused. */
   .tbtn {
-    font: inherit;
+    ${textButton}
     color: var(--nt-fg);
-    background: transparent;
-    border: 1px solid transparent;
-    border-radius: 2px;
-    padding: 0 var(--nt-gap-sm);
     line-height: 1.6;
-    cursor: pointer;
     white-space: nowrap;
   }
   .tbtn:hover {

@@ -1,0 +1,23 @@
+/**
+ * The terminal's blinking block cursor, shared by the welcome prompt (app.styles.ts) and a
+ * streaming reply (entry.styles.ts): the declarations go inside each selector, the keyframes
+ * into each shadow root's styles.
+ */
+import { css } from 'lit';
+
+export const cursorBlock = css`
+  display: inline-block;
+  width: 0.55em;
+  height: 1.05em;
+  vertical-align: text-bottom;
+  background: var(--nt-accent);
+  animation: nt-blink 1.06s steps(1) infinite;
+`;
+
+export const cursorKeyframes = css`
+  @keyframes nt-blink {
+    50% {
+      opacity: 0;
+    }
+  }
+`;
