@@ -1,6 +1,6 @@
 /** Styles of <nt-app> (app.ts): the terminal shell, the header bar, the bento grid and the drawers' frame. */
 import { css } from 'lit';
-import { sharedStyles } from './styles/shared';
+import { glowHeading, sharedStyles } from './styles/shared';
 import { terminalTokens } from './styles/tokens';
 import { cursorBlock, cursorKeyframes } from './styles/cursor';
 
@@ -52,10 +52,8 @@ export const appStyles = [
     .brand {
       flex: none;
       font-size: 0.82em;
-      font-weight: 700;
+      ${glowHeading}
       letter-spacing: 0.18em;
-      color: var(--nt-accent);
-      text-shadow: var(--nt-glow);
     }
     .title {
       min-width: 0;
@@ -190,10 +188,8 @@ export const appStyles = [
     .rail h2 {
       margin: 0 0 var(--nt-gap-sm);
       font-size: 1em;
-      font-weight: 700;
+      ${glowHeading}
       letter-spacing: 0.16em;
-      color: var(--nt-accent);
-      text-shadow: var(--nt-glow);
     }
     .rail dl {
       margin: 0;

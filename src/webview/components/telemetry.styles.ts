@@ -1,6 +1,6 @@
 /** Styles of <nt-telemetry> (telemetry.ts): the instrument panel and its one-line strip. */
 import { css } from 'lit';
-import { sharedStyles } from '../styles/shared';
+import { glowHeading, sharedStyles } from '../styles/shared';
 
 export const telemetryStyles = [
   sharedStyles,
@@ -19,10 +19,8 @@ export const telemetryStyles = [
     h2 {
       margin: 0 0 var(--nt-gap-md);
       font-size: 0.86em;
-      font-weight: 700;
+      ${glowHeading}
       letter-spacing: 0.16em;
-      color: var(--nt-accent);
-      text-shadow: var(--nt-glow);
     }
     .row {
       display: flex;

@@ -14,6 +14,13 @@ export const textButton = css`
   cursor: pointer;
 `;
 
+/** The glowing accent of the terminal's headings (brand, rail and panel titles); size and spacing stay with each. */
+export const glowHeading = css`
+  font-weight: 700;
+  color: var(--nt-accent);
+  text-shadow: var(--nt-glow);
+`;
+
 export const sharedStyles = css`
   :host {
     font-variant-numeric: tabular-nums;
