@@ -11,6 +11,7 @@ import { ApiKeyStore, MANAGEMENT_KEY_SLOT } from './vscode/secrets';
 import { SettingsReader, affectsUs } from './vscode/config';
 import { ChatViewProvider, CHAT_PANEL_TYPE, CHAT_VIEW_ID } from './vscode/chatViewProvider';
 import { ChatController } from './vscode/chatController';
+import { TerminalRecorder } from './vscode/attachments/terminalSource';
 import { createChatServices, type ChatServices } from './vscode/chatServices';
 import { clearApiKey, clearManagementKey, setApiKey, setManagementKey, showLogs } from './vscode/commands';
 import { AccountApi } from './openrouter/account';
@@ -71,7 +72,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
     snapshot: (placement) => controller.snapshot(placement),
     onIntent: (message) => controller.handle(message),
   });
+  // Shell integration hands out a command's output only while it runs: record from activation on.
+  const terminals = new TerminalRecorder();
+  context.subscriptions.push(terminals);
   const controller: ChatController = new ChatController({
+    terminals,
     services: getServices,
     settings,
     state: context.globalState,

@@ -131,6 +131,7 @@ export class NtApp extends LitElement {
             .conversationId=${c?.id}
             ?streaming=${streaming}
             .estimate=${this.host.estimate}
+            .attachments=${this.host.attachments}
             .controls=${this.host.controls}
             .draft=${this.view.draft}
             .mode=${this.host.mode}

@@ -3,7 +3,7 @@
  * `HostState` and renders from it. Side effects (scroll restore, reveal, the stream buffer)
  * stay in the app; this file has no DOM and no Lit, so the rules are testable alone.
  */
-import type { ConversationSummary, ConversationView, HostMessage, Mode, ModelView, Notice, SearchHit, StreamDelta, Telemetry, ViewSnapshot } from '../shared/protocol';
+import type { AttachmentView, ConversationSummary, ConversationView, HostMessage, Mode, ModelView, Notice, SearchHit, StreamDelta, Telemetry, ViewSnapshot } from '../shared/protocol';
 import type { EstimateView } from './components/composer';
 import type { ControlsState } from './components/controls';
 
@@ -15,6 +15,8 @@ export interface HostState {
   readonly mode: Mode;
   readonly selectedModel: string;
   readonly estimate: EstimateView | undefined;
+  /** The composer's chips, as the host last sent them. */
+  readonly attachments: readonly AttachmentView[];
   readonly controls: ControlsState | undefined;
   /** The history drawer's list, paged in by offset, and how many there are in all. */
   readonly conversations: readonly ConversationSummary[];
@@ -33,6 +35,7 @@ export const INITIAL_HOST_STATE: HostState = {
   mode: 'research',
   selectedModel: '',
   estimate: undefined,
+  attachments: [],
   controls: undefined,
   conversations: [],
   conversationTotal: 0,
@@ -55,7 +58,7 @@ export function reduceHost(state: HostState, message: StateMessage, context: Red
   switch (message.type) {
     case 'view/snapshot': {
       const s = message.snapshot;
-      return { ...state, snapshot: s, mode: s.mode, selectedModel: s.selectedModel, telemetry: s.telemetry, notices: s.notices, conversation: s.conversation };
+      return { ...state, snapshot: s, mode: s.mode, selectedModel: s.selectedModel, telemetry: s.telemetry, notices: s.notices, conversation: s.conversation, attachments: s.attachments ?? [] };
     }
     case 'chat/conversation':
       return { ...state, conversation: message.conversation };
@@ -81,5 +84,7 @@ export function reduceHost(state: HostState, message: StateMessage, context: Red
       return { ...state, estimate: { promptTokens: message.promptTokens, varies: message.varies, ...(message.cost !== undefined ? { cost: message.cost } : {}) } };
     case 'chat/reveal':
       return state;
+    case 'attach/list':
+      return { ...state, attachments: message.items };
   }
 }

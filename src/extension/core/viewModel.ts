@@ -9,6 +9,7 @@ import { isFreeModel, type Price } from '../openrouter/pricing';
 import type { Conversation, PathEntry, StoredMessage } from '../storage/types';
 import { perMillion, toDecimalString } from '../../shared/money';
 import { conversationCacheSaving, entryExtras } from './entryExtras';
+import { readSentAttachments } from '../../shared/attachments';
 
 export function entryView(entry: PathEntry, siblingIds: readonly string[], streamingId: string | undefined): EntryView {
   const m = entry.message;
@@ -47,6 +48,9 @@ export function entryView(entry: PathEntry, siblingIds: readonly string[], strea
     view.error = { kind: error.kind, message: error.message };
   }
   Object.assign(view, entryExtras(meta));
+  // What a user message carried, as chips (the text stays in the store).
+  const attached = m.role === 'user' ? readSentAttachments(meta) : [];
+  if (attached.length) view.attachments = attached.map(({ kind, label, tokens, cost, note }) => ({ kind, label, tokens, ...(cost !== undefined ? { cost } : {}), ...(note ? { note } : {}) }));
   const pii = (meta.piiRedacted ?? meta.piiFound) as Record<string, unknown> | undefined;
   if (pii && typeof pii === 'object') {
     const counts: Record<string, number> = {};

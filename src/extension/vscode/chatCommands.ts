@@ -5,7 +5,8 @@
  */
 import * as vscode from 'vscode';
 import path from 'node:path';
-import { formatSelection } from '../core/selectionPrompt';
+import { fenceLanguage, formatSelection } from '../core/selectionPrompt';
+import { selectionLabel } from './attachments/selectionSource';
 import type { CatalogModel } from '../openrouter/catalog';
 import { formatPerMillion, isFreeModel } from '../openrouter/pricing';
 import type { ChatController } from './chatController';
@@ -68,6 +69,12 @@ export async function sendSelection(
     void vscode.window.showWarningMessage('Neural Terminal: the selection is empty.');
     return undefined;
   }
+  const relativePath = document.isUntitled ? document.fileName : vscode.workspace.asRelativePath(document.uri, false);
+  // A caller that brings its own question (a keybinding's argument) means "send it"; otherwise
+  // the setting decides, and by default the selection becomes a chip to ask about in the composer.
+  if (options.prompt === undefined && !deps.settings.read().sendSelectionImmediately) {
+    return attachSelection(deps, wholeFile ? { kind: 'file', label: relativePath } : { kind: 'selection', label: selectionLabel(document, range) }, text, document.languageId);
+  }
   const prompt =
     options.prompt ??
     (await vscode.window.showInputBox({
@@ -95,6 +102,19 @@ export async function sendSelection(
   if (target === 'new') await deps.controller.setActiveConversation(undefined);
   await deps.controller.handle({ type: 'chat/send', text: message, ...(conversationId ? { conversationId } : {}) });
   return deps.controller.activeConversationId;
+}
+
+/** Send Selection's default: the selection waits as a chip in the composer, which gets the focus. */
+async function attachSelection(
+  deps: ChatCommandDeps,
+  what: { kind: 'file' | 'selection'; label: string },
+  text: string,
+  languageId: string,
+): Promise<undefined> {
+  await deps.view.reveal();
+  const added = await deps.controller.attachments.add({ ...what, text, language: fenceLanguage(languageId) });
+  if (!added.ok) void vscode.window.showWarningMessage(`Neural Terminal: ${added.message}`);
+  return undefined;
 }
 
 interface MessagePick extends vscode.QuickPickItem {

@@ -29,6 +29,8 @@ import { forkTitle } from '../../shared/plainText';
 import { checkedControls, ControlsPicker } from './controlsPicker';
 import { rememberModel } from './recentModels';
 import { writeSetting } from './settingsWriter';
+import { AttachmentService, showAttachMessage } from './attachments/attachmentService';
+import { TerminalRecorder } from './attachments/terminalSource';
 
 const ACTIVE_KEY = 'neuralTerminal.activeConversationId';
 const MAX_NOTICES = 6;
@@ -46,12 +48,16 @@ export interface ChatControllerDeps {
   runCommand(command: string, ...args: unknown[]): Thenable<unknown>;
   /** The host's own confirmations (the view never decides for the user). */
   dialogs: HostDialogs;
+  /** Records terminal output for `@terminal` (started at activation). */
+  terminals?: TerminalRecorder;
 }
 
 export class ChatController implements vscode.Disposable {
   private notices: Notice[] = [];
   /** Texts of sends refused pending a budget confirmation, by notice id. */
-  private readonly pendingSends = new Map<string, { text: string; conversationId: string | undefined }>();
+  private readonly pendingSends = new Map<string, { text: string; conversationId: string | undefined; attachmentIds?: string[] }>();
+  /** The composer's attachments (core/attachments, sources in ./attachments). */
+  readonly attachments: AttachmentService;
   private readonly coalescer: StreamCoalescer;
   private readonly unsubscribe: Array<() => void> = [];
   private wired = false;
@@ -60,6 +66,17 @@ export class ChatController implements vscode.Disposable {
 
   constructor(private readonly deps: ChatControllerDeps) {
     this.picker = new ControlsPicker(deps.log);
+    this.attachments = new AttachmentService({
+      maxTokens: () => deps.settings.read().attachmentsMaxTokens,
+      model: async () => {
+        const s = await this.ready();
+        const id = await this.selectedModel(s);
+        return { id, pricing: s.catalog.current()?.byId.get(id)?.pricing };
+      },
+      tokens: async () => (await this.ready()).tokens,
+      recorder: deps.terminals ?? new TerminalRecorder(),
+      changed: () => void this.postAttachments(),
+    });
     this.coalescer = new StreamCoalescer((d) => void deps.post({ type: 'chat/stream', ...d }));
   }
 
@@ -88,6 +105,7 @@ export class ChatController implements vscode.Disposable {
       selectedModel: conversation?.modelId || settings.defaultModel,
       ...(conversation ? { conversation } : {}),
       ...(services ? { telemetry: await this.telemetryOf(services) } : {}),
+      ...(services ? { attachments: await this.attachments.chips() } : {}),
       notices: this.notices,
     };
   }
@@ -108,14 +126,13 @@ export class ChatController implements vscode.Disposable {
         await this.deps.runCommand(`neuralTerminal.${intent.command}`);
         return;
       case 'chat/send':
-        await this.start(
-          s.engine.send({
-            text: intent.text,
-            conversationId: intent.conversationId ?? this.activeConversationId,
-            controls: checkedControls(intent.controls),
-          }),
-          { text: intent.text, conversationId: intent.conversationId ?? this.activeConversationId },
-        );
+        await this.send(s, intent, intent.requestId !== undefined);
+        return;
+      case 'attach/pick':
+        await this.attach(intent.source);
+        return;
+      case 'attach/remove':
+        this.attachments.remove(intent.id);
         return;
       case 'chat/cancel':
         s.engine.cancel(intent.conversationId);
@@ -199,6 +216,8 @@ export class ChatController implements vscode.Disposable {
         return;
       case 'models/select':
         await this.selectModel(intent.modelId);
+        // The chips are priced for the model: another model, other prices.
+        if (this.attachments.totalTokens > 0) await this.postAttachments();
         return;
       case 'chat/estimate':
         await this.estimate(s, intent.text, checkedControls(intent.controls));
@@ -363,19 +382,21 @@ export class ChatController implements vscode.Disposable {
     await this.postTelemetry();
   }
 
+  /** Shows a started reply, or the refusal as a notice; true when it started. */
   private async start(
     pending: Promise<StartOutcome>,
-    resend?: { text: string; conversationId: string | undefined },
-  ): Promise<void> {
+    resend?: { text: string; conversationId: string | undefined; attachmentIds?: string[] },
+  ): Promise<boolean> {
     const outcome = await pending;
     if (outcome.status === 'refused') {
       const id = randomUUID();
       if (resend && (outcome.reason === 'budget' || outcome.reason === 'budget_confirm')) this.pendingSends.set(id, resend);
       this.addNotice(refusalNotice(id, outcome.reason, outcome.message, outcome.conversationId));
-      return;
+      return false;
     }
     if (outcome.conversationId !== this.activeConversationId) await this.setActiveConversation(outcome.conversationId);
     else await this.postConversation();
+    return true;
   }
 
   /** Runs an action the host offered on a notice it is showing, with the host's own argument. */
@@ -419,7 +440,7 @@ export class ChatController implements vscode.Disposable {
       }
       case 'overrideBudget':
         // Only a send the host itself refused and remembered under this notice's id.
-        if (resend) await this.start(s.engine.send({ ...resend, overrideBudget: true }));
+        if (resend) await this.send(s, { ...resend, overrideBudget: true }, false);
         return;
     }
   }
@@ -471,10 +492,53 @@ export class ChatController implements vscode.Disposable {
     }
   }
 
+  /**
+   * A send with the chips it names: their text comes from the host's own list, and they
+   * leave the composer only once the send has started (a refused send keeps them).
+   */
+  private async send(
+    s: ChatServices,
+    intent: { text: string; conversationId?: string; controls?: Parameters<typeof checkedControls>[0]; attachmentIds?: string[]; overrideBudget?: boolean },
+    fromView: boolean,
+  ): Promise<void> {
+    const ids = intent.attachmentIds ?? [];
+    const resolved = this.attachments.resolve(ids);
+    if (!resolved.ok) {
+      if (fromView) throw new Error(resolved.message);
+      this.addNotice({ id: 'attachments-gone', severity: 'warning', kind: 'refused_intent', message: resolved.message });
+      return;
+    }
+    const conversationId = intent.conversationId ?? this.activeConversationId;
+    const started = await this.start(
+      s.engine.send({
+        text: intent.text,
+        conversationId,
+        controls: checkedControls(intent.controls),
+        ...(resolved.attachments.length ? { attachments: resolved.attachments } : {}),
+        ...(intent.overrideBudget ? { overrideBudget: true } : {}),
+      }),
+      { text: intent.text, conversationId, ...(ids.length ? { attachmentIds: ids } : {}) },
+    );
+    if (started) this.attachments.sent(ids);
+  }
+
+  /** Runs a source's picker; why nothing was attached goes back in the reply (and a toast). */
+  private async attach(source: Parameters<AttachmentService['pick']>[0]): Promise<void> {
+    const out = await this.attachments.pick(source);
+    // The view shows a failed request's reason beside the composer.
+    if (!out.ok) throw new Error(out.message);
+    if (out.shown) showAttachMessage(out.shown, false);
+  }
+
+  private async postAttachments(): Promise<void> {
+    await this.deps.post({ type: 'attach/list', items: await this.attachments.chips(), limit: this.deps.settings.read().attachmentsMaxTokens });
+  }
+
   private async estimate(s: ChatServices, text: string, controls?: SendControls): Promise<void> {
     const model = s.catalog.current()?.byId.get(await this.selectedModel(s));
     const conversation = await this.conversationViewOf(s);
-    const promptTokens = sendPromptTokens(conversation?.entries ?? [], text);
+    // The composer's chips go with the send: the estimate includes them.
+    const promptTokens = sendPromptTokens(conversation?.entries ?? [], text) + this.attachments.totalTokens;
     if (!model) {
       await this.deps.post({ type: 'chat/estimated', promptTokens, varies: false });
       return;

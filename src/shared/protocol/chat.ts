@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { Count, Id, Millis, Money, push, request, Text } from './common';
 import { ControlsView } from './controls';
+import { AttachmentIds, AttachmentView } from './attachments';
 
 export const CostSource = z.enum(['usage', 'generation', 'estimate']);
 export type CostSource = z.infer<typeof CostSource>;
@@ -46,6 +47,8 @@ export const EntryView = z.object({
   ),
   /** The request controls this reply was sent with, in words ("sort price · web · effort high"). */
   controls: z.optional(z.string().check(z.maxLength(300))),
+  /** A user message's attachments as sent (chips; the text stays on the host). */
+  attachments: z.optional(z.array(AttachmentView).check(z.maxLength(20))),
 });
 export type EntryView = z.infer<typeof EntryView>;
 
@@ -72,6 +75,8 @@ export const chatRequests = [
     text: Text,
     conversationId: z.optional(Id),
     controls: z.optional(ControlsView),
+    /** The composer's chips this send carries (the host holds their text). */
+    attachmentIds: z.optional(AttachmentIds),
   }),
   request('chat/cancel', { conversationId: Id }),
   request('chat/retry', { messageId: Id }),

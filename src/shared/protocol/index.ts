@@ -17,6 +17,7 @@
  */
 import * as z from 'zod/mini';
 import { archivePushes, archiveRequests } from './archive';
+import { attachmentPushes, attachmentRequests } from './attachments';
 import { chatPushes, chatRequests, isStreamDelta, type StreamDelta } from './chat';
 import { controlsPushes } from './controls';
 import { editorRequests } from './editor';
@@ -27,6 +28,7 @@ import { viewPushes, viewRequests } from './view';
 
 export { Look, Mode } from './common';
 export { ConversationSummary, SearchHit } from './archive';
+export { AttachmentView } from './attachments';
 export { ConversationView, CostSource, EntryStatus, EntryView, isStreamDelta, type StreamDelta } from './chat';
 export { ControlsView, ProviderView } from './controls';
 export { ModelView, PriceView } from './models';
@@ -41,6 +43,7 @@ export const WebviewMessage = z.discriminatedUnion('type', [
   ...modelRequests,
   ...noticeRequests,
   ...editorRequests,
+  ...attachmentRequests,
 ]);
 /** A request as it crosses the wire, `requestId` included. */
 export type WebviewMessage = z.infer<typeof WebviewMessage>;
@@ -57,6 +60,7 @@ export const HostMessage = z.discriminatedUnion('type', [
   ...modelPushes,
   ...noticePushes,
   ...telemetryPushes,
+  ...attachmentPushes,
 ]);
 export type HostMessage = z.infer<typeof HostMessage> | StreamDelta;
 

@@ -7,6 +7,7 @@
 import * as z from 'zod/mini';
 import { Look, Mode, push, request, RequestId } from './common';
 import { ConversationView } from './chat';
+import { AttachmentView } from './attachments';
 import { Notice } from './notices';
 import { Telemetry } from './telemetry';
 
@@ -28,6 +29,8 @@ export const ViewSnapshot = z.object({
   placement: z.enum(['sidebar', 'editor']),
   selectedModel: z.string(),
   conversation: z.optional(ConversationView),
+  /** The composer's chips (attachments waiting for the next send). */
+  attachments: z.optional(z.array(AttachmentView).check(z.maxLength(20))),
   telemetry: z.optional(Telemetry),
   notices: z.array(Notice),
 });

@@ -12,6 +12,10 @@ import { formatCount, formatUsd } from '../format';
 import { emitIntent, emitUi } from './events';
 import './controls';
 import type { ControlsState, NtControls } from './controls';
+import './attachmentChips';
+import type { ChipView } from './attachmentChips';
+import { MentionController } from './mentionController';
+import { composerMentionStyles } from './composer.styles';
 
 export interface EstimateView {
   readonly promptTokens: number;
@@ -25,6 +29,7 @@ const ESTIMATE_DELAY_MS = 350;
 export class NtComposer extends LitElement {
   static override styles = [
     sharedStyles,
+    composerMentionStyles,
     css`
       :host {
         display: block;
@@ -142,32 +147,55 @@ export class NtComposer extends LitElement {
   @property({ reflect: true }) mode = 'research';
   /** Draft restored from view state (applied once). */
   @property({ attribute: false }) draft = '';
+  /** The chips waiting for the next send (the host holds their text). */
+  @property({ attribute: false }) attachments: readonly ChipView[] = [];
+  private readonly mention = new MentionController(this, (kind, rest) => {
+    this.text = rest;
+    if (this.area) this.area.value = rest;
+    emitUi(this, { kind: 'draft', text: rest });
+    emitIntent(this, { type: 'attach/pick', source: kind });
+  });
   @state() private text = '';
   @query('textarea') private area!: HTMLTextAreaElement;
   private estimateTimer: ReturnType<typeof setTimeout> | undefined;
   private draftApplied = false;
 
-  override willUpdate(): void {
+  override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (!this.draftApplied && this.draft) {
       this.text = this.draft;
       this.draftApplied = true;
     }
+    // A chip came or went: the estimate must include what the send now carries.
+    if (changed.has('attachments') && changed.get('attachments') !== undefined && (this.text.trim() || this.attachments.length)) {
+      clearTimeout(this.estimateTimer);
+      this.estimateTimer = setTimeout(() => emitIntent(this, { type: 'chat/estimate', text: this.text, ...this.pickerValue() }), 0);
+    }
+  }
+
+  private get hasContent(): boolean {
+    return this.text.trim().length > 0 || this.attachments.length > 0;
   }
 
   override render(): TemplateResult {
-    const canSend = this.text.trim().length > 0 && !this.streaming;
+    const canSend = this.hasContent && !this.streaming;
     return html`
       <div class="top">
         <button type="button" class="tbtn model" aria-label=${`Model: ${this.model || 'none'}. Change model`} @click=${this.pickModel}>
           <span class="glyph" aria-hidden="true">◆</span> ${this.model || 'choose a model'}
         </button>
-        ${this.text.trim() && this.estimate ? this.renderEstimate(this.estimate) : nothing}
+        ${this.hasContent && this.estimate ? this.renderEstimate(this.estimate) : nothing}
       </div>
+      <nt-attachment-chips .items=${this.attachments} @nt-remove-attachment=${this.onRemoveAttachment}></nt-attachment-chips>
+      ${this.renderMentions()}
       <div class="field">
         <span class="prompt" aria-hidden="true">&gt;</span>
         <textarea
           aria-label="Message"
-          placeholder=${this.streaming ? 'Streaming… Esc cancels' : 'Ask anything'}
+          aria-autocomplete="list"
+          aria-expanded=${this.mention.open ? 'true' : 'false'}
+          aria-controls=${this.mention.open ? 'mentions' : nothing}
+          aria-activedescendant=${this.mention.open ? `mention-${this.mention.active}` : nothing}
+          placeholder=${this.streaming ? 'Streaming… Esc cancels' : 'Ask anything · @ attaches context'}
           .value=${this.text}
           @input=${this.onInput}
           @keydown=${this.onKey}
@@ -194,6 +222,30 @@ export class NtComposer extends LitElement {
     this.area?.focus();
   }
 
+  private renderMentions(): TemplateResult | typeof nothing {
+    if (!this.mention.open) return nothing;
+    return html`<ul id="mentions" class="mentions" role="listbox" aria-label="Attach">
+      ${this.mention.options.map(
+        (o, i) =>
+          html`<li
+            id=${`mention-${i}`}
+            role="option"
+            aria-selected=${i === this.mention.active ? 'true' : 'false'}
+            @mousedown=${(e: Event) => e.preventDefault()}
+            @click=${() => this.mention.pick(i, this.text)}
+          >
+            <span class="kind">@${o.kind}</span> <span class="hint">${o.hint}</span>
+          </li>`,
+      )}
+    </ul>`;
+  }
+
+  private readonly onRemoveAttachment = (event: CustomEvent<string>): void => {
+    event.stopPropagation();
+    emitIntent(this, { type: 'attach/remove', id: event.detail });
+    if (!this.shadowRoot?.activeElement || this.attachments.length <= 1) this.area?.focus();
+  };
+
   private renderEstimate(e: EstimateView): TemplateResult {
     return html`<span class="estimate" aria-live="off"
       >≈ ${formatCount(e.promptTokens)} tok ·
@@ -202,11 +254,13 @@ export class NtComposer extends LitElement {
   }
 
   private readonly onInput = (event: Event): void => {
-    this.text = (event.target as HTMLTextAreaElement).value;
+    const area = event.target as HTMLTextAreaElement;
+    this.text = area.value;
+    this.mention.update(this.text, area.selectionStart ?? this.text.length);
     emitUi(this, { kind: 'draft', text: this.text });
     clearTimeout(this.estimateTimer);
     const text = this.text;
-    if (!text.trim()) return;
+    if (!this.hasContent) return;
     this.estimateTimer = setTimeout(() => emitIntent(this, { type: 'chat/estimate', text, ...this.pickerValue() }), ESTIMATE_DELAY_MS);
   };
 
@@ -218,12 +272,13 @@ export class NtComposer extends LitElement {
   /** A control changed: the estimate must say what the send now costs. */
   private readonly onControlsChange = (): void => {
     const text = this.text;
-    if (!text.trim()) return;
+    if (!this.hasContent) return;
     clearTimeout(this.estimateTimer);
     emitIntent(this, { type: 'chat/estimate', text, ...this.pickerValue() });
   };
 
   private readonly onKey = (event: KeyboardEvent): void => {
+    if (this.mention.key(event, this.text)) return;
     if (event.key === 'Enter' && !event.shiftKey && !event.altKey && !event.isComposing) {
       event.preventDefault();
       this.send();
@@ -236,8 +291,15 @@ export class NtComposer extends LitElement {
 
   private readonly send = (): void => {
     const text = this.text;
-    if (!text.trim() || this.streaming) return;
-    emitIntent(this, { type: 'chat/send', text, ...(this.conversationId ? { conversationId: this.conversationId } : {}), ...this.pickerValue() });
+    if (!this.hasContent || this.streaming) return;
+    const attachmentIds = this.attachments.flatMap((a) => (a.id ? [a.id] : []));
+    emitIntent(this, {
+      type: 'chat/send',
+      text,
+      ...(this.conversationId ? { conversationId: this.conversationId } : {}),
+      ...this.pickerValue(),
+      ...(attachmentIds.length ? { attachmentIds } : {}),
+    });
     this.picker?.sent();
     this.text = '';
     clearTimeout(this.estimateTimer);

@@ -14,6 +14,7 @@ import { extraStats, renderCitations } from './entryExtras';
 import { entryStyles } from './entry.styles';
 import { LongContent } from './longContent';
 import { longContentStyles } from './longContent.styles';
+import './attachmentChips';
 
 const ROLE_LABEL = { user: 'USER', assistant: 'ASSISTANT', system: 'SYSTEM' } as const;
 
@@ -63,6 +64,7 @@ export class NtEntry extends LitElement {
               : html`<p class="plain">${this.long.visible(this.content)}</p>`}
           ${this.editing ? nothing : this.long.renderToggle(this.content)}
         </div>
+        ${e.attachments?.length ? html`<nt-attachment-chips readonly .items=${e.attachments}></nt-attachment-chips>` : nothing}
         ${e.role === 'assistant' ? renderCitations(e, (url) => emitIntent(this, { type: 'editor/openLink', url })) : nothing}
         ${this.renderProblem(e)}
         ${e.pii && Object.keys(e.pii).length > 0

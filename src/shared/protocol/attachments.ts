@@ -1,0 +1,40 @@
+/**
+ * Attachments: the composer's chips and the sources that make them. The view asks the host
+ * to run a source's picker (`attach/pick`) or to drop a chip (`attach/remove`); the host keeps
+ * the attachments' text and sends the chips back (`attach/list`) whenever they change. A send
+ * names its chips by id (`chat/send` `attachmentIds`).
+ */
+import * as z from 'zod/mini';
+import { ATTACHMENT_KINDS, MAX_ATTACHMENTS } from '../attachments';
+import { Count, Id, Money, push, request } from './common';
+
+export const AttachmentKind = z.enum(ATTACHMENT_KINDS);
+
+/** A chip: what is attached and what it costs — never its text. */
+export const AttachmentView = z.object({
+  id: z.optional(Id),
+  kind: AttachmentKind,
+  label: z.string().check(z.maxLength(300)),
+  tokens: Count,
+  /** Estimated prompt cost for the model in use; absent when its price varies. */
+  cost: z.optional(Money),
+  /** What the source said (a folder's included files). */
+  note: z.optional(z.string().check(z.maxLength(500))),
+});
+export type AttachmentView = z.infer<typeof AttachmentView>;
+
+export const AttachmentIds = z.array(Id).check(z.maxLength(MAX_ATTACHMENTS));
+
+export const attachmentRequests = [
+  /** Run a source's picker; the reply fails with the source's reason when nothing could be attached. */
+  request('attach/pick', { source: AttachmentKind }),
+  request('attach/remove', { id: Id }),
+] as const;
+
+export const attachmentPushes = [
+  push('attach/list', {
+    items: z.array(AttachmentView).check(z.maxLength(MAX_ATTACHMENTS)),
+    /** The attachment limit in tokens (setting), for the composer's hint. */
+    limit: Count,
+  }),
+] as const;
