@@ -237,7 +237,7 @@ describe('Neural Terminal chat flows (E2E, chromium + code-server)', function ()
     await s.screenshot('e2e-flow-5-opened');
   });
 
-  it('sends the editor selection with Ctrl+Alt+Enter and a question, and the reply streams in', async () => {
+  it('Send Selection (Ctrl+Alt+Enter) attaches the selection as a chip; the question is typed in the composer and the request carries the code', async () => {
     await ensureKey();
     writeFileSync(
       join(s.run.workspace, 'sample.ts'),
@@ -255,21 +255,56 @@ describe('Neural Terminal chat flows (E2E, chromium + code-server)', function ()
     await editor.locator('.view-lines').click({ timeout: 30_000 });
     await page.keyboard.press('Control+A');
     await page.keyboard.press('Control+Alt+Enter');
-    const ask = quickInput().locator('input');
-    await until('the Send Selection InputBox', async () =>
-      (await quickInput().isVisible()) && /Send Selection|What should the model do/i.test((await quickInput().textContent()) ?? ''), 20_000);
-    await s.screenshot('e2e-flow-6-question');
-    await ask.fill('Explain');
-    await ask.press('Enter');
     frame = await s.webviewFrame(30_000);
-    const user = users().filter({ hasText: 'sample.ts:1-3' }).last();
+    const chip = app().locator('nt-composer nt-attachment-chips li', { hasText: 'sample.ts:1-3' });
+    await chip.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match((await chip.textContent()) ?? '', /@selection[\s\S]*\d+ tok/);
+    await s.screenshot('e2e-flow-6-selection-chip');
+    await textbox().fill('Explain');
+    await textbox().press('Enter');
+    const user = users().filter({ hasText: 'Explain' }).last();
     await user.waitFor({ state: 'visible', timeout: 30_000 });
-    assert.match((await user.textContent()) ?? '', /Explain/);
-    await waitReply('sample.ts:1-3', 'complete', 60_000).catch(async () => waitReply('You said:', 'complete', 10_000));
-    const reply = assistants().last();
-    assert.match((await reply.textContent()) ?? '', /You said:/);
-    assert.match((await reply.textContent()) ?? '', /sample\.ts:1-3|return a \+ b/);
+    await until('the sent message lists its attachment', async () => /sample\.ts:1-3/.test((await user.textContent()) ?? ''), 20_000);
+    // The fake echoes the user message it received: the selected code was in it.
+    await waitReply('return a + b', 'complete', 60_000);
+    assert.equal(await app().locator('nt-composer nt-attachment-chips li').count(), 0, 'the chip left the composer with the send');
     await s.screenshot('e2e-flow-6-selection-reply');
+  });
+
+  it('attaches a file with @: the chip shows its tokens and cost, and the request the fake server received holds the file', async () => {
+    await ensureKey();
+    const word = `${UNIQUE}attached`;
+    writeFileSync(join(s.run.workspace, 'attach-note.md'), `# Note\n\nThe secret word is ${word}.\n`);
+    await textbox().click();
+    await textbox().pressSequentially('@fi');
+    const option = app().getByRole('option', { name: /@file/ });
+    await option.waitFor({ state: 'visible', timeout: 10_000 });
+    await s.screenshot('e2e-flow-attach-menu');
+    await textbox().press('Enter');
+    const pick = quickInput().locator('input');
+    await until('the Attach a file picker', async () => (await quickInput().isVisible()) && /Attach a file/.test((await quickInput().textContent()) ?? ''), 20_000);
+    await pick.fill('attach-note');
+    await quickInput().locator('.monaco-list-row', { hasText: 'attach-note.md' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await pick.press('Enter');
+    frame = await s.webviewFrame(30_000);
+    const chip = app().locator('nt-composer nt-attachment-chips li', { hasText: 'attach-note.md' });
+    await chip.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match((await chip.textContent()) ?? '', /@file[\s\S]*\d+ tok[\s\S]*\$\d/, 'the chip shows tokens and an estimated cost');
+    assert.equal(await textbox().inputValue(), '', 'the @word left the text');
+    await s.screenshot('e2e-flow-attach-chip');
+    await textbox().fill('What is the secret word?');
+    await textbox().press('Enter');
+    await waitReply(word, 'complete', 60_000);
+    assert.ok(s.fakeUrl, 'the fake OpenRouter is running');
+    const { requests } = (await (await fetch(`${new URL(s.fakeUrl).origin}/__control/requests`)).json()) as {
+      requests: Array<{ path: string; body?: { messages?: Array<{ role: string; content: string }> } }>;
+    };
+    const sent = requests.filter((r) => r.path.endsWith('/chat/completions')).at(-1)?.body?.messages?.at(-1);
+    assert.equal(sent?.role, 'user');
+    assert.ok(sent?.content.includes(`The secret word is ${word}.`), 'the file content reached the server');
+    assert.ok(sent?.content.includes('@file attach-note.md'), 'labelled with its path');
+    assert.ok(sent?.content.endsWith('What is the secret word?'), 'the question follows the attachment');
+    await s.screenshot('e2e-flow-attach-reply');
   });
 
   it('forks the conversation from the editor context menu through a QuickPick of messages', async () => {
