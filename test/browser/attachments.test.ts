@@ -1,0 +1,112 @@
+/**
+ * Attachments in the composer: the `@` menu by keyboard (arrows, Enter, Escape), the chips the
+ * host sends (label, tokens, cost), removing one by its button or by Delete/Backspace on the
+ * focused chip, the live region that announces them, the send naming its chips, the estimate
+ * asked again when chips change, the read-only chips under a sent message, and axe on it all.
+ */
+import * as assert from 'node:assert/strict';
+import { WebviewPage } from './harness';
+import { conversation, snapshot, userEntry } from './fixtures';
+
+describe('attachments', function () {
+  let p: WebviewPage;
+
+  beforeEach(async () => {
+    p = await WebviewPage.open();
+  });
+  afterEach(async () => {
+    assert.deepEqual(p.errors, [], 'the page logged errors');
+    await p.close();
+  });
+
+  const box = () => p.page.getByRole('textbox', { name: 'Message' });
+  const chips = () => p.page.locator('nt-composer nt-attachment-chips li');
+  const fileChip = { id: 'a1', kind: 'file' as const, label: 'src/util.ts', tokens: 1234, cost: '0.003702' };
+  const gitChip = { id: 'a2', kind: 'git' as const, label: 'git diff (staged)', tokens: 56 };
+
+  it('offers the sources on @, filters them, moves with the arrows and picks with Enter', async () => {
+    await p.post({ type: 'view/snapshot', snapshot: snapshot() });
+    await box().click();
+    await p.page.keyboard.type('look at @');
+    const options = p.page.getByRole('option');
+    assert.deepEqual(await options.allTextContents().then((t) => t.map((x) => x.trim().split(/\s/)[0])), ['@file', '@folder', '@selection', '@problems', '@terminal', '@git']);
+    assert.equal(await box().getAttribute('aria-expanded'), 'true');
+    await p.page.keyboard.type('f');
+    assert.equal(await options.count(), 2, '@f: file and folder');
+    await p.page.keyboard.press('ArrowDown');
+    assert.equal(await p.page.getByRole('option', { selected: true }).textContent().then((t) => t?.trim().split(/\s/)[0]), '@folder');
+    await p.page.keyboard.press('Enter');
+    assert.deepEqual(await p.postedOf('attach/pick'), [{ type: 'attach/pick', source: 'folder' }]);
+    assert.equal(await box().inputValue(), 'look at ', 'the @word left the text');
+    assert.equal(await options.count(), 0, 'the menu closed');
+    assert.deepEqual(await p.postedOf('chat/send'), [], 'Enter picked, it did not send');
+  });
+
+  it('closes the menu on Escape without picking, and does not open it inside a word', async () => {
+    await p.post({ type: 'view/snapshot', snapshot: snapshot() });
+    await box().click();
+    await p.page.keyboard.type('@gi');
+    assert.equal(await p.page.getByRole('option').count(), 1);
+    await p.page.keyboard.press('Escape');
+    assert.equal(await p.page.getByRole('option').count(), 0);
+    assert.deepEqual(await p.postedOf('attach/pick'), []);
+    await box().fill('');
+    await p.page.keyboard.type('me@example');
+    assert.equal(await p.page.getByRole('option').count(), 0, 'an e-mail address is not a mention');
+  });
+
+  it('shows chips with label, tokens and cost; announces them; sends their ids; removes by button and by Delete', async () => {
+    await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: conversation([userEntry('u1', 'earlier')]) }) });
+    await p.post({ type: 'attach/list', items: [fileChip, gitChip], limit: 50_000 });
+    assert.equal(await chips().count(), 2);
+    const first = (await chips().first().textContent())?.replace(/\s+/g, ' ') ?? '';
+    assert.match(first, /@file src\/util\.ts 1,?234 tok · \$0\.00370?/);
+    assert.match((await p.page.locator('nt-composer nt-attachment-chips [role="status"]').textContent()) ?? '', /Attached file src\/util\.ts, 1,?234 tokens, about \$0\.0037/);
+    // The estimate is asked again: the send now carries more.
+    await p.waitForPosted((m) => m.type === 'chat/estimate');
+
+    // Send is possible with chips alone, and names them.
+    await box().click();
+    await box().press('Enter');
+    assert.deepEqual(await p.postedOf('chat/send'), [{ type: 'chat/send', text: '', conversationId: 'c1', attachmentIds: ['a1', 'a2'] }]);
+
+    await p.page.getByRole('button', { name: 'Remove attachment git diff (staged)' }).click();
+    assert.deepEqual(await p.postedOf('attach/remove'), [{ type: 'attach/remove', id: 'a2' }]);
+    await chips().first().focus();
+    await p.page.keyboard.press('Delete');
+    assert.deepEqual((await p.postedOf('attach/remove')).map((m) => m.id), ['a2', 'a1']);
+    // The host answers with the new list; the live region says what went.
+    await p.post({ type: 'attach/list', items: [], limit: 50_000 });
+    assert.equal(await chips().count(), 0);
+    assert.match((await p.page.locator('nt-composer nt-attachment-chips [role="status"]').textContent()) ?? '', /Removed attachment src\/util\.ts/);
+  });
+
+  it('reaches the chips with Tab and removes the focused one with Backspace', async () => {
+    await p.post({ type: 'view/snapshot', snapshot: snapshot() });
+    await p.post({ type: 'attach/list', items: [fileChip], limit: 50_000 });
+    await p.page.getByRole('button', { name: /^Model:/ }).focus();
+    let reached = false;
+    for (let i = 0; i < 4 && !reached; i++) {
+      await p.page.keyboard.press('Tab');
+      reached = await chips().first().evaluate((li) => (li.getRootNode() as ShadowRoot).activeElement === li);
+    }
+    assert.ok(reached, 'the chip is in the tab order after the model button');
+    assert.match((await chips().first().getAttribute('aria-label')) ?? '', /file src\/util\.ts, 1,?234 tokens.*Press Delete to remove/);
+    await p.page.keyboard.press('Backspace');
+    assert.deepEqual(await p.postedOf('attach/remove'), [{ type: 'attach/remove', id: 'a1' }]);
+  });
+
+  it('lists what a sent message carried, read-only, and passes axe with chips and the menu open', async () => {
+    const sent = userEntry('u1', 'What changed?', { attachments: [{ kind: 'git', label: 'git diff (staged)', tokens: 56, cost: '0.000168' }] });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: conversation([sent]) }) });
+    const listed = p.page.locator('nt-entry nt-attachment-chips li');
+    assert.equal(await listed.count(), 1);
+    assert.match((await listed.textContent())?.replace(/\s+/g, ' ') ?? '', /@git git diff \(staged\) 56 tok/);
+    assert.equal(await p.page.locator('nt-entry nt-attachment-chips button').count(), 0, 'no remove button under a sent message');
+    await p.post({ type: 'attach/list', items: [fileChip, gitChip], limit: 50_000 });
+    await box().click();
+    await p.page.keyboard.type('@');
+    const violations = await p.axe();
+    assert.deepEqual(violations.map((v) => `${v.id}: ${v.help}`), []);
+  });
+});
