@@ -111,9 +111,10 @@ async function attachSelection(
   text: string,
   languageId: string,
 ): Promise<undefined> {
-  await deps.view.reveal();
+  // Attached before the view is shown: a view that loads now gets the chip in its snapshot.
   const added = await deps.controller.attachments.add({ ...what, text, language: fenceLanguage(languageId) });
   if (!added.ok) void vscode.window.showWarningMessage(`Neural Terminal: ${added.message}`);
+  await deps.view.reveal();
   return undefined;
 }
 
