@@ -16,6 +16,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { deepText, editorSession, type EditorSession } from './harness';
+import { until } from './flows';
 
 const API_KEY = 'sk-or-v1-e2e-demo-key-0123456789abcdef';
 /** A word that only flow 1 sends, so the history search finds exactly that conversation's text. */
@@ -35,17 +36,6 @@ describe('Neural Terminal chat flows (E2E, chromium + code-server)', function ()
   const users = (): Locator => transcript().locator('article.user');
   const quickInput = (): Locator => page.locator('.quick-input-widget');
 
-  /** Poll `fn` until it returns a truthy value; fail with `what` (and the last value) after `ms`. */
-  async function until<T>(what: string, fn: () => Promise<T>, ms = 30_000): Promise<T> {
-    const deadline = Date.now() + ms;
-    let last: T | undefined;
-    while (Date.now() < deadline) {
-      last = await fn().catch(() => undefined as T);
-      if (last) return last;
-      await sleep(200);
-    }
-    throw new Error(`timed out after ${ms} ms waiting for ${what} (last: ${String(last).slice(0, 300)})`);
-  }
 
   /** The view's webview frame, re-found after a reload; the chat view opened. */
   async function view(): Promise<Frame> {

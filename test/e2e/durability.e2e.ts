@@ -12,6 +12,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { deepText, editorSession, type EditorSession } from './harness';
+import { until } from './flows';
 
 const API_KEY = 'sk-or-v1-e2e-durability-key-0123456789abcdef';
 const UNIQUE = `kestrelmarmot${Date.now().toString(36)}`;
@@ -42,16 +43,6 @@ describe('Crash durability (E2E, kill -9 of the extension host mid-stream)', fun
   const transcript = (): Locator => app().getByRole('log', { name: 'Transcript' });
   const quickInput = (): Locator => page.locator('.quick-input-widget');
 
-  async function until<T>(what: string, fn: () => Promise<T>, ms = 30_000): Promise<T> {
-    const deadline = Date.now() + ms;
-    let last: T | undefined;
-    while (Date.now() < deadline) {
-      last = await fn().catch(() => undefined as T);
-      if (last) return last;
-      await sleep(200);
-    }
-    throw new Error(`timed out after ${ms} ms waiting for ${what} (last: ${String(last).slice(0, 300)})`);
-  }
 
   /** Opens the chat view and sets the API key through the UI when the view says none is stored. */
   async function ready(): Promise<void> {

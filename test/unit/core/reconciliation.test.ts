@@ -6,23 +6,17 @@
  */
 import { strict as assert } from 'node:assert';
 import { loadAccountSummary } from '../../../src/extension/core/accountSummary';
-import type { StartOutcome } from '../../../src/extension/core/orchestrator';
 import { reconcile } from '../../../src/extension/core/reconciliation';
 import { usageHtml } from '../../../src/extension/core/usageChart';
 import { AccountApi } from '../../../src/extension/openrouter/account';
 import { makeClient } from '../openrouter/harness';
 import { add, parseUsd, sum, toDecimalString, ZERO, type Usd } from '../../../src/shared/money';
-import { chatHarness, type ChatHarness } from './chatHarness';
+import { chatHarness, started, type ChatHarness } from './chatHarness';
 
 const DAY = 86_400_000;
 const MANAGEMENT_KEY = 'sk-or-v1-mgmt-reconcile-0123456789';
 const exact = (n: number | null): Usd => (n === null ? ZERO : parseUsd(String(n))!);
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
-function started(outcome: StartOutcome): Extract<StartOutcome, { status: 'started' }> {
-  if (outcome.status !== 'started') throw new Error(`expected a started send, got ${outcome.reason}: ${outcome.message}`);
-  return outcome;
-}
 
 describe('Reconciling the ledger with OpenRouter’s activity per day', function () {
   this.timeout(60_000);
