@@ -10,6 +10,7 @@
 import * as assert from 'node:assert/strict';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { formatUsd } from '../../src/webview/format';
+import { readSettings } from '../../scripts/lib/codeServer.mjs';
 import { editorSession, type EditorSession } from './harness';
 import { ensureApiKey, fakeGenerations, fakeRequests, until, type FakeRequest } from './flows';
 
@@ -28,6 +29,7 @@ describe('OpenRouter controls through the composer picker (E2E, chromium + code-
   let s: EditorSession;
   let page: Page;
   let frame: Frame;
+  let defaultModel: string | undefined;
 
   const app = (): Locator => frame.locator('nt-app');
   const textbox = (): Locator => app().getByRole('textbox', { name: 'Message' });
@@ -65,7 +67,14 @@ describe('OpenRouter controls through the composer picker (E2E, chromium + code-
     s = await editorSession();
     page = s.page;
     if (!s.fakeUrl) this.skip();
+    defaultModel = readSettings(s.run)['neuralTerminal.defaultModel'] as string | undefined;
     frame = await ensureApiKey(s, API_KEY);
+  });
+
+  // Picking a model makes it the default for new conversations (a user setting): later flows
+  // expect the run's default model back.
+  after(() => {
+    if (s) s.updateSettings({ 'neuralTerminal.defaultModel': defaultModel ?? 'openai/gpt-4o-mini' });
   });
 
   afterEach(async function () {
