@@ -54,6 +54,14 @@ describe('OpenRouter controls through the composer picker (E2E, chromium + code-
     return reply;
   }
 
+  /** Picks a model in the models drawer and waits until the rail shows it. */
+  async function pickModel(id: string): Promise<void> {
+    await app().locator('.tools button[data-drawer="models"]').click({ timeout: 10_000 });
+    await app().locator('nt-models button.model', { hasText: id }).first().click({ timeout: 20_000 });
+    await until(`the rail to show ${id}`, async () => ((await app().locator('aside.rail.model dd').first().textContent()) ?? '').includes(id), 15_000);
+    await app().locator('nt-models button.close').click({ timeout: 5000 }).catch(() => {});
+  }
+
   /** The shown cost of an entry, once the billed figure replaced the estimate. */
   async function shownCost(entry: Locator): Promise<string> {
     return until('the billed cost in the entry', async () => {
@@ -86,10 +94,7 @@ describe('OpenRouter controls through the composer picker (E2E, chromium + code-
     await until('an empty transcript', async () => (await transcript().locator('article').count()) === 0, 15_000);
 
     // The model, from the models drawer.
-    await app().locator('.tools button[data-drawer="models"]').click({ timeout: 10_000 });
-    await app().locator('nt-models button.model', { hasText: MODEL }).click({ timeout: 20_000 });
-    await until('the rail to show the model', async () => ((await app().locator('aside.rail.model dd').first().textContent()) ?? '').includes(MODEL), 15_000);
-    await app().locator('nt-models button.close').click({ timeout: 5000 }).catch(() => {});
+    await pickModel(MODEL);
 
     // The picker offers the model's providers (endpoints API) and reasoning effort (catalog).
     const provider = picker().getByRole('combobox', { name: 'Provider', exact: true });
@@ -165,5 +170,8 @@ describe('OpenRouter controls through the composer picker (E2E, chromium + code-
     const meta2 = (await second.locator('.meta').textContent()) ?? '';
     assert.match(meta2, new RegExp(`cache (saved|cost) .*${gen2.native_tokens_cached} read`));
     await s.screenshot('e2e-controls-3-cached-reply');
+
+    // Back to the run's default model, the way a user picks one (it also becomes the default for new conversations).
+    await pickModel(defaultModel ?? 'openai/gpt-4o-mini');
   });
 });
