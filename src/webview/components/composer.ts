@@ -192,7 +192,6 @@ export class NtComposer extends LitElement {
         <textarea
           aria-label="Message"
           aria-autocomplete="list"
-          aria-expanded=${this.mention.open ? 'true' : 'false'}
           aria-controls=${this.mention.open ? 'mentions' : nothing}
           aria-activedescendant=${this.mention.open ? `mention-${this.mention.active}` : nothing}
           placeholder=${this.streaming ? 'Streaming… Esc cancels' : 'Ask anything · @ attaches context'}
