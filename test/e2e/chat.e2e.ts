@@ -254,7 +254,8 @@ describe('Neural Terminal chat flows (E2E, chromium + code-server)', function ()
     await textbox().press('Enter');
     const user = users().filter({ hasText: 'Explain' }).last();
     await user.waitFor({ state: 'visible', timeout: 30_000 });
-    await until('the sent message lists its attachment', async () => /sample\.ts:1-3/.test((await user.textContent()) ?? ''), 20_000);
+    // The chips live in the entry's own shadow root: found by locator (textContent stops at it).
+    await user.locator('nt-attachment-chips li', { hasText: 'sample.ts:1-3' }).waitFor({ state: 'visible', timeout: 20_000 });
     // The fake echoes the user message it received: the selected code was in it.
     await waitReply('return a + b', 'complete', 60_000);
     assert.equal(await app().locator('nt-composer nt-attachment-chips li').count(), 0, 'the chip left the composer with the send');
