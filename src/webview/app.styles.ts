@@ -145,38 +145,33 @@ export const appStyles = [
         display: none;
       }
     }
-    /* Drawers overlay the body row (never the bar, whose buttons toggle them). */
+    /* One drawer frame, always from the left over the body row (never the bar, whose buttons
+       toggle it): the whole width in the sidebar, a panel in the wide layout. */
     .drawer {
       grid-row: 2;
       grid-column: 1 / -1;
-      justify-self: start;
+      justify-self: stretch;
       z-index: 10;
-      width: min(400px, 92%);
-      min-height: 0;
-      display: flex;
-      flex-direction: column;
+      width: 100%;
+      min-width: 0;
       background: var(--nt-bg);
-      border: 0 solid var(--nt-border);
-      box-shadow: var(--nt-shadow);
       outline: 1px solid var(--nt-contrast-border);
+      outline-offset: -1px;
     }
     .drawer:focus {
       outline: 2px solid var(--nt-focus);
+      outline-offset: -2px;
     }
-    .drawer.left {
-      border-right-width: 1px;
-    }
-    .drawer.right {
-      justify-self: end;
-      border-left-width: 1px;
-    }
-    .drawer > * {
-      flex: 1;
-      min-height: 0;
+    @container app (min-width: 900px) or style(--nt-placement: editor) {
+      .drawer {
+        justify-self: start;
+        width: min(420px, 100%);
+        border-right: 1px solid var(--nt-border);
+        box-shadow: var(--nt-shadow);
+      }
     }
     .drawer .pad {
       padding: var(--nt-gap-sm) var(--nt-gap-md);
-      overflow-y: auto;
     }
     .modes {
       display: flex;

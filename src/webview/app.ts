@@ -29,7 +29,8 @@ import './components/composer';
 import './components/telemetry';
 import './components/notices';
 import './components/archive';
-import './components/models';
+import { filterModels } from './components/models';
+import './components/drawer';
 
 const DRAWER_LABEL: Record<DrawerName, string> = { archive: 'History', models: 'Models', telemetry: 'Telemetry' };
 
@@ -160,11 +161,13 @@ export class NtApp extends LitElement {
     </button>`;
   }
 
+  /** Every drawer opens in the same frame, from the same side; only its contents differ. */
   private renderDrawer(drawer: DrawerName): TemplateResult {
-    const side = drawer === 'archive' ? 'left' : 'right';
     let body: TemplateResult;
+    let count = '';
     if (drawer === 'archive') {
       const f = this.view.archive;
+      count = f.query.trim() ? (this.host.searchHits ? `${this.host.searchHits.length} hits` : '') : `${this.host.conversationTotal} conversations`;
       body = html`<nt-archive
         .items=${this.host.conversations}
         .total=${this.host.conversationTotal}
@@ -177,8 +180,10 @@ export class NtApp extends LitElement {
       ></nt-archive>`;
     } else if (drawer === 'models') {
       const f = this.view.models;
+      const models = this.host.models;
+      count = models ? `${filterModels(models, f.query, f.freeOnly).length} of ${models.length}` : '';
       body = html`<nt-models
-        .models=${this.host.models}
+        .models=${models}
         .selected=${this.host.selectedModel}
         .stale=${this.host.modelsStale}
         .query=${f.query}
@@ -187,14 +192,21 @@ export class NtApp extends LitElement {
       ></nt-models>`;
     } else {
       body = html`<div class="pad">
-        <button type="button" class="tbtn" aria-label="Close telemetry" @click=${() => this.drawers.close()}>× close</button>
         <nt-telemetry .telemetry=${this.host.telemetry}></nt-telemetry>
         ${renderModes(this.host.mode, (m) => this.setMode(m))}
       </div>`;
     }
-    return html`<aside class="drawer ${side} ${drawer === 'telemetry' ? 'wide-hidden' : ''}" aria-label=${DRAWER_LABEL[drawer]} tabindex="-1">
-      ${body}
-    </aside>`;
+    const label = DRAWER_LABEL[drawer];
+    return html`<nt-drawer
+      class="drawer ${drawer === 'telemetry' ? 'wide-hidden' : ''}"
+      role="complementary"
+      aria-label=${label}
+      tabindex="-1"
+      heading=${label.toUpperCase()}
+      count=${count}
+      closes=${label.toLowerCase()}
+      >${body}</nt-drawer
+    >`;
   }
 
   // ── host → view ─────────────────────────────────────────────────────────────

@@ -191,3 +191,99 @@ describe('models drawer', function () {
     assert.equal(await drawer().getByRole('button', { name: /GPT-4\.1 mini/ }).getAttribute('aria-current'), 'true');
   });
 });
+
+describe('drawer frame', function () {
+  let p: WebviewPage;
+
+  afterEach(async () => {
+    assert.deepEqual(p.errors, [], 'the page logged errors');
+    await p.close();
+  });
+
+  /** Where the drawer and its close button are, against the transcript's body row. */
+  async function frameOf(name: string) {
+    const drawer = p.page.getByRole('complementary', { name });
+    await drawer.waitFor();
+    await p.settle();
+    const box = await drawer.boundingBox();
+    const close = await drawer.getByRole('button', { name: `Close ${name.toLowerCase()}` }).boundingBox();
+    const sideways = await drawer.evaluate((el) => {
+      // Anything in the frame that is wider than its box would show a horizontal scrollbar or be cut.
+      const wide: string[] = [];
+      const walk = (root: Element | ShadowRoot) => {
+        for (const child of root.children) {
+          if (child instanceof HTMLElement && child.getClientRects().length > 0 && child.scrollWidth > child.clientWidth + 1 && getComputedStyle(child).overflowX !== 'visible') {
+            wide.push(`${child.tagName.toLowerCase()}.${[...child.classList].join('.')} +${child.scrollWidth - child.clientWidth}px`);
+          }
+          if (child.shadowRoot) walk(child.shadowRoot);
+          walk(child);
+        }
+      };
+      walk(el);
+      if (el.shadowRoot) walk(el.shadowRoot);
+      return wide;
+    });
+    return { box: box!, close: close!, sideways };
+  }
+
+  for (const width of [300, 240]) {
+    it(`opens every drawer over the whole sidebar width (${width} px), from the same side, with the close button in the same place`, async () => {
+      p = await WebviewPage.open({ width, height: 600 });
+      await p.post({ type: 'view/snapshot', snapshot: snapshot() });
+      const main = (await p.page.locator('nt-app main').boundingBox())!;
+      const frames: Record<string, Awaited<ReturnType<typeof frameOf>>> = {};
+      for (const [button, name] of [
+        ['history', 'History'],
+        ['models', 'Models'],
+        [/telemetry/, 'Telemetry'],
+      ] as const) {
+        await p.page.getByRole('button', { name: button, exact: typeof button === 'string' }).first().click();
+        if (name === 'History') {
+          await p.post({
+            type: 'archive/page',
+            items: [
+              summary('c1', 'A source conversation whose title is long enough to need two lines in the sidebar'),
+              summary('c2', 'Its fork', { parentConversationId: 'c1' }),
+            ],
+            total: 2,
+            offset: 0,
+          });
+        }
+        frames[name] = await frameOf(name);
+        await p.page.keyboard.press('Escape');
+        await p.page.getByRole('complementary', { name }).waitFor({ state: 'detached' });
+      }
+      for (const [name, f] of Object.entries(frames)) {
+        assert.ok(Math.abs(f.box.x - main.x) <= 1 && Math.abs(f.box.width - main.width) <= 1, `${name} covers the body row: ${JSON.stringify(f.box)} vs ${JSON.stringify(main)}`);
+        assert.deepEqual(f.sideways, [], `${name} has nothing wider than its frame`);
+        assert.ok(f.close.x + f.close.width <= f.box.x + f.box.width + 0.5, `${name}'s close button is inside the frame`);
+        assert.deepEqual(
+          [Math.round(f.close.x), Math.round(f.close.y)],
+          [Math.round(frames.History!.close.x), Math.round(frames.History!.close.y)],
+          `${name}'s close button is where History's is`,
+        );
+      }
+    });
+  }
+
+  it('shows the whole "fork of …" source title and closes with its button, returning focus to the opener', async () => {
+    p = await WebviewPage.open({ width: 240, height: 600 });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot() });
+    const opener = p.page.getByRole('button', { name: 'history', exact: true });
+    await opener.click();
+    const source = 'A source conversation whose title is long enough to need two lines in the sidebar';
+    await p.post({ type: 'archive/page', items: [summary('c1', source), summary('c2', 'Its fork', { parentConversationId: 'c1' })], total: 2, offset: 0 });
+    const link = p.page.getByRole('complementary', { name: 'History' }).locator('li.conv[data-id="c2"] .lineage').getByRole('button');
+    assert.equal(squash(await link.textContent()), source);
+    const fits = await link.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      const frame = el.closest('li')!.getBoundingClientRect();
+      return { whole: el.scrollWidth <= el.clientWidth + 1, inside: r.right <= frame.right + 0.5 };
+    });
+    assert.deepEqual(fits, { whole: true, inside: true }, 'the source title wraps inside the row');
+    assert.equal(await p.page.getByRole('complementary', { name: 'History' }).getByRole('heading').textContent(), 'HISTORY');
+    await p.page.getByRole('button', { name: 'Close history' }).click();
+    await p.page.getByRole('complementary', { name: 'History' }).waitFor({ state: 'detached' });
+    assert.equal(await opener.evaluate((el) => el.matches(':focus')), true, 'focus returns to the button that opened it');
+  });
+});

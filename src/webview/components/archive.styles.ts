@@ -57,6 +57,7 @@ export const archiveStyles = [
     }
     .lineage {
       display: flex;
+      flex-wrap: wrap;
       align-items: center;
       gap: 4px;
       font-size: 0.82em;
@@ -65,7 +66,13 @@ export const archiveStyles = [
     .lineage vscode-icon {
       color: var(--nt-accent);
     }
+    /* A long source title wraps instead of being cut. */
     .lineage .tbtn {
+      min-width: 0;
+      max-width: 100%;
+      white-space: normal;
+      overflow-wrap: anywhere;
+      text-align: left;
       font-size: inherit;
       padding: 0 2px;
       color: var(--nt-fg);

@@ -51,11 +51,6 @@ export class NtArchive extends LitElement {
     const tags = [...new Set(this.items.flatMap((c) => c.tags).concat(this.tag ? [this.tag] : []))].sort();
     const searching = this.query.trim().length > 0;
     return html`
-      <header class="drawer-head">
-        <h2 id="archive-title">HISTORY</h2>
-        <span class="count">${searching ? `${this.hits?.length ?? 0} hits` : `${this.total} conversations`}</span>
-        <button type="button" class="tbtn close" aria-label="Close history" @click=${() => emitUi(this, { kind: 'closeDrawer' })}>×</button>
-      </header>
       <div class="filters">
         <vscode-textfield
           type="search"

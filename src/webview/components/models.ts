@@ -66,11 +66,6 @@ export class NtModels extends LitElement {
   override render(): TemplateResult {
     const shown = this.models ? sortModels(filterModels(this.models, this.query, this.freeOnly), this.sort) : undefined;
     return html`
-      <header class="drawer-head">
-        <h2>MODELS</h2>
-        <span class="count">${shown ? `${shown.length} of ${this.models?.length ?? 0}` : ''}</span>
-        <button type="button" class="tbtn close" aria-label="Close models" @click=${() => emitUi(this, { kind: 'closeDrawer' })}>×</button>
-      </header>
       <div class="filters">
         <vscode-textfield type="search" .label=${'Filter models'} placeholder="filter by name or id" .value=${this.query} @input=${this.onQuery}></vscode-textfield>
         <vscode-checkbox .checked=${this.freeOnly} @change=${this.onFree}>Free only</vscode-checkbox>

@@ -36,7 +36,7 @@ export class DrawerFocus implements ReactiveController {
     this.opener = opener;
     this.view.save({ ...this.view.state, drawer });
     await this.host.updateComplete;
-    this.host.renderRoot.querySelector<HTMLElement>('aside.drawer')?.focus();
+    this.host.renderRoot.querySelector<HTMLElement>('.drawer')?.focus();
   }
 
   async close(): Promise<void> {

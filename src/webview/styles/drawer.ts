@@ -1,6 +1,6 @@
 /**
- * The frame shared by the side drawers (history, models, telemetry): a header with a title
- * and close button, a scrolling body, list resets.
+ * What the drawers' contents share (history, models): filters, a scrolling body, list
+ * resets. Their header and close button are the frame's, <nt-drawer>.
  */
 import { css } from 'lit';
 
@@ -10,29 +10,6 @@ export const drawerStyles = css`
     flex-direction: column;
     min-height: 0;
     height: 100%;
-  }
-  .drawer-head {
-    display: flex;
-    align-items: baseline;
-    gap: var(--nt-gap-sm);
-    padding: var(--nt-gap-sm) var(--nt-gap-sm) var(--nt-gap-sm) var(--nt-gap-md);
-    border-bottom: 1px solid var(--nt-border);
-  }
-  .drawer-head h2 {
-    margin: 0;
-    font-size: 0.86em;
-    font-weight: 700;
-    letter-spacing: 0.16em;
-    color: var(--nt-accent);
-    text-shadow: var(--nt-glow);
-  }
-  .drawer-head .count {
-    color: var(--nt-dim);
-    font-size: 0.82em;
-  }
-  .drawer-head .close {
-    margin-left: auto;
-    font-size: 1.1em;
   }
   .drawer-body {
     flex: 1;
