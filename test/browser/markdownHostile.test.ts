@@ -10,7 +10,7 @@ import { WebviewPage } from './harness';
 import { markdownProbe } from './probe';
 import { assistantEntry, conversation, snapshot, userEntry } from './fixtures';
 import { END_MARK, evenCuts, hostileCorpus } from './hostileCorpus';
-import type { ChunkReport, HostileResult, TableReport } from './probe/markdownProbe';
+import type { ChunkReport, GroupReport, HostileResult, TableReport } from './probe/markdownProbe';
 
 describe('markdown: hostile replies', function () {
   this.timeout(600_000);
@@ -77,6 +77,23 @@ describe('markdown: hostile replies', function () {
       assert.ok(r.equal, 'streamed equals one-shot');
     });
 
+    // Thousands of top-level blocks were laid out again on every slice (a 1 MB "show all" took 94 s).
+    it('draws a long reply\'s finished blocks in groups of about 8 KB that skip layout off screen, streamed = one-shot', async () => {
+      const parts = ['A paragraph of prose about streaming parsers and their state.', '- an item\n- another item', '```ts\nconst x = 1;\n```', '## A heading', '| a | b |\n|---|---|\n| 1 | 2 |', '> a quote [link][ref]'];
+      const text = `${Array.from({ length: 3000 }, (_, i) => parts[i % parts.length]).join('\n\n')}\n\n[ref]: https://ref.example/\n\n${END_MARK}`;
+      const r = await p.page.evaluate(
+        ({ text, cuts }) => (window as unknown as { __md: { grouping(t: string, c: number[]): Promise<GroupReport> } }).__md.grouping(text, cuts),
+        { text, cuts: evenCuts(text.length, 50) },
+      );
+      assert.ok(r.groups >= 10, `${r.groups} groups`);
+      assert.ok(r.maxGroupText <= 8192, `a group holds ${r.maxGroupText} characters`);
+      assert.ok(r.outside <= 2, `${r.outside} top-level blocks outside groups`);
+      assert.ok(r.lastShown, 'the group in view is laid out');
+      assert.ok(r.firstSkipped, 'a group far out of view is not laid out');
+      assert.ok(r.textKept, 'the same text');
+      assert.ok(r.equal, 'streamed (grown past the threshold) equals one-shot, groups included');
+    });
+
     it('ends a big table where marked does (a heading line, a blank line before indented text), streamed = one-shot', async () => {
       const rows = Array.from({ length: 1500 }, (_, i) => `| ${i} | row ${i} |`).join('\n');
       const docs = [
@@ -138,6 +155,50 @@ describe('markdown: hostile replies', function () {
       await p.page.locator('article[data-id="a1"] .md').getByText(END_MARK).waitFor({ timeout: 20_000 });
       assert.deepEqual(p.errors, []);
     });
+
+    // A long fence or text streams as chunks (block-level spans): the cursor must follow the text.
+    for (const [kind, body] of [
+      ['code block', `\`\`\`python\n${Array.from({ length: 900 }, (_, i) => `print("line ${i}")`).join('\n')}\nprint("tail`],
+      ['text too big to format', `${'word '.repeat(5000)}tail`],
+    ] as const) {
+      it(`puts the streaming cursor at the end of a long streaming ${kind}, not on a line of its own`, async () => {
+        await p.post({
+          type: 'view/snapshot',
+          snapshot: snapshot({ conversation: conversation([userEntry('u1', 'q'), assistantEntry('a1', '', { status: 'streaming' })], { streamingId: 'a1' }) }),
+        });
+        const text = `Intro.\n\n${body}`;
+        let sent = 0;
+        for (const at of evenCuts(text.length, 6)) {
+          await p.post({ type: 'chat/stream', conversationId: 'c1', messageId: 'a1', content: text.slice(sent, at), reasoning: '' });
+          sent = at;
+        }
+        const md = p.page.locator('article[data-id="a1"] .md');
+        await md.getByText('tail').waitFor();
+        const r = await md.evaluate((root) => {
+          const pre = root.lastElementChild?.querySelector('pre');
+          const holder = pre?.querySelector('code') ?? pre;
+          const chunk = holder?.querySelector('.md-chunk:last-child');
+          const last = chunk?.lastChild;
+          if (!holder || !chunk || !(last instanceof Text)) return undefined;
+          const range = document.createRange();
+          range.setStart(last, last.length - 1);
+          range.setEnd(last, last.length);
+          const cursors = [...root.querySelectorAll('*')].filter((el) => getComputedStyle(el, '::after').content !== 'none' && getComputedStyle(el, '::after').animationName === 'nt-blink');
+          return {
+            chunks: holder.querySelectorAll('.md-chunk').length,
+            cursorOnChunk: cursors.length === 1 && cursors[0] === chunk,
+            lineHeight: parseFloat(getComputedStyle(holder).lineHeight),
+            textBottom: range.getBoundingClientRect().bottom,
+            holderBottom: holder.getBoundingClientRect().bottom,
+          };
+        });
+        assert.ok(r, 'the text is drawn in chunks, ending with a text node');
+        assert.ok(r.chunks > 1, `${r.chunks} chunks`);
+        assert.ok(r.cursorOnChunk, 'one cursor, on the last chunk');
+        assert.ok(r.holderBottom - r.textBottom < r.lineHeight / 2, `the cursor is on the text's last line (${r.holderBottom - r.textBottom} px below it)`);
+        assert.deepEqual(p.errors, []);
+      });
+    }
 
     it('offers "render anyway" for a block held back for its cost, and formats it on request', async () => {
       const costly = `${'**a_'.repeat(300)} **done**`;

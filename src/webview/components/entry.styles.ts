@@ -104,26 +104,28 @@ export const entryStyles = [
     :host([mode='compact']) .meta {
       line-height: 1.5;
     }
-    /* The blinking block cursor of a streaming reply: after the last block, or alone. */
-    .md.streaming > :last-child::after,
+    /* The blinking block cursor of a streaming reply: at the end of the last block's text, or
+       alone. Long text is drawn in block-level chunks (textChunks.ts) and a long reply's
+       finished blocks in groups (blockGroups.ts): the cursor goes into the last chunk or block,
+       never after it on a line of its own. */
+    .md.streaming > :not(.md-group, .code-block, .md-raw):last-child::after,
+    .md.streaming > .md-group:last-child > :not(.code-block, .md-raw):last-child::after,
     .md.streaming:empty::after {
       content: '';
       ${cursorBlock}
       margin-left: 1px;
       box-shadow: var(--nt-glow);
     }
-    .md.streaming > .code-block:last-child::after {
-      display: none;
-    }
-    .md.streaming > .code-block:last-child code::after {
+    .md.streaming > .code-block:last-child code:not(:has(> .md-chunk))::after,
+    .md.streaming > .md-raw:last-child > pre:not(:has(> .md-chunk))::after,
+    .md.streaming > :is(.code-block, .md-raw):last-child pre .md-chunk:last-child::after {
       content: '';
       ${cursorBlock}
     }
     ${cursorKeyframes}
     @media (prefers-reduced-motion: reduce) {
-      .md.streaming > :last-child::after,
-      .md.streaming:empty::after,
-      .md.streaming > .code-block:last-child code::after {
+      .md.streaming *::after,
+      .md.streaming:empty::after {
         animation: none;
       }
     }

@@ -15,7 +15,8 @@
  *
  * Bounded work: the text between two hard boundaries (a segment) is lexed only while it is at
  * most BLOCK_MAX; a larger one is shown as text (fenced code as growing code) and never lexed,
- * and one call lexes at most about BLOCK_MAX of closed segments (then `pending` asks for more).
+ * and one call lexes about `workLimit` characters of closed segments at most, beyond the first
+ * (then `pending` asks for more).
  */
 import type { Links, Token } from 'marked';
 import type { BlockInput } from './blocks';
@@ -74,8 +75,11 @@ export class BlockSplitter {
   /** `incremental` false re-lexes everything on each update (the bench's naive baseline). */
   constructor(private readonly incremental = true) {}
 
-  /** Takes the full current text (normally the previous text plus appended tokens). */
-  next(raw: string, final = false): SplitResult {
+  /**
+   * Takes the full current text (normally the previous text plus appended tokens). Once more
+   * than `workLimit` characters were lexed, further closed segments wait for the next call.
+   */
+  next(raw: string, final = false, workLimit = BLOCK_MAX): SplitResult {
     const guarded = this.guard.apply(raw, final);
     this.last = guarded;
     const { boundaries } = guarded;
@@ -130,7 +134,7 @@ export class BlockSplitter {
           if (end - table.end <= BLOCK_MAX / 2) lexHere = true;
           else dropAt(table.end);
         } else {
-          if (work > BLOCK_MAX) {
+          if (work > workLimit) {
             pending = true;
             break;
           }
@@ -190,7 +194,7 @@ export class BlockSplitter {
         open = { kind: 'live', start: body, end, code: true, language: fence[1] || undefined };
         break;
       }
-      if (work > BLOCK_MAX && this.incremental) {
+      if (work > workLimit && this.incremental) {
         pending = true;
         break;
       }

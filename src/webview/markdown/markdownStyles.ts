@@ -215,6 +215,18 @@ export const markdownStyles = css`
     content-visibility: auto;
     contain-intrinsic-size: auto 50lh;
   }
+  /* A long reply's finished blocks, in groups of a few KB (blockGroups.ts): a group off screen is
+     neither laid out nor painted. Its margins stay inside it, so a group's first block starts flush. */
+  .md > .md-group {
+    content-visibility: auto;
+    contain-intrinsic-size: auto 40lh;
+  }
+  .md > .md-group > :first-child {
+    margin-top: 0;
+  }
+  .md > .md-group:last-child > :last-child {
+    margin-bottom: 0;
+  }
   /* A block shown as its source: too big or complex to format without freezing, or it failed. */
   .md .md-raw {
     margin: 0 0 0.6em;

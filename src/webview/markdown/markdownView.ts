@@ -6,6 +6,7 @@
  * Clicks are intercepted here: links never navigate the webview, they become `openLink`
  * requests; code-block buttons become code actions; "render anyway" formats a held-back block.
  */
+import { BlockGroups, type PlacedBlock } from './blockGroups';
 import { BlockSplitter, type CommittedBlock, type OpenPart, type SplitResult } from './blockSplitter';
 import { renderBlocks, codeLanguage, fallbackNode, type CodeActionRequest } from './blocks';
 import { highlightCode } from './highlight';
@@ -25,8 +26,19 @@ export interface MarkdownViewOptions {
 const SLICE_MS = 12;
 /** A text growing by more than this at once (a history entry) is fed in parts, as if streamed. */
 const FEED = 48 * 1024;
+/**
+ * Characters lexed per splitter call before the deadline is checked again: small enough that
+ * one call (lex, parse, sanitize, insert) stays well inside a slice on a slow machine.
+ */
+const CALL_WORK = 4 * 1024;
+/** Past this many characters a reply is long: its finished blocks are drawn in groups (blockGroups.ts). */
+const LONG_TEXT = 32 * 1024;
 
 type LivePart = Extract<OpenPart, { kind: 'live' }>;
+
+interface Drawn extends PlacedBlock {
+  readonly block: CommittedBlock;
+}
 
 interface LiveNodes {
   readonly part: LivePart;
@@ -37,7 +49,8 @@ interface LiveNodes {
 
 export class MarkdownView {
   private splitter: BlockSplitter;
-  private committed: { block: CommittedBlock; nodes: ChildNode[] }[] = [];
+  private committed: Drawn[] = [];
+  private readonly groups: BlockGroups;
   private tailNodes: ChildNode[] = [];
   private live: LiveNodes | undefined;
   private text: string | undefined;
@@ -52,6 +65,7 @@ export class MarkdownView {
     private readonly options: MarkdownViewOptions = {},
   ) {
     this.splitter = new BlockSplitter(options.incremental ?? true);
+    this.groups = new BlockGroups(root);
     root.addEventListener('click', this.onClick);
     // Middle-click would open a link in a new window of the webview host: never.
     root.addEventListener('auxclick', this.onClick);
@@ -62,6 +76,7 @@ export class MarkdownView {
     if (text === this.text && final === this.final && !this.pending) return;
     this.text = text;
     this.final = final;
+    this.groups.set(text.length > LONG_TEXT, this.committed, this.tailNodes[0] ?? null);
     this.run(performance.now() + SLICE_MS);
   }
 
@@ -95,7 +110,7 @@ export class MarkdownView {
       }
       let result: SplitResult;
       try {
-        result = this.splitter.next(upTo === text.length ? text : text.slice(0, upTo), this.final && upTo === text.length);
+        result = this.splitter.next(upTo === text.length ? text : text.slice(0, upTo), this.final && upTo === text.length, CALL_WORK);
       } catch {
         this.showWhole(text);
         return;
@@ -117,17 +132,22 @@ export class MarkdownView {
     this.live = undefined;
     this.pending = false;
     this.root.replaceChildren(fallbackNode(text, 'failed'));
+    this.groups.cleared();
   }
 
   private apply({ reset, dropFrom, committed, stale, open }: SplitResult): void {
     if (reset) {
       this.root.replaceChildren();
+      this.groups.cleared();
       this.committed = [];
       this.tailNodes = [];
       this.live = undefined;
     }
     if (dropFrom !== undefined) {
-      for (const gone of this.committed.splice(dropFrom)) for (const node of gone.nodes) node.remove();
+      for (const gone of this.committed.splice(dropFrom).reverse()) {
+        for (const node of gone.nodes) node.remove();
+        this.groups.removed(gone);
+      }
     }
     const keepLive = open.kind === 'live' && !reset && dropFrom === undefined && committed.length === 0 && this.live && this.sameLive(this.live, open) ? this.live : undefined;
     if (!keepLive) {
@@ -139,10 +159,10 @@ export class MarkdownView {
     const finishedNodes: ChildNode[] = [];
     const anchor = this.tailNodes[0] ?? null;
     committed.forEach((block, i) => {
-      const nodes = fresh[i]!;
-      this.committed.push({ block, nodes });
-      for (const node of nodes) this.root.insertBefore(node, anchor);
-      finishedNodes.push(...nodes);
+      const drawn: Drawn = { block, chars: block.raw.length, nodes: fresh[i]!, group: undefined };
+      this.committed.push(drawn);
+      this.groups.insert(drawn, anchor);
+      finishedNodes.push(...drawn.nodes);
     });
     if (stale.length > 0) finishedNodes.push(...this.redraw(stale));
     if (keepLive && open.kind === 'live') {
@@ -181,19 +201,22 @@ export class MarkdownView {
       if (!entry) return;
       const nodes = drawn[i]!;
       const after = entry.nodes.at(-1)?.nextSibling ?? this.nextAnchor(entry);
+      const parent = entry.group?.el ?? this.root;
       for (const node of entry.nodes) node.remove();
-      for (const node of nodes) this.root.insertBefore(node, after);
+      for (const node of nodes) parent.insertBefore(node, after);
       entry.nodes = nodes;
       out.push(...nodes);
     });
     return out;
   }
 
-  /** The first node after a block that drew no nodes (a definition). */
-  private nextAnchor(entry: { block: CommittedBlock }): ChildNode | null {
-    const at = this.committed.findIndex((c) => c.block === entry.block);
-    for (let i = at + 1; i < this.committed.length; i++) if (this.committed[i]!.nodes[0]) return this.committed[i]!.nodes[0]!;
-    return this.tailNodes[0] ?? null;
+  /** The first node after a block that drew no nodes (a definition), in the same parent. */
+  private nextAnchor(entry: Drawn): ChildNode | null {
+    const at = this.committed.indexOf(entry);
+    for (let i = at + 1; i < this.committed.length && this.committed[i]!.group === entry.group; i++) {
+      if (this.committed[i]!.nodes[0]) return this.committed[i]!.nodes[0]!;
+    }
+    return entry.group ? null : (this.tailNodes[0] ?? null);
   }
 
   private readonly onClick = (event: MouseEvent): void => {

@@ -389,4 +389,46 @@ function tableStream(text: string, cuts: readonly number[]): TableReport {
   return report;
 }
 
-(window as unknown as { __md: unknown }).__md = { once, compare, stream, spec, streamed, hostile, curve, curvePaired, chunking, tableStream };
+export interface GroupReport {
+  /** `.md-group` elements, and the longest source text one holds (characters of its text content). */
+  readonly groups: number;
+  readonly maxGroupText: number;
+  /** Top-level children that are not groups (the open tail). */
+  readonly outside: number;
+  /** The last group is laid out; the first one, scrolled far out of view, is not (content-visibility). */
+  readonly lastShown: boolean;
+  readonly firstSkipped: boolean;
+  readonly equal: boolean;
+  readonly textKept: boolean;
+}
+
+/** A long reply streamed through `cuts` (it grows past the grouping threshold) against one-shot. */
+async function grouping(text: string, cuts: readonly number[]): Promise<GroupReport> {
+  const onceRoot = shownRoot();
+  renderMarkdownOnce(onceRoot, text);
+  const root = shownRoot();
+  const view = new MarkdownView(root, { highlight: false });
+  for (const at of cuts) {
+    view.update(text.slice(0, at), at === text.length);
+    view.flush();
+  }
+  onceRoot.remove();
+  const groups = [...root.querySelectorAll(':scope > .md-group')];
+  root.lastElementChild?.scrollIntoView();
+  // Which groups are skipped is decided while the page renders a frame.
+  for (let i = 0; i < 3; i++) await new Promise((ok) => requestAnimationFrame(ok));
+  const report = {
+    groups: groups.length,
+    maxGroupText: Math.max(0, ...groups.map((g) => g.textContent?.length ?? 0)),
+    outside: root.children.length - groups.length,
+    lastShown: groups.at(-1)?.firstElementChild?.checkVisibility({ contentVisibilityAuto: true }) ?? false,
+    firstSkipped: groups[0]?.firstElementChild?.checkVisibility({ contentVisibilityAuto: true }) === false,
+    equal: onceRoot.innerHTML === root.innerHTML,
+    textKept: onceRoot.textContent === root.textContent,
+  };
+  view.dispose();
+  root.remove();
+  return report;
+}
+
+(window as unknown as { __md: unknown }).__md = { once, compare, stream, spec, streamed, hostile, curve, curvePaired, chunking, tableStream, grouping };
