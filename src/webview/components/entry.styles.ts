@@ -124,8 +124,12 @@ export const entryStyles = [
     }
     ${cursorKeyframes}
     @media (prefers-reduced-motion: reduce) {
-      .md.streaming *::after,
-      .md.streaming:empty::after {
+      .md.streaming > :not(.md-group, .code-block, .md-raw):last-child::after,
+      .md.streaming > .md-group:last-child > :not(.code-block, .md-raw):last-child::after,
+      .md.streaming:empty::after,
+      .md.streaming > .code-block:last-child code:not(:has(> .md-chunk))::after,
+      .md.streaming > .md-raw:last-child > pre:not(:has(> .md-chunk))::after,
+      .md.streaming > :is(.code-block, .md-raw):last-child pre .md-chunk:last-child::after {
         animation: none;
       }
     }
