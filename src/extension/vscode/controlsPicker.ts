@@ -13,7 +13,7 @@ import type { ChatServices } from './chatServices';
 export class ControlsPicker {
   constructor(private readonly log: Logger) {}
 
-  async message(s: ChatServices, conversationId: string | undefined, modelId: string): Promise<Extract<HostMessage, { type: 'controls/state' }>> {
+  async message(s: Pick<ChatServices, 'catalog' | 'engine' | 'endpoints'>, conversationId: string | undefined, modelId: string): Promise<Extract<HostMessage, { type: 'controls/state' }>> {
     const support = reasoningSupport(s.catalog.current()?.byId.get(modelId));
     return {
       type: 'controls/state',
@@ -25,7 +25,7 @@ export class ControlsPicker {
   }
 
   /** The model's providers; an empty list when the endpoints API cannot say (offline, custom endpoint). */
-  async providersOf(s: ChatServices, modelId: string): Promise<ProviderView[]> {
+  async providersOf(s: Pick<ChatServices, 'endpoints'>, modelId: string): Promise<ProviderView[]> {
     try {
       return (await s.endpoints.load(modelId)).map((e) => ({
         name: e.name,

@@ -15,8 +15,8 @@ export type DeleteOutcome =
   | { readonly kind: 'refused'; readonly reason: string };
 
 export async function deleteMessageWithConfirmation(
-  s: ChatServices,
-  dialogs: HostDialogs,
+  s: Pick<ChatServices, 'history' | 'engine'>,
+  dialogs: Pick<HostDialogs, 'confirm'>,
   messageId: string,
   activeConversationId: string | undefined,
 ): Promise<DeleteOutcome> {

@@ -6,10 +6,10 @@
  */
 import { isStorageError } from '../storage';
 import type { ChatServices } from './chatServices';
-import type { Intent } from './chatController';
+import type { Intent } from './intents/context';
 
 /** Why the intent is refused, or undefined when the host accepts it. */
-export async function refuseIntent(s: ChatServices, intent: Intent, activeConversationId: string | undefined): Promise<string | undefined> {
+export async function refuseIntent(s: Pick<ChatServices, 'history' | 'catalog'>, intent: Intent, activeConversationId: string | undefined): Promise<string | undefined> {
   switch (intent.type) {
     case 'chat/send':
       return intent.conversationId !== undefined ? conversationMissing(s, intent.conversationId) : undefined;
@@ -38,12 +38,12 @@ export async function refuseIntent(s: ChatServices, intent: Intent, activeConver
   }
 }
 
-async function conversationMissing(s: ChatServices, id: string): Promise<string | undefined> {
+async function conversationMissing(s: Pick<ChatServices, 'history'>, id: string): Promise<string | undefined> {
   // Existence only: a conversation whose rows fail to load can still be deleted.
   return (await s.history.conversationExists(id)) ? undefined : 'that conversation does not exist';
 }
 
-async function messageMissing(s: ChatServices, id: string): Promise<string | undefined> {
+async function messageMissing(s: Pick<ChatServices, 'history'>, id: string): Promise<string | undefined> {
   try {
     await s.history.getMessage(id);
     return undefined;
@@ -54,7 +54,7 @@ async function messageMissing(s: ChatServices, id: string): Promise<string | und
 }
 
 /** A model id the catalog lists; with no catalog at all nothing can be checked, so nothing is written. */
-export async function modelUnknown(s: ChatServices, modelId: string): Promise<string | undefined> {
+export async function modelUnknown(s: Pick<ChatServices, 'catalog'>, modelId: string): Promise<string | undefined> {
   const snapshot = s.catalog.current() ?? (await s.catalog.get().catch(() => undefined));
   if (!snapshot) return 'the model list is not available to check that model';
   return snapshot.byId.has(modelId) ? undefined : `“${modelId.slice(0, 80)}” is not in the model list`;
@@ -64,7 +64,7 @@ export async function modelUnknown(s: ChatServices, modelId: string): Promise<st
  * True when `text` appears in a message of the open conversation. Whitespace is
  * ignored: rendered code loses indentation markers and trailing newlines.
  */
-async function fromOpenConversation(s: ChatServices, conversationId: string | undefined, text: string): Promise<boolean> {
+async function fromOpenConversation(s: Pick<ChatServices, 'history'>, conversationId: string | undefined, text: string): Promise<boolean> {
   if (!conversationId || !(await s.history.findConversation(conversationId))) return false;
   const needle = squash(text);
   if (needle === '') return false;

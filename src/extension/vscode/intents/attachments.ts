@@ -1,0 +1,12 @@
+/** The composer's attachment intents: pick a source's item, remove a chip. */
+import type { IntentTable } from './context';
+
+export const attachmentIntents: IntentTable<'attach/pick' | 'attach/remove'> = {
+  'attach/pick': async (ctx, intent) => {
+    const out = await ctx.attachments.pick(intent.source);
+    // The view shows a failed request's reason beside the composer.
+    if (!out.ok) throw new Error(out.message);
+    if (out.shown) ctx.host.showMessage(out.shown);
+  },
+  'attach/remove': (ctx, intent) => void ctx.attachments.remove(intent.id),
+};

@@ -1,0 +1,61 @@
+/**
+ * Starting a reply, shared by the chat intents and the notices' actions: a started
+ * reply opens its conversation; a refusal becomes a notice, and a send the budget
+ * refused is held under that notice so "Send anyway" repeats exactly it.
+ */
+import { randomUUID } from 'node:crypto';
+import { refusalNotice } from '../../core/notices';
+import type { StartOutcome } from '../../core/orchestrator';
+import { checkedControls } from '../controlsPicker';
+import type { Needs } from './context';
+import type { HeldSend } from './noticeBoard';
+
+/** Shows a started reply, or the refusal as a notice; true when it started. */
+export async function startReply(ctx: Needs<'view' | 'notices'>, pending: Promise<StartOutcome>, resend?: HeldSend): Promise<boolean> {
+  const outcome = await pending;
+  if (outcome.status === 'refused') {
+    const id = randomUUID();
+    if (resend && (outcome.reason === 'budget' || outcome.reason === 'budget_confirm')) ctx.notices.hold(id, resend);
+    ctx.notices.add(refusalNotice(id, outcome.reason, outcome.message, outcome.conversationId));
+    return false;
+  }
+  if (outcome.conversationId !== ctx.view.activeId) await ctx.view.setActive(outcome.conversationId);
+  else await ctx.view.postConversation();
+  return true;
+}
+
+export interface SendRequest {
+  text: string;
+  conversationId?: string | undefined;
+  controls?: unknown;
+  attachmentIds?: string[];
+  overrideBudget?: boolean;
+}
+
+/**
+ * A send with the chips it names: their text comes from the host's own list, and they
+ * leave the composer only once the send has started (a refused send keeps them). A
+ * request from the view hears of missing chips in its reply; a command, as a notice.
+ */
+export async function sendMessage(ctx: Needs<'view' | 'notices' | 'attachments', 'engine'>, intent: SendRequest, fromView: boolean): Promise<void> {
+  const ids = intent.attachmentIds ?? [];
+  const resolved = ctx.attachments.resolve(ids);
+  if (!resolved.ok) {
+    if (fromView) throw new Error(resolved.message);
+    ctx.notices.add({ id: 'attachments-gone', severity: 'warning', kind: 'refused_intent', message: resolved.message });
+    return;
+  }
+  const conversationId = intent.conversationId ?? ctx.view.activeId;
+  const started = await startReply(
+    ctx,
+    ctx.s.engine.send({
+      text: intent.text,
+      conversationId,
+      controls: checkedControls(intent.controls),
+      ...(resolved.attachments.length ? { attachments: resolved.attachments } : {}),
+      ...(intent.overrideBudget ? { overrideBudget: true } : {}),
+    }),
+    { text: intent.text, conversationId, ...(ids.length ? { attachmentIds: ids } : {}) },
+  );
+  if (started) ctx.attachments.sent(ids);
+}
