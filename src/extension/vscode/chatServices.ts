@@ -8,12 +8,13 @@
 import { readControlSettings } from './controlSettings';
 import * as vscode from 'vscode';
 import path from 'node:path';
-import type { BudgetLimits, CostTracker } from '../core/costTracker';
+import type { CostTracker } from '../core/costTracker';
+import { budgetLimits } from './budgetLimits';
 import type { ChatEvents } from '../core/chatEvents';
 import { createChatEngine } from '../core/chatEngine';
 import type { EventBus } from '../base/events';
 import { mapLogger, type Logger } from '../base/logger';
-import { ZERO, parseUsd, usdFromNumber } from '../../shared/money';
+import { ZERO, parseUsd } from '../../shared/money';
 import { DEFAULT_CHAT_SETTINGS, type ChatOrchestrator, type ChatSettings } from '../core/orchestrator';
 import type { SessionTelemetry } from '../core/telemetry';
 import { TokenCounter } from '../core/tokenCounter';
@@ -60,11 +61,6 @@ export interface ChatServicesDeps {
   settings: SettingsReader;
   onExternalHistoryChange(): void;
   onPersistError(message: string): void;
-}
-
-export function budgetLimits(s: Settings): BudgetLimits {
-  const usd = (n: number | undefined) => (n === undefined || n <= 0 ? undefined : usdFromNumber(n));
-  return { session: usd(s.budgetSession), monthly: usd(s.budgetMonthly), warnAtBasisPoints: Math.round(s.warnAt * 10000) };
 }
 
 /** The stall timeout and circuit-breaker settings, as the client takes them (at start and on every change). */

@@ -7,7 +7,7 @@
  */
 import * as vscode from 'vscode';
 import type { ChatServices } from './chatServices';
-import { budgetLimits } from './chatServices';
+import { budgetLimits } from './budgetLimits';
 import type { SettingsReader } from './config';
 import { formatBudget, formatCost, ratioBasisPoints, ZERO } from '../../shared/money';
 import type { KeyInfo } from '../openrouter/types';

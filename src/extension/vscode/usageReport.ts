@@ -11,7 +11,8 @@ import { usageCsv, type UsageReport } from '../storage';
 import { usageHtml } from '../core/usageChart';
 import { loadAccountSummary, type AccountSummary } from '../core/accountSummary';
 import { SET_MANAGEMENT_KEY_COMMAND } from '../core/accountHtml';
-import { budgetLimits, type ChatServices } from './chatServices';
+import { budgetLimits } from './budgetLimits';
+import type { ChatServices } from './chatServices';
 import type { SettingsReader } from './config';
 
 const DAYS = 30;

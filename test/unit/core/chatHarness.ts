@@ -11,6 +11,7 @@ import { createChatEngine } from '../../../src/extension/core/chatEngine';
 import type { ChatEvents } from '../../../src/extension/core/chatEvents';
 import type { BudgetLimits, CostTracker } from '../../../src/extension/core/costTracker';
 import type { EventBus } from '../../../src/extension/base/events';
+import type { SessionTelemetry } from '../../../src/extension/core/telemetry';
 import { silentLogger } from '../../../src/extension/base/logger';
 import { ZERO, parseUsd, sum, toDecimalString, type Usd } from '../../../src/shared/money';
 import { TokenCounter } from '../../../src/extension/core/tokenCounter';
@@ -32,6 +33,7 @@ export interface ChatHarness {
   engine: ChatOrchestrator;
   costs: CostTracker;
   bus: EventBus<ChatEvents>;
+  telemetry: SessionTelemetry;
   events: Recorded[];
   settings: ChatSettings;
   models: Map<string, CatalogModel>;
@@ -66,7 +68,7 @@ export async function chatHarness(
     ...options.settings,
   };
   // Wired by the same function the extension uses (core/chatEngine.ts).
-  const { engine, costs, bus } = createChatEngine({
+  const { engine, costs, bus, telemetry } = createChatEngine({
     client,
     circuits: client.circuits,
     history: store,
@@ -87,6 +89,7 @@ export async function chatHarness(
     engine,
     costs,
     bus,
+    telemetry,
     events,
     settings,
     models,

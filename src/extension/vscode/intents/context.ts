@@ -35,8 +35,11 @@ export interface HostActions {
 /** The composer's attachments, as handlers see them. */
 export type Attachments = Pick<AttachmentService, 'pick' | 'remove' | 'resolve' | 'sent' | 'chips' | 'totalTokens'>;
 
+/** The services any handler uses (the editor passes all of `ChatServices`). */
+export type IntentServices = Pick<ChatServices, 'history' | 'engine' | 'catalog' | 'endpoints' | 'telemetry' | 'costs' | 'bus' | 'recovery'>;
+
 export interface IntentContext {
-  readonly s: ChatServices;
+  readonly s: IntentServices;
   readonly settings: { read(): Settings };
   readonly log: Logger;
   post(message: HostMessage): Promise<void>;
@@ -48,8 +51,8 @@ export interface IntentContext {
 }
 
 /** A handler's narrow context: the named context parts, and the named services. */
-export type Needs<K extends Exclude<keyof IntentContext, 's'>, S extends keyof ChatServices = never> = Pick<IntentContext, K> & {
-  readonly s: Pick<ChatServices, S>;
+export type Needs<K extends Exclude<keyof IntentContext, 's'>, S extends keyof IntentServices = never> = Pick<IntentContext, K> & {
+  readonly s: Pick<IntentServices, S>;
 };
 
 export type IntentHandler<T extends IntentType> = (ctx: IntentContext, intent: IntentOf<T>) => Promise<void> | void;

@@ -7,7 +7,8 @@ import type { ConversationView, HostMessage, Telemetry } from '../../../shared/p
 import { ZERO, parseUsd } from '../../../shared/money';
 import { contextUse } from '../../core/sendEstimate';
 import { conversationView } from '../../core/viewModel';
-import { budgetLimits, type ChatServices } from '../chatServices';
+import { budgetLimits } from '../budgetLimits';
+import type { ChatServices } from '../chatServices';
 import type { Settings } from '../config';
 import type { ControlsPicker } from '../controlsPicker';
 import type { Attachments } from './context';
