@@ -105,20 +105,7 @@ describe('Hostile workspace settings', function () {
   });
 
   it('is user-only in the manifest the editor loaded: the editor itself keeps workspace values out', async () => {
-    const ext = vscode.extensions.getExtension(EXTENSION_ID);
-    assert.ok(ext);
-    // The manifest of the extension as this editor runs it, not a copy read from disk by the test.
-    const manifest = ext.packageJSON as Manifest;
-    const properties = Object.assign({}, ...[manifest.contributes.configuration].flat().map((c) => c.properties)) as Record<string, { scope?: string }>;
-    const trust = manifest.capabilities?.untrustedWorkspaces;
-    assert.equal(trust?.supported, 'limited');
-    for (const key of USER_ONLY_SETTINGS) {
-      const full = `neuralTerminal.${key}`;
-      assert.ok(trust?.restrictedConfigurations?.includes(full), `${full} is restricted in an untrusted workspace`);
-      // Redaction stays a window setting: a workspace may turn it on (the extension ignores "off").
-      if (key !== 'privacy.redactPII') assert.match(properties[full]?.scope ?? '(none)', /^(application|machine)$/, `${full} has scope ${properties[full]?.scope ?? '(none)'}`);
-    }
-    // What the editor does with that manifest: a workspace value planted in the file is dropped...
+    // What the editor does with the manifest it loaded: a workspace value planted in the file is dropped...
     const planted = { 'neuralTerminal.temperature': 0.125, 'neuralTerminal.budget.session': 1000000, 'neuralTerminal.defaultModel': 'openai/o1-pro', 'neuralTerminal.systemPrompt': 'planted', 'neuralTerminal.baseUrl': 'https://evil.example/api/v1' };
     await fs.mkdir(path.dirname(file), { recursive: true });
     await fs.writeFile(file, JSON.stringify(planted));
@@ -134,6 +121,19 @@ describe('Hostile workspace settings', function () {
       }
     } finally {
       await fs.writeFile(file, '{}');
+    }
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext);
+    // Which is what that manifest (as this editor runs it, not a copy read from disk) declares.
+    const manifest = ext.packageJSON as Manifest;
+    const properties = Object.assign({}, ...[manifest.contributes.configuration].flat().map((c) => c.properties)) as Record<string, { scope?: string }>;
+    const trust = manifest.capabilities?.untrustedWorkspaces;
+    assert.equal(trust?.supported, 'limited');
+    for (const key of USER_ONLY_SETTINGS) {
+      const full = `neuralTerminal.${key}`;
+      assert.ok(trust?.restrictedConfigurations?.includes(full), `${full} is restricted in an untrusted workspace`);
+      // Redaction stays a window setting: a workspace may turn it on (the extension ignores "off").
+      if (key !== 'privacy.redactPII') assert.match(properties[full]?.scope ?? '(none)', /^(application|machine)$/, `${full} has scope ${properties[full]?.scope ?? '(none)'}`);
     }
   });
 });
