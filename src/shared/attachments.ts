@@ -7,8 +7,19 @@
  * No `vscode` import, no DOM use.
  */
 
-export const ATTACHMENT_KINDS = ['file', 'folder', 'selection', 'problems', 'terminal', 'git'] as const;
+import { MAX_MEDIA_TOTAL_BYTES, readSentMedia, type SentMedia } from './media';
+
+/** The sources the composer's `@` menu offers. */
+export const SOURCE_KINDS = ['file', 'folder', 'selection', 'problems', 'terminal', 'git'] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+/** What an attachment is: a text kind, or an image or PDF carrying bytes (`media`). */
+export const ATTACHMENT_KINDS = ['file', 'folder', 'selection', 'problems', 'terminal', 'git', 'image', 'pdf'] as const;
 export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
+export type MediaKind = 'image' | 'pdf';
+
+export function isMediaKind(kind: AttachmentKind): kind is MediaKind {
+  return kind === 'image' || kind === 'pdf';
+}
 
 /** What a stored user message keeps of one attachment. */
 export interface SentAttachment {
@@ -25,6 +36,8 @@ export interface SentAttachment {
   readonly cost?: string;
   /** What the user was told about it ("12 of 40 files included"). */
   readonly note?: string;
+  /** An image's or PDF's bytes (kinds `image` and `pdf`, whose `text` is empty). */
+  readonly media?: SentMedia;
 }
 
 /** Longest label kept; labels are paths and short descriptions. */
@@ -46,6 +59,7 @@ export function readSentAttachments(meta: unknown): SentAttachment[] {
   const list = (meta as Record<string, unknown>)['attachments'];
   if (!Array.isArray(list)) return [];
   const out: SentAttachment[] = [];
+  let mediaBytes = 0;
   for (const raw of list.slice(0, MAX_ATTACHMENTS)) {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) continue;
     const a = raw as Record<string, unknown>;
@@ -53,6 +67,10 @@ export function readSentAttachments(meta: unknown): SentAttachment[] {
     if (typeof kind !== 'string' || !KIND_SET.has(kind)) continue;
     if (typeof label !== 'string' || !label || typeof text !== 'string') continue;
     if (typeof tokens !== 'number' || !Number.isSafeInteger(tokens) || tokens < 0) continue;
+    // An image or PDF is its bytes: without well-formed, bounded ones of the right type it is dropped.
+    const media = isMediaKind(kind as AttachmentKind) ? readSentMedia(a['media']) : undefined;
+    if (isMediaKind(kind as AttachmentKind) && (!media || (kind === 'image') !== media.mime.startsWith('image/'))) continue;
+    if (media && (mediaBytes += media.bytes) > MAX_MEDIA_TOTAL_BYTES) continue;
     out.push({
       kind: kind as AttachmentKind,
       label: label.slice(0, MAX_LABEL_CHARS),
@@ -61,13 +79,14 @@ export function readSentAttachments(meta: unknown): SentAttachment[] {
       tokens,
       ...(typeof cost === 'string' && MONEY.test(cost) ? { cost } : {}),
       ...(typeof note === 'string' && note ? { note: note.slice(0, MAX_NOTE_CHARS) } : {}),
+      ...(media ? { media } : {}),
     });
   }
   return out;
 }
 
 /** The metadata value a user message stores for its attachments (plain JSON). */
-export function sentAttachmentsJson(list: readonly SentAttachment[]): Array<Record<string, string | number>> {
+export function sentAttachmentsJson(list: readonly SentAttachment[]): Array<Record<string, string | number | Record<string, string | number>>> {
   return list.map((a) => ({
     kind: a.kind,
     label: a.label,
@@ -76,6 +95,7 @@ export function sentAttachmentsJson(list: readonly SentAttachment[]): Array<Reco
     tokens: a.tokens,
     ...(a.cost !== undefined ? { cost: a.cost } : {}),
     ...(a.note !== undefined ? { note: a.note } : {}),
+    ...(a.media ? { media: { mime: a.media.mime, data: a.media.data, bytes: a.media.bytes, sha256: a.media.sha256 } } : {}),
   }));
 }
 
@@ -96,7 +116,37 @@ export function attachmentBlock(a: Pick<SentAttachment, 'kind' | 'label' | 'text
  * question reads best to models), then what the user typed.
  */
 export function composeUserContent(typed: string, attachments: readonly Pick<SentAttachment, 'kind' | 'label' | 'text' | 'language'>[]): string {
-  if (attachments.length === 0) return typed;
-  const blocks = attachments.map(attachmentBlock).join('\n\n');
+  // Images and PDFs travel as their own content parts (mediaOf), not as text blocks.
+  const texts = attachments.filter((a) => !isMediaKind(a.kind));
+  if (texts.length === 0) return typed;
+  const blocks = texts.map(attachmentBlock).join('\n\n');
   return typed ? `${blocks}\n\n${typed}` : blocks;
+}
+
+/** The images and PDFs of a message's attachments, in order, with the file names they were sent as. */
+export function mediaOf(attachments: readonly SentAttachment[]): Array<SentMedia & { filename: string }> {
+  return attachments.flatMap((a) => (a.media ? [{ ...a.media, filename: a.label }] : []));
+}
+
+/**
+ * What a text export prints for an image or PDF instead of its bytes: the name, size and
+ * fingerprint (the JSON export keeps the bytes).
+ */
+export function mediaPlaceholder(a: Pick<SentAttachment, 'kind' | 'label' | 'media'>): string {
+  const m = a.media;
+  return m ? `[@${a.kind} ${a.label} · ${m.mime} · ${m.bytes} bytes · sha256 ${m.sha256}]` : `[@${a.kind} ${a.label}]`;
+}
+
+/**
+ * Whether every image and PDF a message's metadata records is well-formed, of an accepted
+ * type and within the size bounds (an import refuses the file otherwise, rather than keep
+ * bytes no reader would use).
+ */
+export function mediaWithinBounds(meta: unknown): boolean {
+  const list = typeof meta === 'object' && meta !== null ? (meta as Record<string, unknown>)['attachments'] : undefined;
+  if (!Array.isArray(list)) return true;
+  const declared = list.filter((a) => typeof a === 'object' && a !== null && (a as Record<string, unknown>)['media'] !== undefined);
+  if (declared.length === 0) return true;
+  if (list.length > MAX_ATTACHMENTS) return false;
+  return readSentAttachments(meta).filter((a) => a.media).length === declared.length;
 }

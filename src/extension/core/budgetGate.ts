@@ -13,6 +13,7 @@ import { controlSettings, lastReply } from './replyPlan';
 import { expectedCacheReads, preflightAdjustment, requestFields, type SendControls } from './routing';
 import { estimateTokens, MESSAGE_OVERHEAD_TOKENS } from './tokenCounter';
 import { routedPricing } from './routedPricing';
+import { imageCount, imagesCost } from './attachments/mediaPolicy';
 
 export type BudgetRefusal = { status: 'refused'; reason: Refusal; message: string };
 
@@ -48,6 +49,7 @@ async function estimateFor(
   modelId: string,
   promptTokens: number,
   send: { controls: SendControls; conversationId: string | undefined },
+  images = 0,
 ): Promise<ModelEstimate> {
   const model = deps.model(modelId);
   const free = model ? isFreeModel(model.pricing) : false;
@@ -55,11 +57,14 @@ async function estimateFor(
   // Priced at the provider the routing sends it to first, when that is known.
   const pricing = model ? routedPricing(model.pricing, deps.providers?.(modelId), send.controls.routing) : undefined;
   const estimate = pricing ? estimateCost(pricing, { promptTokens, completionTokens: maxReply }) : undefined;
-  if (estimate?.kind !== 'estimate') return { modelId, known: model !== undefined, free, usd: undefined, paidExtras: false };
+  if (!pricing || estimate?.kind !== 'estimate') return { modelId, known: model !== undefined, free, usd: undefined, paidExtras: false };
   // Web results are priced, and a warm prompt cache makes the send cheaper: the estimate says so.
   const pre = await controlsPreflight(deps, { modelId, controls: send.controls, conversationId: send.conversationId, promptTokens });
-  const paidExtras = pre.webSearch !== undefined && pre.webSearch.atto > 0n;
-  return { modelId, known: true, free, usd: add(estimate.usd, pre.adjustment), paidExtras };
+  // Each image is priced per image at the catalog's image price (unknown when it varies).
+  const pictures = imagesCost(pricing, images);
+  if (pictures === undefined) return { modelId, known: true, free, usd: undefined, paidExtras: false };
+  const paidExtras = (pre.webSearch !== undefined && pre.webSearch.atto > 0n) || pictures.atto > 0n;
+  return { modelId, known: true, free, usd: add(add(estimate.usd, pre.adjustment), pictures), paidExtras };
 }
 
 export async function checkBudget(
@@ -90,7 +95,8 @@ export async function checkFanOutBudget(
     turns.reduce((n, t) => n + estimateTokens(t.content) + MESSAGE_OVERHEAD_TOKENS, 0) +
     (systemPrompt ? estimateTokens(systemPrompt) : 0);
   const parts: ModelEstimate[] = [];
-  for (const id of modelIds) parts.push(await estimateFor(deps, id, promptTokens, send));
+  const images = imageCount(turns);
+  for (const id of modelIds) parts.push(await estimateFor(deps, id, promptTokens, send, images));
   const unpriced = parts.filter((p) => !p.free && p.usd === undefined);
   const priced = parts.filter((p) => p.usd !== undefined);
   // Web search costs money even on a free model.

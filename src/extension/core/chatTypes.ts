@@ -49,6 +49,8 @@ export interface OrchestratorDeps {
   client: ChatClientPort;
   history: HistoryPort;
   model: (id: string) => CatalogModel | undefined;
+  /** Every model of the catalog (to name the ones that can read an image). */
+  models?: () => readonly CatalogModel[];
   /** A model's providers with their prices, when already known (routing prices the send at the one it picks). */
   providers?: (modelId: string) => readonly ProviderPrice[] | undefined;
   tokens: TokenCounterPort;
@@ -67,7 +69,9 @@ export type Refusal =
   | 'budget'
   | 'budget_confirm'
   | 'not_found'
-  | 'invalid_target';
+  | 'invalid_target'
+  /** The model cannot take what the message carries (an image, for a text-only model). */
+  | 'unsupported_input';
 
 export type StartOutcome =
   | {

@@ -4,10 +4,13 @@
  * history was cut, so the model (and the user) know context is missing.
  * No `vscode` import.
  */
+import type { MessageMedia } from '../openrouter/types';
 
 export interface ChatTurn {
   role: 'system' | 'user' | 'assistant';
   content: string;
+  /** A user turn's images and PDFs (sent as content parts; not in the token count). */
+  media?: readonly MessageMedia[];
 }
 
 export const TRUNCATION_MARKER = '[Earlier conversation context truncated]';

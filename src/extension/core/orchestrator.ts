@@ -23,7 +23,8 @@ import { streamReply, type ReplySteps } from './replyStream';
 import { controlsFromMetadata, controlsMetadata, resolveControls, type SendControls } from './routing';
 import { titleFromFirstMessage } from './titles';
 import { composeUserContent, readSentAttachments } from '../../shared/attachments';
-import { withAttachments } from './attachments/outgoing';
+import { turnMedia, withAttachments } from './attachments/outgoing';
+import { imageRefusal } from './attachments/mediaPolicy';
 
 export { DEFAULT_CHAT_SETTINGS, type ChatSettings, type CompareOutcome, type OrchestratorDeps, type Refusal, type StartOutcome } from './chatTypes';
 export { parseContextLimit } from './replyStream';
@@ -234,7 +235,11 @@ export class ChatOrchestrator {
     const history = existing ? await turnsOf(this.deps.history, existing.id) : [];
     const controls = await this.resolve(input.controls, existing?.id);
     metadata['controls'] = controlsMetadata(controls);
-    const budget = await checkFanOutBudget(this.deps, modelIds, [...history, { role: 'user', content: composeUserContent(outgoing, attached) }], existing?.systemPrompt ?? settings.systemPrompt, input.overrideBudget === true, {
+    const media = turnMedia({ role: 'user', metadata });
+    const turns: ChatTurn[] = [...history, { role: 'user', content: composeUserContent(outgoing, attached), ...(media.length ? { media } : {}) }];
+    const blind = this.imageRefusal(modelIds, turns);
+    if (blind) return no('unsupported_input', blind, existing?.id);
+    const budget = await checkFanOutBudget(this.deps, modelIds, turns, existing?.systemPrompt ?? settings.systemPrompt, input.overrideBudget === true, {
       controls,
       conversationId: existing?.id,
     });
@@ -269,6 +274,8 @@ export class ChatOrchestrator {
     const turns = await turnsUpTo(this.deps.history, conversation.id, parent.id);
     // A regenerated reply is asked for the way its question was first sent.
     const controls = controlsFromMetadata(parent.metadata) ?? (await this.resolve(undefined, conversation.id));
+    const blind = this.imageRefusal([modelId], turns);
+    if (blind) return refuse('unsupported_input', blind, conversation.id);
     const budget = await checkBudget(this.deps, modelId, turns, conversation.systemPrompt ?? undefined, overrideBudget, { controls, conversationId: conversation.id });
     if (budget) return { ...budget, conversationId: conversation.id };
     return this.startReply({ conversation, parentId: parent.id, modelId, turns, controls }, parent.id);
@@ -320,6 +327,10 @@ export class ChatOrchestrator {
       assistantMessageId: assistant.id,
       done,
     };
+  }
+
+  private imageRefusal(modelIds: readonly string[], turns: readonly ChatTurn[]): string | undefined {
+    return imageRefusal(modelIds, turns, this.deps.model, this.deps.models?.() ?? []);
   }
 
   /** The controls a request uses: the picker's choice over the conversation's last ones over the settings. */

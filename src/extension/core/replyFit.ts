@@ -60,7 +60,7 @@ export class ContextFitter {
     }
     return {
       ok: true,
-      messages: result.messages.map((t) => ({ role: t.role, content: t.content })),
+      messages: result.messages.map((t) => (t.media?.length ? { role: t.role, content: t.content, media: t.media } : { role: t.role, content: t.content })),
       promptTokens: result.promptTokens,
       budgetUsed: result.promptTokens + reserve,
     };

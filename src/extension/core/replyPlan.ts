@@ -7,16 +7,16 @@ import type { JsonObject, StoredMessage } from '../storage/types';
 import type { ChatSettings } from './chatTypes';
 import type { ChatTurn } from './contextWindow';
 import { redactPii } from './piiGuard';
-import { turnContent } from './attachments/outgoing';
+import { turnContent, turnMedia } from './attachments/outgoing';
 import type { HistoryPort } from './ports';
 import { controlsFromMetadata, DEFAULT_CONTROL_SETTINGS, type ControlSettings, type SendControls } from './routing';
 
 /** Messages as chat turns (a user message with its attachments), skipping failed or empty replies. */
 export function toTurns(messages: readonly StoredMessage[]): ChatTurn[] {
   return messages
-    .map((m) => ({ role: m.role, status: m.status, content: turnContent(m) }))
-    .filter((m) => m.content.length > 0 && !(m.role === 'assistant' && m.status === 'failed'))
-    .map((m) => ({ role: m.role, content: m.content }));
+    .map((m) => ({ role: m.role, status: m.status, content: turnContent(m), media: turnMedia(m) }))
+    .filter((m) => (m.content.length > 0 || m.media.length > 0) && !(m.role === 'assistant' && m.status === 'failed'))
+    .map((m) => (m.media.length ? { role: m.role, content: m.content, media: m.media } : { role: m.role, content: m.content }));
 }
 
 /** The active branch as chat turns. */

@@ -15,6 +15,7 @@ import type { FailureInfo } from './chatEvents';
 import { UNKNOWN_CONTEXT_LENGTH, type OrchestratorDeps, type ReplyPlan } from './chatTypes';
 import type { ContextFitter } from './replyFit';
 import { meta, type ReplySettler } from './replySettle';
+import { pdfParserFor } from './attachments/mediaPolicy';
 
 export interface StreamTimers {
   setInterval: typeof setInterval;
@@ -67,7 +68,7 @@ export async function streamReply(steps: ReplySteps, plan: ReplyPlan, first: Sto
       settings: controlSettings(settings),
       conversationId: plan.conversation.id,
     });
-    const request: ChatRequest = {
+    let request: ChatRequest = {
       model: plan.modelId,
       fallbackModels: settings.fallbackModels.filter((m) => m !== plan.modelId),
       messages: fitted.messages,
@@ -75,6 +76,8 @@ export async function streamReply(steps: ReplySteps, plan: ReplyPlan, first: Sto
       ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}),
       ...fields,
     };
+    const pdfParser = pdfParserFor(fitted.messages, model);
+    if (pdfParser) request = { ...request, pdfParser };
     const described = describeFields(fields);
     if (described) placeholder = await deps.history.updateMessage(placeholder.id, { metadata: meta(placeholder, { controls: described }) });
     try {

@@ -4,7 +4,7 @@
  * names and meanings are described in docs/openrouter.md. Pure functions; no
  * `vscode` import.
  */
-import type { ChatMessage, ChatRequest } from './types';
+import type { ChatMessage, ChatRequest, MessageMedia } from './types';
 
 export const PROVIDER_SORTS = ['price', 'throughput', 'latency'] as const;
 export type ProviderSort = (typeof PROVIDER_SORTS)[number];
@@ -90,11 +90,18 @@ export function wireMessages(messages: readonly ChatMessage[], style: CacheStyle
       if (last !== undefined) marks.add(last);
     }
   }
-  return messages.map((m, i) =>
-    marks.has(i) && m.content
-      ? { role: m.role, content: [{ type: 'text', text: m.content, cache_control: { type: 'ephemeral' } }] }
-      : { role: m.role, content: m.content },
-  );
+  return messages.map((m, i) => {
+    const text: Record<string, unknown> = { type: 'text', text: m.content, ...(marks.has(i) ? { cache_control: { type: 'ephemeral' } } : {}) };
+    if (m.media?.length) return { role: m.role, content: [...(m.content ? [text] : []), ...m.media.map(mediaPart)] };
+    return marks.has(i) && m.content ? { role: m.role, content: [text] } : { role: m.role, content: m.content };
+  });
+}
+
+/** An image as an `image_url` part, a PDF as a `file` part; both carry a base64 `data:` URL. */
+function mediaPart(m: MessageMedia): Record<string, unknown> {
+  const url = `data:${m.mime};base64,${m.data}`;
+  if (m.mime.startsWith('image/')) return { type: 'image_url', image_url: { url } };
+  return { type: 'file', file: { filename: m.filename, file_data: url } };
 }
 
 /** The OpenAI-compatible body; `models` only when there is a fallback to fall back to. */
@@ -118,7 +125,10 @@ export function chatBody(request: ChatRequest, models: readonly string[]): strin
   }
   const provider = providerBody(request.provider);
   if (provider) body['provider'] = provider;
-  if (request.webSearch) body['plugins'] = [{ id: 'web', max_results: request.webSearch.maxResults }];
+  const plugins: Record<string, unknown>[] = [];
+  if (request.webSearch) plugins.push({ id: 'web', max_results: request.webSearch.maxResults });
+  if (request.pdfParser) plugins.push({ id: 'file-parser', pdf: { engine: request.pdfParser } });
+  if (plugins.length) body['plugins'] = plugins;
   if (request.preset) body['preset'] = request.preset;
   if (request.sessionId) body['session_id'] = request.sessionId;
   return JSON.stringify(body);

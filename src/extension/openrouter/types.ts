@@ -53,9 +53,18 @@ export const DEFAULT_GENERATION_LOOKUP: GenerationLookupPolicy = { maxAttempts: 
 
 export type ChatRole = 'system' | 'user' | 'assistant';
 
+/** An image or PDF a user message carries; `data` is its bytes in base64. */
+export interface MessageMedia {
+  readonly mime: string;
+  readonly data: string;
+  readonly filename: string;
+}
+
 export interface ChatMessage {
   readonly role: ChatRole;
   readonly content: string;
+  /** Sent as content parts after the text (images as `image_url`, PDFs as `file`). */
+  readonly media?: readonly MessageMedia[];
 }
 
 export interface ReasoningOptions {
@@ -79,6 +88,11 @@ export interface ChatRequest {
   readonly cacheStyle?: CacheStyle;
   /** Web search via the web plugin, with this many results at most. */
   readonly webSearch?: { readonly maxResults: number };
+  /**
+   * How OpenRouter reads the PDFs of a model without native file input: asked for
+   * explicitly, because its default engine for those models is the paid OCR one.
+   */
+  readonly pdfParser?: 'cloudflare-ai';
   /** An OpenRouter preset slug. */
   readonly preset?: string;
   /** Stable per conversation, so providers can keep its cache warm. */

@@ -9,6 +9,7 @@
 import * as z from 'zod'; // namespace import: lets the bundler drop zod's unused locales (~360 KB)
 
 import { boundedCost, dateInRange, isWellFormed, MAX_DURATION_MS, MAX_TOKENS } from './importBounds';
+import { mediaWithinBounds } from '../../shared/attachments';
 import { jsonObjectSchema } from './rows';
 
 export const EXPORT_FORMAT = 'neural-terminal.history';
@@ -42,7 +43,7 @@ export const exportedMessageSchema = z.object({
   finishReason: shortText.nullable(),
   status: z.enum(['complete', 'partial', 'failed']),
   createdAt: time,
-  metadata: jsonObjectSchema,
+  metadata: jsonObjectSchema.refine(mediaWithinBounds, 'holds an image or PDF that is malformed, not an accepted type, or over the size bounds'),
   copiedFromMessageId: id.nullable(),
 });
 

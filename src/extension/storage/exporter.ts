@@ -5,7 +5,7 @@
  * Read-only. No `vscode` import.
  */
 import { formatCost, parseUsd, ZERO } from '../../shared/money';
-import { composeUserContent, readSentAttachments } from '../../shared/attachments';
+import { composeUserContent, mediaPlaceholder, readSentAttachments } from '../../shared/attachments';
 import type { ConversationStore } from './conversationStore';
 import { EXPORT_FORMAT, EXPORT_VERSION, type ExportFile, type ExportedConversation } from './exportFormat';
 import type { Clock, Conversation, PathEntry, StoredMessage } from './types';
@@ -106,7 +106,12 @@ function headerLine({ message: m, siblingIndex, siblingCount }: PathEntry): stri
 }
 
 function sentContent(m: StoredMessage): string {
-  return m.role === 'user' ? composeUserContent(m.content, readSentAttachments(m.metadata)) : m.content;
+  if (m.role !== 'user') return m.content;
+  const attached = readSentAttachments(m.metadata);
+  // Images and PDFs print as name, size and fingerprint; the JSON export keeps their bytes.
+  const media = attached.filter((a) => a.media).map(mediaPlaceholder);
+  const text = composeUserContent(m.content, attached);
+  return media.length ? [...media, text].filter(Boolean).join('\n\n') : text;
 }
 
 function iso(ms: number): string {

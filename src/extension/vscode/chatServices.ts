@@ -121,6 +121,7 @@ export async function createChatServices(deps: ChatServicesDeps): Promise<ChatSe
     circuits: client.circuits,
     history,
     model: (id) => catalog.current()?.byId.get(id),
+    models: () => catalog.current()?.models ?? [],
     providers: (id) => endpoints.known(id),
     tokens,
     clock: { now: () => Date.now() },

@@ -5,10 +5,11 @@
  * names its chips by id (`chat/send` `attachmentIds`).
  */
 import * as z from 'zod/mini';
-import { ATTACHMENT_KINDS, MAX_ATTACHMENTS } from '../attachments';
+import { ATTACHMENT_KINDS, MAX_ATTACHMENTS, SOURCE_KINDS } from '../attachments';
 import { Count, Id, Money, push, request } from './common';
 
 export const AttachmentKind = z.enum(ATTACHMENT_KINDS);
+export const SourceKind = z.enum(SOURCE_KINDS);
 
 /** A chip: what is attached and what it costs — never its text. */
 export const AttachmentView = z.object({
@@ -27,7 +28,7 @@ export const AttachmentIds = z.array(Id).check(z.maxLength(MAX_ATTACHMENTS));
 
 export const attachmentRequests = [
   /** Run a source's picker; the reply fails with the source's reason when nothing could be attached. */
-  request('attach/pick', { source: AttachmentKind }),
+  request('attach/pick', { source: SourceKind }),
   request('attach/remove', { id: Id }),
 ] as const;
 

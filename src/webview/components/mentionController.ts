@@ -5,15 +5,15 @@
  * host to run that source's picker.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { ATTACHMENT_KINDS, type AttachmentKind } from '../../shared/attachments';
+import { SOURCE_KINDS, type SourceKind } from '../../shared/attachments';
 
 export interface SourceOption {
-  readonly kind: AttachmentKind;
+  readonly kind: SourceKind;
   readonly hint: string;
 }
 
 /** A hint for every kind the host accepts (the Record makes a new kind a compile error here). */
-const HINTS: Record<AttachmentKind, string> = {
+const HINTS: Record<SourceKind, string> = {
   file: 'a file of the workspace',
   folder: 'a folder: its tree and the files that fit',
   selection: "the editor's selection",
@@ -22,7 +22,7 @@ const HINTS: Record<AttachmentKind, string> = {
   git: 'the staged or working diff',
 };
 
-export const SOURCE_OPTIONS: readonly SourceOption[] = ATTACHMENT_KINDS.map((kind) => ({ kind, hint: HINTS[kind] }));
+export const SOURCE_OPTIONS: readonly SourceOption[] = SOURCE_KINDS.map((kind) => ({ kind, hint: HINTS[kind] }));
 
 /** `@` then letters, ending at the caret, at the start or after whitespace. */
 const MENTION = /(^|\s)@([a-z]*)$/i;
@@ -35,7 +35,7 @@ export class MentionController implements ReactiveController {
 
   constructor(
     private readonly host: ReactiveControllerHost,
-    private readonly onPick: (kind: AttachmentKind, textWithoutMention: string) => void,
+    private readonly onPick: (kind: SourceKind, textWithoutMention: string) => void,
   ) {
     host.addController(this);
   }

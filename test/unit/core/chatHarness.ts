@@ -73,6 +73,7 @@ export async function chatHarness(
     circuits: client.circuits,
     history: store,
     model: (id) => models.get(id),
+    models: () => catalog.models,
     tokens: new TokenCounter(async (name) => encoders[name]()),
     clock: options.clock ?? { now: () => Date.now() },
     settings: () => settings,

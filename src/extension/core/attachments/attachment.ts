@@ -8,6 +8,8 @@ import { attachmentBlock, MAX_LABEL_CHARS, type AttachmentKind, type SentAttachm
 import { times, toDecimalString } from '../../../shared/money';
 import type { ModelPricing } from '../../openrouter/pricing';
 import type { TokenCounterPort } from '../ports';
+import { formatBytes, isImageMime, MAX_MEDIA_BYTES, readSentMedia } from '../../../shared/media';
+import { imagesCost } from './mediaPolicy';
 import { MESSAGE_OVERHEAD_TOKENS } from '../tokenCounter';
 
 /** What a source hands over before counting and pricing. */
@@ -51,4 +53,31 @@ export async function buildAttachment(
     ...(cost !== undefined ? { cost } : {}),
     ...(draft.note ? { note: draft.note } : {}),
   };
+}
+
+/** An image's price for a model: the catalog's per-image price; undefined when it varies or for a PDF. */
+export function mediaCost(pricing: ModelPricing | undefined, kind: 'image' | 'pdf'): string | undefined {
+  if (kind !== 'image' || !pricing) return undefined;
+  const cost = imagesCost(pricing, 1);
+  return cost === undefined ? undefined : toDecimalString(cost);
+}
+
+/**
+ * An image or PDF as an attachment. Its bytes are checked again here, whoever read them:
+ * well-formed base64 within MAX_MEDIA_BYTES whose first bytes are the type claimed. Tokens
+ * are 0 (providers count an image their own way); an image's cost is the catalog's per-image
+ * price, a PDF's is only known from the usage afterwards.
+ */
+export function buildMediaAttachment(
+  draft: { label: string; media: unknown },
+  deps: { id: string; pricing: ModelPricing | undefined },
+): { ok: true; attachment: Attachment } | { ok: false; message: string } {
+  const label = draft.label.replace(/[\r\n]+/g, ' ').slice(0, MAX_LABEL_CHARS) || 'image';
+  const media = readSentMedia(draft.media);
+  if (!media) {
+    return { ok: false, message: `${label} is not a PNG, JPEG, WebP or GIF image or a PDF of at most ${formatBytes(MAX_MEDIA_BYTES)} (its first bytes say what it is, not its name).` };
+  }
+  const kind = isImageMime(media.mime) ? 'image' : 'pdf';
+  const cost = mediaCost(deps.pricing, kind);
+  return { ok: true, attachment: { id: deps.id, kind, label, text: '', language: '', tokens: 0, media, ...(cost !== undefined ? { cost } : {}) } };
 }

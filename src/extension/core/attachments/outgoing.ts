@@ -3,7 +3,8 @@
  * redaction is on, so the stored text is what was sent) and how a stored user message
  * becomes the content of a request turn. No `vscode` import.
  */
-import { composeUserContent, readSentAttachments, sentAttachmentsJson, type SentAttachment } from '../../../shared/attachments';
+import { composeUserContent, mediaOf, readSentAttachments, sentAttachmentsJson, type SentAttachment } from '../../../shared/attachments';
+import type { MessageMedia } from '../../openrouter/types';
 import type { JsonObject, JsonValue, StoredMessage } from '../../storage/types';
 import { redactPii } from '../piiGuard';
 
@@ -29,4 +30,10 @@ export function withAttachments(list: readonly SentAttachment[], redactPII: bool
 export function turnContent(m: Pick<StoredMessage, 'role' | 'content' | 'metadata'>): string {
   if (m.role !== 'user') return m.content;
   return composeUserContent(m.content, readSentAttachments(m.metadata));
+}
+
+/** The images and PDFs a stored user message sends with its text (none for other roles). */
+export function turnMedia(m: Pick<StoredMessage, 'role' | 'metadata'>): MessageMedia[] {
+  if (m.role !== 'user') return [];
+  return mediaOf(readSentAttachments(m.metadata)).map((x) => ({ mime: x.mime, data: x.data, filename: x.filename }));
 }

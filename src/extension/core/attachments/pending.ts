@@ -7,7 +7,8 @@
  */
 import { MAX_ATTACHMENTS } from '../../../shared/attachments';
 import type { ModelPricing } from '../../openrouter/pricing';
-import { promptCost, type Attachment } from './attachment';
+import { formatBytes, MAX_MEDIA_TOTAL_BYTES } from '../../../shared/media';
+import { mediaCost, promptCost, type Attachment } from './attachment';
 
 export type AddOutcome = { ok: true } | { ok: false; message: string };
 
@@ -32,6 +33,10 @@ export class PendingAttachments {
   add(attachment: Attachment): AddOutcome {
     if (this.items.length >= MAX_ATTACHMENTS) {
       return { ok: false, message: `A message carries at most ${MAX_ATTACHMENTS} attachments. Remove one first.` };
+    }
+    const mediaBytes = this.items.reduce((n, a) => n + (a.media?.bytes ?? 0), attachment.media?.bytes ?? 0);
+    if (mediaBytes > MAX_MEDIA_TOTAL_BYTES) {
+      return { ok: false, message: `${attachment.label} would take the images and PDFs of this message past ${formatBytes(MAX_MEDIA_TOTAL_BYTES)}. Remove one first.` };
     }
     const limit = this.maxTokens();
     const total = this.totalTokens + attachment.tokens;
@@ -75,7 +80,7 @@ export class PendingAttachments {
   /** The attachments priced for another model (the chips follow the model picker). */
   priced(pricing: ModelPricing | undefined): Attachment[] {
     return this.items.map((a) => {
-      const cost = promptCost(pricing, a.tokens);
+      const cost = a.kind === 'image' || a.kind === 'pdf' ? mediaCost(pricing, a.kind) : promptCost(pricing, a.tokens);
       const { cost: _old, ...rest } = a;
       return cost !== undefined ? { ...rest, cost } : rest;
     });

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
-import type { AttachmentKind, SentAttachment } from '../../../shared/attachments';
+import type { SentAttachment, SourceKind } from '../../../shared/attachments';
 import { buildAttachment, type Attachment, type AttachmentDraft } from '../../core/attachments/attachment';
 import { PendingAttachments } from '../../core/attachments/pending';
 import type { ModelPricing } from '../../openrouter/pricing';
@@ -42,7 +42,7 @@ export class AttachmentService {
   }
 
   /** Runs a source's picker and attaches what it gives; undefined chip when the user dismissed it. */
-  async pick(kind: AttachmentKind): Promise<AttachOutcome> {
+  async pick(kind: SourceKind): Promise<AttachOutcome> {
     const ctx = await this.context();
     let outcome: SourceOutcome;
     try {
@@ -104,7 +104,7 @@ export class AttachmentService {
     };
   }
 
-  private run(kind: AttachmentKind, ctx: SourceContext): Promise<SourceOutcome> | SourceOutcome {
+  private run(kind: SourceKind, ctx: SourceContext): Promise<SourceOutcome> | SourceOutcome {
     switch (kind) {
       case 'file':
         return fileSource(ctx);
