@@ -3,6 +3,7 @@
  * interval instead of one per token keeps the webview's main thread free and the
  * host's postMessage overhead flat however fast a model streams. No `vscode` import.
  */
+import { gatherDelta } from '../../shared/streamText';
 
 export interface Delta {
   conversationId: string;
@@ -30,13 +31,7 @@ export class StreamCoalescer {
   ) {}
 
   push(delta: Delta): void {
-    const existing = this.pending.get(delta.messageId);
-    if (existing) {
-      existing.content += delta.content;
-      existing.reasoning += delta.reasoning;
-    } else {
-      this.pending.set(delta.messageId, { ...delta });
-    }
+    gatherDelta(this.pending, delta.messageId, delta, () => ({ ...delta }));
     this.timer ??= this.timers.setTimeout(() => this.flush(), this.intervalMs);
   }
 

@@ -8,6 +8,7 @@
  */
 import * as z from 'zod'; // namespace import: lets the bundler drop zod's unused locales (~360 KB)
 import type { Clock } from '../base/clock';
+import { parseJson } from '../base/json';
 import { invalidResponseError, isOpenRouterError, openRouterError } from './errors';
 import { parsePrice, type ModelPricing, type Price } from './pricing';
 import { modelEntrySchema, modelsEnvelopeSchema, type ModelEntry } from './schemas';
@@ -57,13 +58,9 @@ export function supports(model: CatalogModel, parameter: string): boolean {
 
 /** Parses a `/models` body. Throws `invalid_response` only when the envelope itself is wrong. */
 export function parseCatalog(text: string): ParsedCatalog {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw invalidResponseError('model list (not JSON)');
-  }
-  const envelope = modelsEnvelopeSchema.safeParse(json);
+  const json = parseJson(text);
+  if (!json.ok) throw invalidResponseError('model list (not JSON)');
+  const envelope = modelsEnvelopeSchema.safeParse(json.value);
   if (!envelope.success) throw invalidResponseError('model list');
   const models: CatalogModel[] = [];
   const rejected: RejectedModel[] = [];

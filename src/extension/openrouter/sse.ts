@@ -10,6 +10,7 @@
  */
 import { createParser, type EventSourceParser } from 'eventsource-parser';
 import type { ServerErrorBody } from './errorStatus';
+import { parseJson } from '../base/json';
 
 export interface ChunkUsage {
   readonly promptTokens: number;
@@ -100,12 +101,9 @@ function bad(reason: string): ChunkRejection {
 
 /** Parses one event's data and checks the shape of every field the client reads. */
 export function parseChunk(data: string): ChunkParse {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(data);
-  } catch {
-    return bad('not JSON');
-  }
+  const parsed = parseJson(data);
+  if (!parsed.ok) return bad('not JSON');
+  const raw = parsed.value;
   if (!isObject(raw)) return bad('not an object');
 
   const id = optString(raw['id']);

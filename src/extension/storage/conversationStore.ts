@@ -90,9 +90,7 @@ export class ConversationStore {
   }
 
   get(id: string): Conversation {
-    const conversation = this.find(id);
-    if (!conversation) throw notFound('conversation', id);
-    return conversation;
+    return found(this.find(id), 'conversation', id);
   }
 
   rename(id: string, title: string): Conversation {
@@ -266,9 +264,7 @@ export class ConversationStore {
   }
 
   getMessage(id: string): StoredMessage {
-    const message = this.findMessage(id);
-    if (!message) throw notFound('message', id);
-    return message;
+    return found(this.findMessage(id), 'message', id);
   }
 
   /** Every message of a conversation (all branches), oldest first; ties in insertion order. */
@@ -385,6 +381,12 @@ export class ConversationStore {
 /** Completed, failed or cancelled (a partial reply with a finish reason) — worth persisting at once. */
 export function isSettled(message: StoredMessage): boolean {
   return message.status !== 'partial' || message.finishReason !== null;
+}
+
+/** The row a `get…` asks for, or the not-found error a missing one is. */
+function found<T>(row: T | undefined, what: 'conversation' | 'message', id: string): T {
+  if (row === undefined) throw notFound(what, id);
+  return row;
 }
 
 function notFound(what: 'conversation' | 'message', id: string): StorageError {

@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type * as z from 'zod';
+import { parseJson } from '../base/json';
 
 import type { SqlDatabase } from './database';
 import { StorageError } from './errors';
@@ -24,12 +25,9 @@ export function parseExport(text: string, control?: ImportControl): ExportFile {
   step(control, { stage: 'reading', done: 0, total: 0 });
   checkDepth(text);
   step(control, { stage: 'parsing', done: 0, total: 0 });
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw invalidImport('The file is not valid JSON.');
-  }
+  const read = parseJson(text);
+  if (!read.ok) throw invalidImport('The file is not valid JSON.');
+  const json = read.value;
   const header = exportHeaderSchema.safeParse(json);
   if (!header.success) throw invalidImport('The file is not a Neural Terminal history export.');
   if (header.data.version > EXPORT_VERSION) {

@@ -185,52 +185,46 @@ function window(db: SqlDatabase, sql: string, params: SqlValue[]): Ranked {
   return { rows, windowed };
 }
 
-function hydrateMessages(
-  db: SqlDatabase,
-  ranked: readonly { doc: number; score: number }[],
-  terms: readonly SearchTerm[],
-): SearchHit[] {
-  if (ranked.length === 0) return [];
-  const scores = new Map(ranked.map((r) => [r.doc, r.score]));
-  const rows = db.all(
-    `SELECT m.seq, m.id, m.conversation_id, m.role, m.created_at, m.content, c.title
+type Ranked = readonly { doc: number; score: number }[];
+
+function hydrateMessages(db: SqlDatabase, ranked: Ranked, terms: readonly SearchTerm[]): SearchHit[] {
+  const select = `SELECT m.seq, m.id, m.conversation_id, m.role, m.created_at, m.content, c.title
        FROM messages m JOIN conversations c ON c.id = m.conversation_id
-      WHERE m.seq IN (${ranked.map(() => '?').join(', ')})`,
-    ranked.map((r) => r.doc),
-    messageHitRowSchema,
-  );
-  return rows.map((row) => ({
+      WHERE m.seq IN`;
+  return hydrate(db, ranked, select, messageHitRowSchema, (row) => ({
     kind: 'message',
     conversationId: row.conversation_id,
     conversationTitle: row.title,
     messageId: row.id,
     role: row.role,
     createdAt: row.created_at,
-    score: scores.get(row.seq) ?? 0,
     snippet: buildSnippet(row.content, terms),
   }));
 }
 
-function hydrateTitles(
-  db: SqlDatabase,
-  ranked: readonly { doc: number; score: number }[],
-  terms: readonly SearchTerm[],
-): SearchHit[] {
-  if (ranked.length === 0) return [];
-  const scores = new Map(ranked.map((r) => [r.doc, r.score]));
-  const rows = db.all(
-    `SELECT seq, id, title, updated_at FROM conversations WHERE seq IN (${ranked.map(() => '?').join(', ')})`,
-    ranked.map((r) => r.doc),
-    titleHitRowSchema,
-  );
-  return rows.map((row) => ({
+function hydrateTitles(db: SqlDatabase, ranked: Ranked, terms: readonly SearchTerm[]): SearchHit[] {
+  const select = 'SELECT seq, id, title, updated_at FROM conversations WHERE seq IN';
+  return hydrate(db, ranked, select, titleHitRowSchema, (row) => ({
     kind: 'title',
     conversationId: row.id,
     conversationTitle: row.title,
     messageId: null,
     role: null,
     createdAt: row.updated_at,
-    score: scores.get(row.seq) ?? 0,
     snippet: buildSnippet(row.title, terms),
   }));
+}
+
+/** Reads the ranked rows (`select` ends in `seq IN`) and gives each hit its rank's score. */
+function hydrate<R extends { seq: number }>(
+  db: SqlDatabase,
+  ranked: Ranked,
+  select: string,
+  schema: z.ZodType<R>,
+  toHit: (row: R) => Omit<SearchHit, 'score'>,
+): SearchHit[] {
+  if (ranked.length === 0) return [];
+  const scores = new Map(ranked.map((r) => [r.doc, r.score]));
+  const rows = db.all(`${select} (${ranked.map(() => '?').join(', ')})`, ranked.map((r) => r.doc), schema);
+  return rows.map((row) => ({ ...toHit(row), score: scores.get(row.seq) ?? 0 }));
 }

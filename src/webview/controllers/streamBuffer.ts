@@ -7,6 +7,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { StreamDelta } from '../../shared/protocol';
+import { gatherDelta, type StreamText } from '../../shared/streamText';
 import type { Appended } from '../components/transcript';
 
 /** Longest wait for a frame before the text is flushed anyway (hidden views get no frames). */
@@ -16,7 +17,7 @@ export class StreamBuffer implements ReactiveController {
   /** Streamed text not yet in the host's conversation. */
   private current: ReadonlyMap<string, Appended> = new Map();
   /** Text received since the last frame, per message id. */
-  private readonly pending = new Map<string, { content: string; reasoning: string }>();
+  private readonly pending = new Map<string, StreamText>();
   private frame: number | undefined;
   private fallback: ReturnType<typeof setTimeout> | undefined;
 
@@ -40,13 +41,7 @@ export class StreamBuffer implements ReactiveController {
 
   /** Hot path: buffer the delta; the DOM is touched at most once per frame. */
   push(delta: StreamDelta): void {
-    const p = this.pending.get(delta.messageId);
-    if (p) {
-      p.content += delta.content;
-      p.reasoning += delta.reasoning;
-    } else {
-      this.pending.set(delta.messageId, { content: delta.content, reasoning: delta.reasoning });
-    }
+    gatherDelta(this.pending, delta.messageId, delta, () => ({ content: delta.content, reasoning: delta.reasoning }));
     if (this.frame === undefined) {
       this.frame = requestAnimationFrame(this.flush);
       this.fallback = setTimeout(this.flush, FRAME_FALLBACK_MS);
