@@ -185,9 +185,9 @@ function window(db: SqlDatabase, sql: string, params: SqlValue[]): Ranked {
   return { rows, windowed };
 }
 
-type Ranked = readonly { doc: number; score: number }[];
+type RankedDocs = readonly { doc: number; score: number }[];
 
-function hydrateMessages(db: SqlDatabase, ranked: Ranked, terms: readonly SearchTerm[]): SearchHit[] {
+function hydrateMessages(db: SqlDatabase, ranked: RankedDocs, terms: readonly SearchTerm[]): SearchHit[] {
   const select = `SELECT m.seq, m.id, m.conversation_id, m.role, m.created_at, m.content, c.title
        FROM messages m JOIN conversations c ON c.id = m.conversation_id
       WHERE m.seq IN`;
@@ -202,7 +202,7 @@ function hydrateMessages(db: SqlDatabase, ranked: Ranked, terms: readonly Search
   }));
 }
 
-function hydrateTitles(db: SqlDatabase, ranked: Ranked, terms: readonly SearchTerm[]): SearchHit[] {
+function hydrateTitles(db: SqlDatabase, ranked: RankedDocs, terms: readonly SearchTerm[]): SearchHit[] {
   const select = 'SELECT seq, id, title, updated_at FROM conversations WHERE seq IN';
   return hydrate(db, ranked, select, titleHitRowSchema, (row) => ({
     kind: 'title',
@@ -218,7 +218,7 @@ function hydrateTitles(db: SqlDatabase, ranked: Ranked, terms: readonly SearchTe
 /** Reads the ranked rows (`select` ends in `seq IN`) and gives each hit its rank's score. */
 function hydrate<R extends { seq: number }>(
   db: SqlDatabase,
-  ranked: Ranked,
+  ranked: RankedDocs,
   select: string,
   schema: z.ZodType<R>,
   toHit: (row: R) => Omit<SearchHit, 'score'>,
