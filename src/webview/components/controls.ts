@@ -7,10 +7,11 @@
  * search starts off for every send. The composer reads `value()` when it sends
  * or asks for an estimate; a change asks for a fresh estimate.
  */
-import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { ControlsView, HostMessage } from '../../shared/protocol';
 import { sharedStyles } from '../styles/shared';
+import { controlsStyles } from './controls.styles';
 import { formatPerMillion } from '../format';
 
 export type ControlsState = Extract<HostMessage, { type: 'controls/state' }>;
@@ -21,33 +22,7 @@ type Effort = NonNullable<NonNullable<ControlsView['reasoning']>['effort']>;
 export class NtControls extends LitElement {
   static override styles = [
     sharedStyles,
-    css`
-      :host {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: var(--nt-gap-xs) var(--nt-gap-sm);
-        font-size: 0.8em;
-        color: var(--nt-dim);
-      }
-      label {
-        display: inline-flex;
-        align-items: center;
-        gap: 0.3em;
-        white-space: nowrap;
-      }
-      select {
-        max-width: 12em;
-        background: var(--nt-surface);
-        color: var(--nt-fg);
-        border: 1px solid var(--nt-border);
-        font: inherit;
-      }
-      input[type='checkbox'] {
-        margin: 0;
-        accent-color: var(--nt-accent);
-      }
-    `,
+    controlsStyles,
   ];
 
   @property({ attribute: false }) state: ControlsState | undefined;

@@ -3,7 +3,7 @@ import { css } from 'lit';
 import { markdownStyles } from '../markdown/markdownStyles';
 import { sharedStyles } from '../styles/shared';
 import { cursorBlock, cursorKeyframes } from '../styles/cursor';
-import { entryExtrasStyles } from './entryExtras';
+import { entryExtrasStyles } from './entryExtras.styles';
 
 export const entryStyles = [
   sharedStyles,

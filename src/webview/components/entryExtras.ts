@@ -5,27 +5,9 @@
  * under the reply. Links open through the host (`openLink` intent), which
  * checks them again; only http(s) URLs are ever drawn.
  */
-import { css, html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import type { EntryView } from '../../shared/protocol';
 import { formatCount, formatUsd } from '../format';
-
-export const entryExtrasStyles = css`
-  .citations {
-    margin: 0.3em 0 0;
-    padding: 0;
-    list-style: none;
-    color: var(--nt-dim);
-  }
-  .citations a {
-    color: var(--nt-accent);
-  }
-  .saving {
-    color: var(--nt-ok, var(--nt-accent));
-  }
-  .controls {
-    color: var(--nt-dim);
-  }
-`;
 
 /** Extra metadata-line items for a finished assistant entry. */
 export function extraStats(e: EntryView, research: boolean): [cls: string, value: unknown][] {
