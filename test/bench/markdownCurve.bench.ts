@@ -19,8 +19,8 @@ import { loadavg } from 'node:os';
 import { WebviewPage, mochaHooks } from '../browser/harness';
 import { markdownProbe } from '../browser/probe';
 import { evenCuts, hostileCorpus } from '../browser/hostileCorpus';
-import type { HostileResult, PairedCurve } from '../browser/probe/markdownProbe';
-import { shapeText, type Shape } from './markdownShapes';
+import type { HostileResult, LongReplyResult, PairedCurve } from '../browser/probe/markdownProbe';
+import { hugeReply, shapeText, type Shape } from './markdownShapes';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,5000,20000,50000').split(',').map(Number);
 const ONLY = process.env.BENCH_ONLY;
@@ -30,10 +30,14 @@ const TOKEN_CHARS = 4;
 const PER_UPDATE = 4;
 /** The naive baseline is quadratic: only run it where it finishes in reasonable time. */
 const NAIVE_MAX_TOKENS = 1000;
+/** "show all" sizes (MB); the ungrouped baseline is quadratic, so only measured up to LONG_BASE_MAX. */
+const LONG_SIZES = (process.env.BENCH_LONG_MB ?? '0.25,1').split(',').map(Number);
+const LONG_BASE_MAX = 0.25;
 
 type Md = {
   curvePaired(text: string, tokenChars: number, perUpdate: number, incremental: boolean): PairedCurve;
   hostile(text: string, cuts: number[]): Promise<HostileResult>;
+  longReply(text: string, preview: number, groups: boolean): Promise<LongReplyResult>;
 };
 
 async function main(): Promise<void> {
@@ -47,7 +51,8 @@ async function main(): Promise<void> {
         { text, tokenChars: TOKEN_CHARS, perUpdate: PER_UPDATE, incremental },
       );
     if (ONLY !== 'hostile') await curves(curve);
-    if (ONLY !== 'curve') await hostiles(p);
+    if (ONLY !== 'curve' && ONLY !== 'long') await hostiles(p);
+    if (ONLY !== 'curve' && ONLY !== 'hostile') await longReplies(p);
   } finally {
     await p.close();
   }
@@ -85,32 +90,97 @@ async function curves(curve: (text: string, incremental: boolean) => Promise<Pai
   }
 }
 
-async function hostiles(p: WebviewPage): Promise<void> {
-    console.log(`\nhostile replies — streamed in ~120 updates, then one-shot (slices continue in later tasks), load average ${loadavg()[0]!.toFixed(1)}`);
-    await p.page.evaluate(() => {
-      const w = window as unknown as { __long: [number, number][] };
-      w.__long = [];
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) if (e.name === 'self') w.__long.push([e.startTime, e.duration]);
-      }).observe({ type: 'longtask', buffered: false });
-    });
-    let worst = 0;
-    for (const { name, text } of hostileCorpus().filter((c) => HOSTILE_FILTER.test(c.name))) {
-      await p.page.evaluate(() => ((window as unknown as { __long: [number, number][] }).__long.length = 0));
-      const r = await p.page.evaluate(({ text, cuts }) => (window as unknown as { __md: Md }).__md.hostile(text, cuts), { text, cuts: evenCuts(text.length, 120) });
-      await p.page.waitForTimeout(50);
-      // Only tasks from the renderer's first update to its last slice: the one that carries the
-    // 2 MB argument into the page, and the probe reading the DOM back afterwards, are not its.
-    const long = (await p.page.evaluate(() => (window as unknown as { __long: [number, number][] }).__long.slice()))
-      .filter(([start]) => start >= r.renderedFrom && start < r.renderedUntil)
-      .map(([, duration]) => duration);
-      const longest = Math.max(r.maxUpdateMs, r.onceFirstSliceMs, ...long);
-      worst = Math.max(worst, longest);
-      console.log(
-        `  ${name.padEnd(40)} ${`${(text.length / 1024).toFixed(0)} KB`.padStart(8)}  max update ${r.maxUpdateMs.toFixed(1).padStart(6)} ms  one-shot first task ${r.onceFirstSliceMs.toFixed(1).padStart(6)} ms  long tasks ${String(long.length).padStart(2)}${long.length ? ` (max ${Math.max(...long).toFixed(0)} ms)` : ''}${r.fallbacks ? `  ${r.fallbacks} block(s) as text` : ''}${r.error ? `  ERROR ${r.error}` : ''}`,
-      );
+/** One main-thread task of the page: wall time and the thread's CPU time in it. */
+interface Task {
+  readonly ms: number;
+  readonly cpuMs: number;
+}
+
+interface TraceEvent {
+  readonly name: string;
+  readonly ph: string;
+  readonly pid: number;
+  readonly tid: number;
+  readonly ts: number;
+  readonly dur?: number;
+  readonly tdur?: number;
+  readonly args?: { data?: { message?: string } };
+}
+
+/**
+ * Runs `work` under a DevTools trace and returns the page's main-thread tasks between the
+ * probe's 'nt-render-from' and 'nt-render-until' marks. CPU time is the figure that holds on a
+ * loaded machine: a busy machine stretches a task's wall time, not the work in it.
+ */
+async function traced<T>(p: WebviewPage, work: () => Promise<T>): Promise<{ result: T; tasks: Task[] }> {
+  const cdp = await p.context.newCDPSession(p.page);
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (d: { value: object[] }) => events.push(...(d.value as TraceEvent[])));
+  await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', 'devtools.timeline'] }, transferMode: 'ReportEvents' });
+  const result = await work();
+  const complete = new Promise((ok) => cdp.once('Tracing.tracingComplete', ok));
+  await cdp.send('Tracing.end');
+  await complete;
+  await cdp.detach();
+  const mark = (message: string) => events.find((e) => e.name === 'TimeStamp' && e.args?.data?.message === message);
+  const from = mark('nt-render-from');
+  const until = mark('nt-render-until');
+  if (!from || !until) return { result, tasks: [] };
+  const tasks = events
+    .filter((e) => e.name === 'ThreadControllerImpl::RunTask' && e.ph === 'X' && e.pid === from.pid && e.tid === from.tid && e.ts >= from.ts && e.ts < until.ts)
+    .map((e) => ({ ms: (e.dur ?? 0) / 1000, cpuMs: (e.tdur ?? e.dur ?? 0) / 1000, e }));
+  if (process.env.BENCH_DEBUG) {
+    for (const { e } of [...tasks].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 3)) {
+      const inner = events.filter((x) => x.ph === 'X' && x.tid === e.tid && x.pid === e.pid && x.ts >= e.ts && x.ts + (x.dur ?? 0) <= e.ts + (e.dur ?? 0) && x !== e);
+      console.log(`    task ${((e.dur ?? 0) / 1000).toFixed(1)} ms wall, ${((e.tdur ?? 0) / 1000).toFixed(1)} ms CPU: ${inner.slice(0, 12).map((x) => `${x.name} ${((x.dur ?? 0) / 1000).toFixed(1)}/${((x.tdur ?? 0) / 1000).toFixed(1)}`).join(', ')}`);
     }
-    console.log(`  longest main-thread task over the corpus: ${worst.toFixed(1)} ms (goal ≤ 50 ms)`);
+  }
+  return { result, tasks };
+}
+
+const longest = (tasks: readonly Task[], key: keyof Task): number => Math.max(0, ...tasks.map((t) => t[key]));
+
+async function hostiles(p: WebviewPage): Promise<void> {
+  console.log(`\nhostile replies — one-shot, then streamed in ~120 updates (slices continue in later tasks), load average ${loadavg()[0]!.toFixed(1)}`);
+  console.log('  longest main-thread task from the first update to the last slice: CPU time (load-independent) and wall time');
+  let worstCpu = 0;
+  let worstWall = 0;
+  for (const { name, text } of hostileCorpus().filter((c) => HOSTILE_FILTER.test(c.name))) {
+    const { result: r, tasks } = await traced(p, () =>
+      p.page.evaluate(({ text, cuts }) => (window as unknown as { __md: Md }).__md.hostile(text, cuts), { text, cuts: evenCuts(text.length, 120) }),
+    );
+    const cpu = longest(tasks, 'cpuMs');
+    const wall = longest(tasks, 'ms');
+    worstCpu = Math.max(worstCpu, cpu);
+    worstWall = Math.max(worstWall, wall);
+    const over = tasks.filter((t) => t.cpuMs > 50).length;
+    console.log(
+      `  ${name.padEnd(40)} ${`${(text.length / 1024).toFixed(0)} KB`.padStart(8)}  longest task CPU ${cpu.toFixed(1).padStart(6)} ms  wall ${wall.toFixed(1).padStart(6)} ms  tasks ${String(tasks.length).padStart(5)}, over 50 ms CPU ${over}${r.fallbacks ? `  ${r.fallbacks} block(s) as text` : ''}${r.error ? `  ERROR ${r.error}` : ''}`,
+    );
+  }
+  console.log(`  longest task over the corpus: CPU ${worstCpu.toFixed(1)} ms, wall ${worstWall.toFixed(1)} ms (goal ≤ 50 ms)`);
+}
+
+/** "show all" on a long reply (collapsed to 40 k characters first): grouped against ungrouped, same run. */
+async function longReplies(p: WebviewPage): Promise<void> {
+  console.log(`\n"show all" on a long reply (prose, lists, code, tables; 40 k characters shown first) — busy until idle, load average ${loadavg()[0]!.toFixed(1)}`);
+  const run = async (mb: number, groups: boolean) => {
+    const text = hugeReply(mb * 2 ** 20);
+    const { result, tasks } = await traced(p, () =>
+      p.page.evaluate(({ text, groups }) => (window as unknown as { __md: Md }).__md.longReply(text, 40_000, groups), { text, groups }),
+    );
+    const cpu = tasks.reduce((sum, t) => sum + t.cpuMs, 0);
+    console.log(
+      `  ${`${mb} MB`.padStart(7)} ${groups ? 'grouped (now)   ' : 'ungrouped (base)'}  busy ${result.busyMs.toFixed(0).padStart(7)} ms  main-thread CPU ${cpu.toFixed(0).padStart(7)} ms  longest task CPU ${longest(tasks, 'cpuMs').toFixed(1).padStart(6)} ms  wall ${longest(tasks, 'ms').toFixed(1).padStart(6)} ms  ${result.groups} groups`,
+    );
+    return { busy: result.busyMs, cpu };
+  };
+  for (const mb of LONG_SIZES) {
+    const now = await run(mb, true);
+    if (mb > LONG_BASE_MAX) continue;
+    const base = await run(mb, false);
+    console.log(`  ${`${mb} MB`.padStart(7)} grouped / ungrouped: ×${(now.busy / base.busy).toFixed(3)} busy, ×${(now.cpu / base.cpu).toFixed(3)} main-thread CPU`);
+  }
 }
 
 main()

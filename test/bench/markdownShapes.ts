@@ -37,3 +37,21 @@ export function shapeText(shape: Shape, chars: number): string {
   }
   return text.slice(0, chars);
 }
+
+/** Realistic markdown: prose, lists, code and a table, repeated to `bytes`. */
+export function hugeReply(bytes: number): string {
+  const parts = [
+    'Streaming parsers keep a small amount of state between chunks: the unfinished tail, the current event, and the **decoder** that may hold half a UTF-8 sequence.\n\n',
+    '- decode with `TextDecoder` in streaming mode\n- split on blank lines, keep the tail\n- normalise CRLF before splitting\n\n',
+    '```ts\nfor await (const chunk of body) {\n  tail += decoder.decode(chunk, { stream: true });\n  const parts = tail.split("\\n\\n");\n  tail = parts.pop() ?? "";\n}\n```\n\n',
+    '| field | meaning |\n|---|---|\n| data | payload |\n| id | last event id |\n\n',
+  ];
+  const out: string[] = [];
+  let size = 0;
+  for (let i = 0; size < bytes; i++) {
+    const part = `${i % 40 === 0 ? `## Section ${i / 40}\n\n` : ''}${parts[i % parts.length]!}`;
+    out.push(part);
+    size += part.length;
+  }
+  return out.join('') + 'THE END OF THE REPLY\n';
+}

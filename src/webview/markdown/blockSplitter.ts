@@ -57,6 +57,9 @@ export interface SplitResult {
   readonly pending: boolean;
 }
 
+/** A segment opening with a table is drawn in parts past this weight (about one part of rows). */
+const TABLE_MIN = 4 * 1024;
+
 const FENCE_LINE = /^ {0,3}(?:`{3,}|~{3,})[ \t]*([^\s`]*)/;
 
 export class BlockSplitter {
@@ -112,8 +115,13 @@ export class BlockSplitter {
       const segEnd = firstAfter(boundaries, at);
       const end = segEnd ?? text.length;
       const closed = segEnd !== undefined || final || !this.incremental;
-      const big = this.incremental && guarded.weight(segStart, segEnd) > BLOCK_MAX;
-      const fence = big ? FENCE_LINE.exec(firstLine(text.slice(segStart, Math.min(end, segStart + 1000)))) : null;
+      const weight = this.incremental ? guarded.weight(segStart, segEnd) : 0;
+      const heavy = weight > BLOCK_MAX;
+      // A table is drawn in parts well before it is too big to lex: a table is laid out and
+      // sanitized whole, and the open one was redrawn on every update.
+      const tableFirst = this.incremental && !heavy && weight > TABLE_MIN ? this.tableAt(segStart, text) : undefined;
+      const big = heavy || tableFirst?.head !== undefined;
+      const fence = heavy ? FENCE_LINE.exec(firstLine(text.slice(segStart, Math.min(end, segStart + 1000)))) : null;
       /** Forgets committed blocks from offset `from` on (their text is shown another way now). */
       const dropAt = (from: number): boolean => {
         const first = this.blocks.findIndex((b) => b.start >= from);
@@ -126,12 +134,12 @@ export class BlockSplitter {
         return true;
       };
       let lexHere = !big;
-      const table = big && !fence ? this.tableAt(segStart, text) : undefined;
+      const table = tableFirst ?? (big && !fence ? this.tableAt(segStart, text) : undefined);
       if (table?.head !== undefined) {
         const { head } = table;
         if (table.end !== undefined && at >= table.end) {
           // After the table, still in its segment: lexed as usual when small, else text below.
-          if (end - table.end <= BLOCK_MAX / 2) lexHere = true;
+          if (end - table.end <= BLOCK_MAX / 2 || !heavy) lexHere = true;
           else dropAt(table.end);
         } else {
           if (work > workLimit) {
@@ -172,8 +180,10 @@ export class BlockSplitter {
             }
             continue;
           }
-          // Not a table after all (or its header is too costly): the segment is text, as below.
+          // Not a table after all (or its header is too costly): the segment is text, as below,
+          // unless it is small enough to lex.
           table.head = undefined;
+          lexHere = !heavy;
         }
       }
       if (!lexHere && !fence) {

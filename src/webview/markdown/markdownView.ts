@@ -18,6 +18,8 @@ export interface MarkdownViewOptions {
   readonly incremental?: boolean;
   /** False skips syntax highlighting (tests comparing DOM output). */
   readonly highlight?: boolean;
+  /** False never groups a long reply's blocks (the bench's baseline for long replies). */
+  readonly groups?: boolean;
   readonly onLink?: (url: string) => void;
   readonly onCodeAction?: (request: CodeActionRequest) => void;
 }
@@ -30,7 +32,7 @@ const FEED = 48 * 1024;
  * Characters lexed per splitter call before the deadline is checked again: small enough that
  * one call (lex, parse, sanitize, insert) stays well inside a slice on a slow machine.
  */
-const CALL_WORK = 4 * 1024;
+const CALL_WORK = 2 * 1024;
 /** Past this many characters a reply is long: its finished blocks are drawn in groups (blockGroups.ts). */
 const LONG_TEXT = 32 * 1024;
 
@@ -76,7 +78,7 @@ export class MarkdownView {
     if (text === this.text && final === this.final && !this.pending) return;
     this.text = text;
     this.final = final;
-    this.groups.set(text.length > LONG_TEXT, this.committed, this.tailNodes[0] ?? null);
+    this.groups.set(text.length > LONG_TEXT && (this.options.groups ?? true), this.committed, this.tailNodes[0] ?? null);
     this.run(performance.now() + SLICE_MS);
   }
 

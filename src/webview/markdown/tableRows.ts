@@ -50,7 +50,7 @@ export function rowsTaken(table: Token, head: string, rows: string): { taken: nu
   return { taken, ended: taken < rows.length || (taken > 0 && table.raw.endsWith('\n\n')) };
 }
 
-export const ROWS_PER_PART = 100;
+export const ROWS_PER_PART = 50;
 
 /** How a table part's block is drawn: the table's header lines, and whether it is the first part. */
 export interface TableOf {

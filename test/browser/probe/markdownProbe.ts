@@ -135,6 +135,10 @@ async function hostile(text: string, cuts: readonly number[]): Promise<HostileRe
   try {
     const onceRoot = shownRoot();
     const oneShot = new MarkdownView(onceRoot, { highlight: false });
+    // Marks for the bench's trace: tasks between them are the renderer's.
+    console.timeStamp('nt-render-from');
+    // The task that carried the text in is the probe's: the renderer starts in a task of its own.
+    await new Promise((ok) => setTimeout(ok, 0));
     const renderedFrom = performance.now();
     let t0 = renderedFrom;
     oneShot.update(text, true);
@@ -151,6 +155,7 @@ async function hostile(text: string, cuts: readonly number[]): Promise<HostileRe
     }
     await settled(view);
     const renderedUntil = performance.now();
+    console.timeStamp('nt-render-until');
     // Reading 2 MB of DOM back is the probe's work, not the renderer's: a task of its own.
     await new Promise((ok) => setTimeout(ok, 0));
     const result = {
@@ -170,6 +175,47 @@ async function hostile(text: string, cuts: readonly number[]): Promise<HostileRe
   } catch (err) {
     return { error: String(err), onceText: '', streamedText: '', equal: false, maxUpdateMs: 0, onceFirstSliceMs: 0, fallbacks: 0, renderedFrom: 0, renderedUntil: 0 };
   }
+}
+
+export interface LongReplyResult {
+  /** From "show all" (the whole text after the preview) until the page is idle, and the text drawn. */
+  readonly busyMs: number;
+  readonly shownChars: number;
+  readonly groups: number;
+}
+
+/** Resolves at the first idle period with at least 45 ms to spare (nothing else left to run). */
+function idle(): Promise<void> {
+  return new Promise((ok) => {
+    const wait = (): void => {
+      requestIdleCallback((deadline) => (deadline.timeRemaining() >= 45 ? ok() : wait()));
+    };
+    wait();
+  });
+}
+
+/**
+ * A long reply opened collapsed (its first `preview` characters) and then shown whole, as the
+ * entry's "show all" does; `groups` false is the layout before grouping (the baseline).
+ */
+async function longReply(text: string, preview: number, groups: boolean): Promise<LongReplyResult> {
+  const root = shownRoot();
+  const view = new MarkdownView(root, { groups });
+  view.update(text.slice(0, preview), true);
+  await settled(view);
+  await idle();
+  console.timeStamp('nt-render-from');
+  await new Promise((ok) => setTimeout(ok, 0));
+  const t0 = performance.now();
+  view.update(text, true);
+  await settled(view);
+  await idle();
+  const busyMs = performance.now() - t0;
+  console.timeStamp('nt-render-until');
+  const result = { busyMs, shownChars: root.textContent?.length ?? 0, groups: root.querySelectorAll(':scope > .md-group').length };
+  view.dispose();
+  root.remove();
+  return result;
 }
 
 export interface CurveResult {
@@ -431,4 +477,4 @@ async function grouping(text: string, cuts: readonly number[]): Promise<GroupRep
   return report;
 }
 
-(window as unknown as { __md: unknown }).__md = { once, compare, stream, spec, streamed, hostile, curve, curvePaired, chunking, tableStream, grouping };
+(window as unknown as { __md: unknown }).__md = { once, compare, stream, spec, streamed, hostile, curve, curvePaired, chunking, tableStream, grouping, longReply };
