@@ -7,11 +7,12 @@
 import type { BindParams, Database, ParamsObject } from 'sql.js';
 import type * as z from 'zod';
 
+import { CloseOnce } from './closeOnce';
 import { StorageError, describeError } from './errors';
 
 export class SqlDatabase {
   private transactionDepth = 0;
-  private closed = false;
+  private readonly state = new CloseOnce('The history database is closed.');
 
   constructor(private readonly raw: Database) {}
 
@@ -141,17 +142,15 @@ export class SqlDatabase {
   }
 
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.raw.close();
+    this.state.close(() => this.raw.close());
   }
 
   get isClosed(): boolean {
-    return this.closed;
+    return this.state.isClosed;
   }
 
   private ensureOpen(): void {
-    if (this.closed) throw new StorageError('closed', 'The history database is closed.');
+    this.state.check();
   }
 }
 

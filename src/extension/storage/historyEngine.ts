@@ -13,6 +13,7 @@ import type { SqlJsStatic } from 'sql.js';
 
 import { ConversationStore } from './conversationStore';
 import type { SqlDatabase } from './database';
+import { CloseOnce } from './closeOnce';
 import { StorageError, describeError } from './errors';
 import type { ExportScope } from './exporter';
 import { exportJson, exportMarkdown } from './exporter';
@@ -83,7 +84,7 @@ export class HistoryEngine {
   private readonly disk: HistoryDisk;
   private readonly clock: Clock;
   private store: { db: SqlDatabase; conversations: ConversationStore } | undefined;
-  private closed = false;
+  private readonly state = new CloseOnce('The chat history has been closed.');
 
   constructor(private readonly options: EngineOptions) {
     try {
@@ -306,21 +307,21 @@ export class HistoryEngine {
   }
 
   close(): void {
-    if (this.closed) return;
-    try {
-      this.disk.flush();
-    } finally {
-      this.closed = true;
-      this.disk.close();
-    }
+    this.state.close(() => {
+      try {
+        this.disk.flush();
+      } finally {
+        this.disk.close();
+      }
+    });
   }
 
   get isClosed(): boolean {
-    return this.closed;
+    return this.state.isClosed;
   }
 
   private read(): ConversationStore {
-    if (this.closed) throw new StorageError('closed', 'The chat history has been closed.');
+    this.state.check();
     const db = this.disk.db;
     if (this.store?.db !== db) {
       this.store = { db, conversations: new ConversationStore({ db, clock: this.clock, onChange: () => undefined }) };
