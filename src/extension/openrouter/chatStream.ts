@@ -6,10 +6,10 @@
  * failure; a body that ends with neither was cut off. Retrying, breakers and the
  * `finish`/`retry` events belong to client.ts. No `vscode` import.
  *
- * Events leave in batches, one per network read: a generator step per read
- * instead of per token keeps the per-token cost near the bare parse (see
- * test/bench/streamCpu.bench.ts). The client unpacks them and counts what it
- * actually delivered.
+ * Events leave in batches, one per network read, with the text of adjacent chunks of one kind
+ * joined into one event: a generator step and one text event per read instead of per token
+ * keeps the per-token cost near the bare parse (see test/bench/streamCpu.bench.ts). The client
+ * unpacks them and counts what it actually delivered.
  */
 import { usdFromNumber, toDecimalString } from '../../shared/money';
 import type { Clock, TimerHandle } from '../base/clock';
@@ -26,7 +26,7 @@ import {
 } from './errors';
 import { errorFromMidstream } from './errorStatus';
 import { errorFromResponse } from './http';
-import { DONE_SENTINEL, isRejection, parseChunk, SseDecoder, type StreamChunk } from './sse';
+import { ChunkDecoder, type StreamChunk } from './sse';
 import type { Logger } from '../base/logger';
 import type { ChatStreamEvent, FetchLike, Timeouts } from './types';
 
@@ -155,6 +155,27 @@ export async function* streamAttempt(input: AttemptInput): AsyncGenerator<readon
     if (headerId) yield [{ type: 'generation', id: headerId }];
 
     let pending: ChatStreamEvent[] = [];
+    // Text of consecutive chunks of one kind within a read goes out as one event: the consumer
+    // then does per-read, not per-token, work (a generator step, a bus event, a string append).
+    let runKind: 'content' | 'reasoning' | undefined;
+    let runText = '';
+    const endRun = (): void => {
+      if (runKind === undefined) return;
+      pending.push({ type: runKind, text: runText });
+      runKind = undefined;
+      runText = '';
+    };
+    const addText = (kind: 'content' | 'reasoning', text: string): void => {
+      if (runKind !== kind) {
+        endRun();
+        runKind = kind;
+      }
+      runText += text;
+    };
+    const push = (event: ChatStreamEvent): void => {
+      endRun();
+      pending.push(event);
+    };
     let sawDone = false;
     let stopped = false;
     let finishReason: string | undefined;
@@ -169,28 +190,28 @@ export async function* streamAttempt(input: AttemptInput): AsyncGenerator<readon
     const take = (chunk: StreamChunk): void => {
       if (chunk.id !== undefined && chunk.id !== progress.generationId) {
         progress.generationId = chunk.id;
-        pending.push({ type: 'generation', id: chunk.id });
+        push({ type: 'generation', id: chunk.id });
       }
       if (chunk.model !== undefined) {
         const provider = chunk.provider ?? progress.provider;
         if (chunk.model !== progress.servedModel || provider !== progress.provider) {
           progress.servedModel = chunk.model;
           progress.provider = provider;
-          pending.push({ type: 'model', model: chunk.model, provider });
+          push({ type: 'model', model: chunk.model, provider });
         }
       }
       if (chunk.reasoning) {
         progress.firstTokenAt ??= clock.now();
-        pending.push({ type: 'reasoning', text: chunk.reasoning });
+        addText('reasoning', chunk.reasoning);
       }
       if (chunk.content) {
         progress.firstTokenAt ??= clock.now();
-        pending.push({ type: 'content', text: chunk.content });
+        addText('content', chunk.content);
       }
       if (chunk.usage) {
         const u = chunk.usage;
         const cost = u.cost === undefined ? undefined : usdFromNumber(u.cost);
-        pending.push({
+        push({
           type: 'usage',
           promptTokens: u.promptTokens,
           completionTokens: u.completionTokens,
@@ -203,34 +224,26 @@ export async function* streamAttempt(input: AttemptInput): AsyncGenerator<readon
           byok: u.byok,
         });
       }
-      if (chunk.citations) pending.push({ type: 'citations', citations: chunk.citations });
+      if (chunk.citations) push({ type: 'citations', citations: chunk.citations });
       if (chunk.error || chunk.finishReason === 'error') {
         midstream = errorFromMidstream(chunk.error, input.secrets, {
           ...(progress.servedModel !== undefined ? { model: progress.servedModel } : {}),
           ...(progress.provider !== undefined ? { provider: progress.provider } : {}),
         });
         stopped = true;
+        decoder.stop();
       } else if (chunk.finishReason) {
         finishReason = chunk.finishReason;
       }
     };
 
-    const decoder = new SseDecoder({
-      onData: (data, event) => {
-        // Chat chunks are unnamed events; a named one is an extension we do not know.
-        if (stopped || (event !== undefined && event !== 'message')) return;
-        if (data === DONE_SENTINEL) {
-          sawDone = true;
-          stopped = true;
-          return;
-        }
-        const parsed = parseChunk(data);
-        if (isRejection(parsed)) skip(parsed.rejected);
-        else take(parsed);
+    const decoder = new ChunkDecoder({
+      onChunk: take,
+      onDone: () => {
+        sawDone = true;
+        stopped = true;
       },
-      // Keep-alive comments need no handling: their bytes already reset the stall clock.
-      onComment: () => {},
-      onSyntaxError: (message) => skip(message),
+      onSkip: skip,
     });
 
     reader = response.body.getReader();
@@ -251,6 +264,7 @@ export async function* streamAttempt(input: AttemptInput): AsyncGenerator<readon
       } else {
         decoder.push(read.value);
       }
+      endRun();
       if (pending.length > 0) {
         yield pending;
         pending = [];

@@ -232,3 +232,54 @@ export class SseDecoder {
     if (rest.length > 0) this.parser.feed(rest);
   }
 }
+
+export interface ChunkSink {
+  /** A chat chunk whose every field read passed the shape check. */
+  onChunk(chunk: StreamChunk): void;
+  /** The `[DONE]` sentinel: the stream ended well. Nothing after it is parsed. */
+  onDone(): void;
+  /** A line or event that was skipped (SSE syntax, not JSON, a field of the wrong type). */
+  onSkip(reason: string): void;
+}
+
+/**
+ * Bytes in, checked chat chunks out: SseDecoder + parseChunk in one place, so the per-token path
+ * makes no call across modules. Chat chunks are unnamed events; a named one is an extension we do
+ * not know and is ignored. After `[DONE]` or `stop()` the rest of the stream is not parsed.
+ */
+export class ChunkDecoder {
+  private readonly sse: SseDecoder;
+  private stopped = false;
+
+  constructor(sink: ChunkSink) {
+    this.sse = new SseDecoder({
+      onData: (data, event) => {
+        if (this.stopped || (event !== undefined && event !== 'message')) return;
+        if (data === DONE_SENTINEL) {
+          this.stopped = true;
+          sink.onDone();
+          return;
+        }
+        const parsed = parseChunk(data);
+        if ((parsed as Partial<ChunkRejection>).rejected !== undefined) sink.onSkip((parsed as ChunkRejection).rejected);
+        else sink.onChunk(parsed as StreamChunk);
+      },
+      // Keep-alive comments need no handling: their bytes already reset the stall clock.
+      onComment: () => {},
+      onSyntaxError: (message) => sink.onSkip(message),
+    });
+  }
+
+  push(bytes: Uint8Array): void {
+    this.sse.push(bytes);
+  }
+
+  end(): void {
+    this.sse.end();
+  }
+
+  /** Ignores every later event (the stream failed mid-way). */
+  stop(): void {
+    this.stopped = true;
+  }
+}
