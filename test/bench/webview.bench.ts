@@ -44,6 +44,9 @@ function replyTokens(count: number): string[] {
 interface StreamResult {
   taskMs: number;
   scriptMs: number;
+  /** Style recalculation and layout, the parts of task time that are neither script nor paint. */
+  styleMs: number;
+  layoutMs: number;
   wallMs: number;
   longTasks: number;
   longestMs: number;
@@ -146,6 +149,8 @@ async function stream(bundle: string, tokens: string[], rate: number, mode: 'rea
     return {
       taskMs: ((after.TaskDuration ?? 0) - (before.TaskDuration ?? 0)) * 1000,
       scriptMs: ((after.ScriptDuration ?? 0) - (before.ScriptDuration ?? 0)) * 1000,
+      styleMs: ((after.RecalcStyleDuration ?? 0) - (before.RecalcStyleDuration ?? 0)) * 1000,
+      layoutMs: ((after.LayoutDuration ?? 0) - (before.LayoutDuration ?? 0)) * 1000,
       wallMs: result.wallMs,
       longTasks: long.n,
       longestMs: long.max,
@@ -237,7 +242,7 @@ async function main(): Promise<void> {
   };
 
   const row = (name: string, r: StreamResult, n: number) =>
-    `  ${name.padEnd(16)} ${r.taskMs.toFixed(0).padStart(6)} ms main thread (${r.scriptMs.toFixed(0).padStart(5)} ms script)  ${(r.taskMs / n).toFixed(3)} ms/token  ${String(r.longTasks).padStart(3)} long tasks${r.longTasks ? ` (max ${r.longestMs.toFixed(0)} ms)` : ''}  ${r.posts} posts, ${(r.wallMs / 1000).toFixed(1)} s`;
+    `  ${name.padEnd(16)} ${r.taskMs.toFixed(0).padStart(6)} ms main thread (${r.scriptMs.toFixed(0).padStart(5)} ms script, ${r.styleMs.toFixed(0)} style, ${r.layoutMs.toFixed(0)} layout)  ${(r.taskMs / n).toFixed(3)} ms/token  ${String(r.longTasks).padStart(3)} long tasks${r.longTasks ? ` (max ${r.longestMs.toFixed(0)} ms)` : ''}  ${r.posts} posts, ${(r.wallMs / 1000).toFixed(1)} s`;
   const per = Math.round(RATE / 60);
   console.log(`\n1,000-token reply, ${per} tokens per frame`);
   console.log(row('incremental', inc1k, 1000));

@@ -4,7 +4,7 @@
  * kept, only the open block is redrawn per frame); user and system text is shown verbatim.
  * Receives an immutable `EntryView`: an unchanged entry is never re-rendered.
  */
-import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { EntryView, Mode } from '../../shared/protocol';
 import { MarkdownView } from '../markdown/markdownView';
@@ -74,6 +74,18 @@ export class NtEntry extends LitElement {
         ${streaming || this.editing ? nothing : this.renderActions(e)}
       </article>
     `;
+  }
+
+  /**
+   * A streaming reply's frame of tokens changes only `content`: the markdown view takes the new
+   * text directly, without re-rendering the entry's template (its header, stats and actions are
+   * the same). Anything else takes the full render.
+   */
+  protected override shouldUpdate(changed: PropertyValues<this>): boolean {
+    if (!this.markdown || changed.size !== 1 || !changed.has('content') || this.long.collapsed) return true;
+    if (this.entry.role !== 'assistant' || this.entry.status !== 'streaming') return true;
+    this.markdown.update(this.content, false);
+    return false;
   }
 
   protected override updated(): void {

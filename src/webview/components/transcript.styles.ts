@@ -15,6 +15,9 @@ export const transcriptStyles = [
       overflow-y: auto;
       padding: var(--nt-gap-md) var(--nt-gap-md) var(--nt-gap-lg);
       scrollbar-gutter: stable;
+      /* Its size comes from the layout around it, never its content: a growing reply relays out
+         (and repaints) only inside the log, not the whole view. */
+      contain: strict;
     }
     .scroller:focus-visible {
       outline-offset: -1px;

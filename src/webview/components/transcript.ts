@@ -10,6 +10,7 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { transcriptStyles } from './transcript.styles';
 import { repeat } from 'lit/directives/repeat.js';
+import { live } from 'lit/directives/live.js';
 import type { EntryView, Mode } from '../../shared/protocol';
 import { emitUi } from './events';
 import type { NtEntry } from './entry';
@@ -61,6 +62,11 @@ export class NtTranscript extends LitElement {
   private lastScrollTop = 0;
   /** A new turn arrived: bring it into view once it has rendered. */
   private pinAfterUpdate = false;
+  /**
+   * The entry elements of the last full render, by message id: a frame of tokens goes straight
+   * to them (which is why the template binds their text with `live`, against what they hold).
+   */
+  private renderedEntries = new Map<string, NtEntry>();
 
   override render(): TemplateResult {
     const start = Math.max(0, this.entries.length - this.windowSize);
@@ -92,8 +98,8 @@ export class NtTranscript extends LitElement {
               const extra = this.appended.get(e.id);
               return html`<nt-entry
                 .entry=${e}
-                .content=${extra ? e.content + extra.content : e.content}
-                .reasoning=${extra ? (e.reasoning ?? '') + extra.reasoning : (e.reasoning ?? '')}
+                .content=${live(extra ? e.content + extra.content : e.content)}
+                .reasoning=${live(extra ? (e.reasoning ?? '') + extra.reasoning : (e.reasoning ?? ''))}
                 .mode=${this.mode}
                 ?last=${i === lastIndex}
               ></nt-entry>`;
@@ -119,6 +125,29 @@ export class NtTranscript extends LitElement {
     window.addEventListener('pointerup', this.onPointerUp);
   }
 
+  /**
+   * A frame of streamed tokens changes only `appended`: the streaming entries get their new text
+   * directly, without re-rendering the list (every other entry and the template are unchanged).
+   */
+  protected override shouldUpdate(changed: PropertyValues<this>): boolean {
+    if (changed.size !== 1 || !changed.has('appended')) return true;
+    const previous = changed.get('appended') as ReadonlyMap<string, Appended> | undefined;
+    if (!previous) return true;
+    for (const id of previous.keys()) if (!this.appended.has(id)) return true;
+    const targets: [NtEntry, EntryView, Appended][] = [];
+    for (const [id, extra] of this.appended) {
+      if (previous.get(id) === extra) continue;
+      const el = this.renderedEntries.get(id);
+      if (!el || !el.isConnected || el.entry.id !== id) return true;
+      targets.push([el, el.entry, extra]);
+    }
+    for (const [el, e, extra] of targets) {
+      el.content = e.content + extra.content;
+      el.reasoning = (e.reasoning ?? '') + extra.reasoning;
+    }
+    return false;
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('entries')) {
       const previous = changed.get('entries') as readonly EntryView[] | undefined;
@@ -137,6 +166,7 @@ export class NtTranscript extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    this.renderedEntries = new Map([...this.renderRoot.querySelectorAll<NtEntry>('nt-entry')].map((el) => [el.entry.id, el]));
     if (changed.has('entries')) this.announceFinished();
     if (this.pinAfterUpdate) {
       this.pinAfterUpdate = false;
