@@ -56,19 +56,22 @@ export function readBilling(metadata: JsonObject): { fee: Usd; upstream: Usd } |
 export interface CacheFigures {
   readonly readTokens: number;
   readonly writeTokens: number;
-  /** Catalog price of the cache reads and writes themselves. */
+  /** Price of the cache reads and writes themselves, at `pricedAt`'s prices. */
   readonly cost: Usd;
+  /** The provider whose cache prices these are; undefined = the catalog's. */
+  readonly pricedAt: string | undefined;
   /** What the same prompt would have cost uncached, minus what the cache reads and writes cost. Negative when writes outweigh reads. */
   readonly saving: Usd;
 }
 
 /**
  * Cache reads are billed at `input_cache_read` instead of the prompt price and
- * writes at `input_cache_write` (dearer on explicit-cache families). Without a
+ * writes at `input_cache_write` (dearer on explicit-cache families), at the prices of
+ * the provider that served (`pricing` is that provider's when known). Without a
  * catalog price for a part, that part is taken at the prompt price (no saving, no
  * premium). Undefined when nothing touched the cache or prices are variable.
  */
-export function cacheFigures(pricing: ModelPricing | undefined, readTokens: number, writeTokens: number): CacheFigures | undefined {
+export function cacheFigures(pricing: ModelPricing | undefined, readTokens: number, writeTokens: number, pricedAt?: string): CacheFigures | undefined {
   if (!pricing || (readTokens <= 0 && writeTokens <= 0)) return undefined;
   if (pricing.prompt.kind !== 'fixed') return undefined;
   const prompt = pricing.prompt.perUnit;
@@ -76,7 +79,7 @@ export function cacheFigures(pricing: ModelPricing | undefined, readTokens: numb
   const writePrice = pricing.inputCacheWrite?.kind === 'fixed' ? pricing.inputCacheWrite.perUnit : prompt;
   const cost = add(times(readPrice, readTokens), times(writePrice, writeTokens));
   const uncached = times(prompt, readTokens + writeTokens);
-  return { readTokens, writeTokens, cost, saving: sub(uncached, cost) };
+  return { readTokens, writeTokens, cost, saving: sub(uncached, cost), pricedAt };
 }
 
 /** Stored under `metadata.cache`. */
@@ -86,5 +89,6 @@ export function cacheMetadata(c: CacheFigures): JsonObject {
     writeTokens: c.writeTokens,
     cost: toDecimalString(c.cost),
     saving: toDecimalString(c.saving),
+    ...(c.pricedAt ? { pricedAt: c.pricedAt } : {}),
   };
 }

@@ -12,25 +12,68 @@ import { DEFAULT_REPLY_RESERVE, type ChatTurn } from './contextWindow';
 import { controlSettings, lastReply } from './replyPlan';
 import { expectedCacheReads, preflightAdjustment, requestFields, type SendControls } from './routing';
 import { estimateTokens, MESSAGE_OVERHEAD_TOKENS } from './tokenCounter';
-import { routedPricing } from './routedPricing';
+import { routeForEstimate } from './routedPricing';
+import type { ModelPricing } from '../openrouter/pricing';
 import { imageCount, imagesCost } from './attachments/mediaPolicy';
 
 export type BudgetRefusal = { status: 'refused'; reason: Refusal; message: string };
 
-type GateDeps = Pick<OrchestratorDeps, 'model' | 'providers' | 'settings' | 'costs' | 'history' | 'clock'>;
+type GateDeps = Pick<OrchestratorDeps, 'model' | 'providers' | 'loadProviders' | 'settings' | 'costs' | 'history' | 'clock'>;
 
-/** What resolved controls add to (or save on) a send of `promptTokens`, and the web-search part of it. */
+/**
+ * What resolved controls add to (or save on) a send of `promptTokens`, and the web-search
+ * part of it. Cache reads and writes are priced at `pricing` (the provider the routing
+ * picks), else the catalog's.
+ */
 export async function controlsPreflight(
   deps: GateDeps,
-  args: { modelId: string; controls: SendControls; conversationId: string | undefined; promptTokens: number },
+  args: { modelId: string; controls: SendControls; conversationId: string | undefined; promptTokens: number; pricing?: ModelPricing },
 ): Promise<{ adjustment: Usd; webSearch: Usd | undefined }> {
-  const model = deps.model(args.modelId);
+  const catalogModel = deps.model(args.modelId);
+  const model = catalogModel && args.pricing ? { ...catalogModel, pricing: args.pricing } : catalogModel;
   const settings = controlSettings(deps.settings());
   const fields = requestFields({ modelId: args.modelId, model, controls: args.controls, settings, conversationId: args.conversationId ?? 'new' });
   const previous = await lastReply(deps.history, args.conversationId);
   const expected = expectedCacheReads({ modelId: args.modelId, promptCachingOn: settings.promptCaching, previous, now: deps.clock.now() });
   const pre = preflightAdjustment({ model, fields, promptTokens: args.promptTokens, expectedCachedTokens: expected });
   return { adjustment: pre.adjustment, webSearch: fields.webSearch ? pre.webSearch : undefined };
+}
+
+/** What one send is expected to cost on one model: at the provider routing picks, with what the controls add. */
+export interface SendPrice {
+  /** Undefined when the price varies (router models) or the model is unknown. */
+  readonly usd: Usd | undefined;
+  readonly variable: boolean;
+  /** The provider the estimate is priced at, when routing picks (or the estimate assumes) one. */
+  readonly provider: string | undefined;
+  /** Why no provider meets the routing (OpenRouter would refuse the send). */
+  readonly noProvider: string | undefined;
+  /** Web results are bought (they cost even on a free model). */
+  readonly paidExtras: boolean;
+}
+
+export async function priceSend(
+  deps: GateDeps,
+  args: { modelId: string; promptTokens: number; replyTokens: number; controls: SendControls; conversationId: string | undefined; images?: number },
+): Promise<SendPrice> {
+  const model = deps.model(args.modelId);
+  if (!model) return { usd: undefined, variable: false, provider: undefined, noProvider: undefined, paidExtras: false };
+  // Priced at the provider the routing sends it to first. A routing needs the model's
+  // providers: read once per model and session when not known yet (a failure prices at the catalog).
+  const routing = args.controls.routing;
+  let providers = deps.providers?.(args.modelId);
+  if (!providers && routing && Object.keys(routing).length && deps.loadProviders) providers = await deps.loadProviders(args.modelId).catch(() => undefined);
+  const routed = routeForEstimate(model.pricing, providers, routing);
+  const base = { provider: routed.provider?.name ?? routed.provider?.tag, noProvider: routed.noProvider };
+  const estimate = estimateCost(routed.pricing, { promptTokens: args.promptTokens, completionTokens: args.replyTokens });
+  if (estimate.kind !== 'estimate') return { ...base, usd: undefined, variable: estimate.kind === 'variable', paidExtras: false };
+  // Web results are priced, and a warm prompt cache makes the send cheaper: the estimate says so.
+  const pre = await controlsPreflight(deps, { ...args, pricing: routed.pricing });
+  // Each image is priced per image at the image price (unknown when it varies).
+  const pictures = imagesCost(routed.pricing, args.images ?? 0);
+  if (pictures === undefined) return { ...base, usd: undefined, variable: true, paidExtras: false };
+  const paidExtras = (pre.webSearch !== undefined && pre.webSearch.atto > 0n) || pictures.atto > 0n;
+  return { ...base, usd: add(add(estimate.usd, pre.adjustment), pictures), variable: false, paidExtras };
 }
 
 /** One model's share of a send's pre-flight estimate. */
@@ -54,17 +97,8 @@ async function estimateFor(
   const model = deps.model(modelId);
   const free = model ? isFreeModel(model.pricing) : false;
   const maxReply = deps.settings().maxTokens ?? model?.maxCompletionTokens ?? DEFAULT_REPLY_RESERVE;
-  // Priced at the provider the routing sends it to first, when that is known.
-  const pricing = model ? routedPricing(model.pricing, deps.providers?.(modelId), send.controls.routing) : undefined;
-  const estimate = pricing ? estimateCost(pricing, { promptTokens, completionTokens: maxReply }) : undefined;
-  if (!pricing || estimate?.kind !== 'estimate') return { modelId, known: model !== undefined, free, usd: undefined, paidExtras: false };
-  // Web results are priced, and a warm prompt cache makes the send cheaper: the estimate says so.
-  const pre = await controlsPreflight(deps, { modelId, controls: send.controls, conversationId: send.conversationId, promptTokens });
-  // Each image is priced per image at the catalog's image price (unknown when it varies).
-  const pictures = imagesCost(pricing, images);
-  if (pictures === undefined) return { modelId, known: true, free, usd: undefined, paidExtras: false };
-  const paidExtras = (pre.webSearch !== undefined && pre.webSearch.atto > 0n) || pictures.atto > 0n;
-  return { modelId, known: true, free, usd: add(add(estimate.usd, pre.adjustment), pictures), paidExtras };
+  const price = await priceSend(deps, { modelId, promptTokens, replyTokens: maxReply, ...send, images });
+  return { modelId, known: model !== undefined, free, usd: price.usd, paidExtras: price.paidExtras };
 }
 
 export async function checkBudget(

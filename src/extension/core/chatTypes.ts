@@ -53,6 +53,8 @@ export interface OrchestratorDeps {
   models?: () => readonly CatalogModel[];
   /** A model's providers with their prices, when already known (routing prices the send at the one it picks). */
   providers?: (modelId: string) => readonly ProviderPrice[] | undefined;
+  /** Reads a model's providers when not known yet (the cache saving is priced at the one that served). */
+  loadProviders?: (modelId: string) => Promise<readonly ProviderPrice[]>;
   tokens: TokenCounterPort;
   costs: CostTracker;
   bus: EventBus<ChatEvents>;

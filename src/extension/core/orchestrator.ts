@@ -12,7 +12,7 @@
  */
 import type { StoredMessage, JsonObject } from '../storage/types';
 import type { Usd } from '../../shared/money';
-import { checkBudget, checkFanOutBudget, controlsPreflight } from './budgetGate';
+import { checkBudget, checkFanOutBudget, controlsPreflight, priceSend, type SendPrice } from './budgetGate';
 import { refuse, type ActiveStream, type CompareOutcome, type OrchestratorDeps, type PersistedUser, type Refusal, type ReplyPlan, type SendInput, type StartOutcome } from './chatTypes';
 import { compareModels, comparisonMetadata, withWinner } from './compare';
 import type { ChatTurn } from './contextWindow';
@@ -192,6 +192,16 @@ export class ChatOrchestrator {
   async controlsAdjustment(args: { conversationId: string | undefined; modelId: string; promptTokens: number; controls: SendControls | undefined }): Promise<Usd> {
     const controls = await this.resolve(args.controls, args.conversationId);
     return (await controlsPreflight(this.deps, { ...args, controls })).adjustment;
+  }
+
+  /**
+   * The composer's live estimate of a send: priced at the provider the resolved routing
+   * picks (with its cache prices), plus what the controls add; says when no provider meets
+   * the routing. The budget check prices the same way, at the largest reply allowed.
+   */
+  async estimateSend(args: { conversationId: string | undefined; modelId: string; promptTokens: number; replyTokens: number; controls: SendControls | undefined }): Promise<SendPrice> {
+    const controls = await this.resolve(args.controls, args.conversationId);
+    return priceSend(this.deps, { ...args, controls });
   }
 
   /** Resolves when every background cost lookup has settled (tests, shutdown). */

@@ -7,7 +7,7 @@
  */
 import type { ChatStreamEvent, StreamTiming } from '../openrouter/types';
 import type { OpenRouterError } from '../openrouter/errors';
-import { estimateCost } from '../openrouter/pricing';
+import { estimateCost, type ModelPricing } from '../openrouter/pricing';
 import type { JsonObject, StoredMessage } from '../storage/types';
 import { ZERO, add, parseUsd, sub, toDecimalString, type Usd } from '../../shared/money';
 import { billOf, billingMetadata, cacheFigures, cacheMetadata } from './billing';
@@ -15,6 +15,7 @@ import type { FailureInfo } from './chatEvents';
 import type { OrchestratorDeps, ReplyPlan } from './chatTypes';
 import { errorText } from './failureText';
 import { findPii } from './piiGuard';
+import { servedPricing, type ProviderPrice } from './routedPricing';
 import { estimateTokens } from './tokenCounter';
 
 /** What a stream that finished delivered. */
@@ -55,11 +56,14 @@ export class ReplySettler {
     const completionTokens = r.usage?.completionTokens ?? estimateTokens(r.content) + estimateTokens(r.reasoning);
     const u = r.usage;
     const bill = u?.cost ? billOf({ cost: u.cost, upstreamCost: u.upstreamCost, byok: u.byok, source: 'usage' }) : undefined;
-    const cache = cacheFigures(this.deps.model(r.servedModel)?.pricing, u?.cachedTokens ?? 0, u?.cacheWriteTokens ?? 0);
+    const cacheTouched = (u?.cachedTokens ?? 0) > 0 || (u?.cacheWriteTokens ?? 0) > 0;
+    // The saving is priced at the provider that served (providers differ in cache prices), as is an estimated cost.
+    const served = cacheTouched || !bill ? await this.servedPricing(r.servedModel, r.provider) : undefined;
+    const cache = cacheFigures(served?.pricing, u?.cachedTokens ?? 0, u?.cacheWriteTokens ?? 0, served?.provider?.name ?? served?.provider?.tag);
     let cost: Usd | undefined = bill?.total;
     let source: 'usage' | 'estimate' = 'usage';
     if (!cost) {
-      cost = this.estimate(r.servedModel, promptTokens, completionTokens, r.usage?.cachedTokens);
+      cost = this.estimate(r.servedModel, promptTokens, completionTokens, r.usage?.cachedTokens, served?.pricing);
       source = 'estimate';
     }
     const tokensPerSecond = rate(completionTokens, timing);
@@ -203,11 +207,24 @@ export class ReplySettler {
     void task.finally(() => this.background.delete(task));
   }
 
-  private estimate(modelId: string, promptTokens: number, completionTokens: number, cachedTokens: number | undefined): Usd | undefined {
+  private estimate(modelId: string, promptTokens: number, completionTokens: number, cachedTokens: number | undefined, pricing?: ModelPricing): Usd | undefined {
     const model = this.deps.model(modelId);
     if (!model) return undefined;
-    const e = estimateCost(model.pricing, { promptTokens, completionTokens, cachedTokens });
+    const e = estimateCost(pricing ?? model.pricing, { promptTokens, completionTokens, cachedTokens });
     return e.kind === 'estimate' ? e.usd : undefined;
+  }
+
+  /**
+   * The served model's pricing at the provider the stream named, when that provider's prices
+   * are known (or can be read now); else the catalog's. A failed read is not an error here.
+   */
+  private async servedPricing(modelId: string, provider: string | undefined): Promise<{ pricing: ModelPricing; provider: ProviderPrice | undefined } | undefined> {
+    const model = this.deps.model(modelId);
+    if (!model) return undefined;
+    if (!provider) return { pricing: model.pricing, provider: undefined };
+    let providers = this.deps.providers?.(modelId);
+    if (!providers && this.deps.loadProviders) providers = await this.deps.loadProviders(modelId).catch(() => undefined);
+    return servedPricing(model.pricing, providers, provider);
   }
 }
 

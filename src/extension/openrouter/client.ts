@@ -21,7 +21,7 @@ import { keyInfoFrom } from './account';
 import { parsePrice, type Price } from './pricing';
 import { chatBody } from './requestOptions';
 import { decideRetry, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';
-import { endpointsSchema, generationSchema, keyInfoSchema } from './schemas';
+import { endpointsSchema, generationSchema, keyInfoSchema, zdrEndpointsSchema } from './schemas';
 import {
   DEFAULT_GENERATION_LOOKUP,
   DEFAULT_TIMEOUTS,
@@ -41,7 +41,20 @@ export interface ModelEndpoint {
   readonly tag: string;
   readonly prompt: Price;
   readonly completion: Price;
+  /** This provider's own cache prices; absent when it lists none (reads and writes then cost the prompt price). */
+  readonly cacheRead?: Price;
+  readonly cacheWrite?: Price;
+  /** The model's permaslug as the endpoints API names it (matches `/endpoints/zdr`). */
+  readonly modelId?: string;
+  /** On OpenRouter's zero-data-retention list; undefined when that list could not be read. */
+  readonly zdr?: boolean;
+  /** Median time to first token and tokens per second over the last 30 minutes (what `sort` ranks by). */
+  readonly latencyP50?: number;
+  readonly throughputP50?: number;
 }
+
+/** How `/endpoints/zdr` names one endpoint: permaslug and provider tag. */
+export const zdrKey = (modelId: string, tag: string): string => `${modelId}\u0000${tag.toLowerCase()}`;
 
 /** Passed to `return()` of an attempt we stop reading; the value itself is never used. */
 const ABANDONED: AttemptEnd = { finishReason: 'abandoned' };
@@ -205,9 +218,27 @@ export class OpenRouterClient {
       const prompt = parsePrice(e.pricing.prompt);
       const completion = parsePrice(e.pricing.completion);
       if (!prompt || !completion) continue;
-      out.push({ name: e.provider_name, tag: e.tag ?? e.provider_name.toLowerCase(), prompt, completion });
+      const cacheRead = e.pricing.input_cache_read ? parsePrice(e.pricing.input_cache_read) : undefined;
+      const cacheWrite = e.pricing.input_cache_write ? parsePrice(e.pricing.input_cache_write) : undefined;
+      out.push({
+        name: e.provider_name,
+        tag: e.tag ?? e.provider_name.toLowerCase(),
+        prompt,
+        completion,
+        ...(cacheRead ? { cacheRead } : {}),
+        ...(cacheWrite ? { cacheWrite } : {}),
+        ...(e.model_id ? { modelId: e.model_id } : {}),
+        ...(typeof e.latency_last_30m?.p50 === 'number' ? { latencyP50: e.latency_last_30m.p50 } : {}),
+        ...(typeof e.throughput_last_30m?.p50 === 'number' ? { throughputP50: e.throughput_last_30m.p50 } : {}),
+      });
     }
     return out;
+  }
+
+  /** The zero-data-retention endpoints of every model, as `zdrKey`s (`GET /endpoints/zdr`). */
+  async getZdrEndpoints(signal?: AbortSignal): Promise<Set<string>> {
+    const body = await this.json.getJson('endpoints', 'endpoints/zdr', zdrEndpointsSchema, signal);
+    return new Set(body.data.map((e) => zdrKey(e.model_id, e.tag ?? e.provider_name)));
   }
 
   /** One `/generation` lookup; a 404 (not recorded yet) throws kind `not_found`. */

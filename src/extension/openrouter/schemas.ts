@@ -116,10 +116,30 @@ export const endpointsSchema = z.object({
       z.object({
         provider_name: z.string().max(200),
         tag: z.string().max(100).nullish(),
-        pricing: z.object({ prompt: priceText, completion: priceText }),
+        /** The model's permaslug; `/endpoints/zdr` names endpoints by it and the tag. */
+        model_id: z.string().max(200).nullish(),
+        pricing: z.object({
+          prompt: priceText,
+          completion: priceText,
+          input_cache_read: priceText.nullish(),
+          input_cache_write: priceText.nullish(),
+        }),
+        latency_last_30m: z.object({ p50: z.number().nonnegative().nullish() }).nullish(),
+        throughput_last_30m: z.object({ p50: z.number().nonnegative().nullish() }).nullish(),
       }),
     ),
   }),
+});
+
+/** `GET /endpoints/zdr`: every zero-data-retention endpoint, across models. */
+export const zdrEndpointsSchema = z.object({
+  data: z.array(
+    z.object({
+      model_id: z.string().max(200),
+      provider_name: z.string().max(200),
+      tag: z.string().max(100).nullish(),
+    }),
+  ),
 });
 
 export const errorBodySchema = z.object({

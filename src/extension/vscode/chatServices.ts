@@ -123,6 +123,7 @@ export async function createChatServices(deps: ChatServicesDeps): Promise<ChatSe
     model: (id) => catalog.current()?.byId.get(id),
     models: () => catalog.current()?.models ?? [],
     providers: (id) => endpoints.known(id),
+    loadProviders: (id) => endpoints.load(id),
     tokens,
     clock: { now: () => Date.now() },
     settings: () => ({ ...chatSettings(deps.settings.read()), controls: readControlSettings(log) }),

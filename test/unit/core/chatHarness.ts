@@ -20,6 +20,7 @@ import type { OpenRouterClientDeps } from '../../../src/extension/openrouter/typ
 import type { HistoryStore } from '../../../src/extension/storage/historyStore';
 import { startFakeOpenRouter, type FakeOptions, type FakeServer } from '../../fixtures/fakeOpenRouter';
 import { makeClient } from '../openrouter/harness';
+import { EndpointCache } from '../../../src/extension/openrouter/endpointCache';
 import { cleanup as closeStores, openWorkerStore } from '../storage/helpers';
 
 export interface Recorded {
@@ -37,6 +38,8 @@ export interface ChatHarness {
   events: Recorded[];
   settings: ChatSettings;
   models: Map<string, CatalogModel>;
+  /** The models' providers, read from the fake's endpoints API as the extension reads them. */
+  endpoints: EndpointCache;
   close(): Promise<void>;
 }
 
@@ -59,6 +62,7 @@ export async function chatHarness(
   const { client } = makeClient(fake, options.client);
   const catalog = parseCatalog(await client.fetchModelsText());
   const models = new Map(catalog.models.map((m) => [m.id, m]));
+  const endpoints = new EndpointCache(client);
   // The production store: sql.js in its worker thread, every change journaled before it resolves.
   const store = await openWorkerStore();
   const settings: ChatSettings = {
@@ -74,6 +78,8 @@ export async function chatHarness(
     history: store,
     model: (id) => models.get(id),
     models: () => catalog.models,
+    providers: (id) => endpoints.known(id),
+    loadProviders: (id) => endpoints.load(id),
     tokens: new TokenCounter(async (name) => encoders[name]()),
     clock: options.clock ?? { now: () => Date.now() },
     settings: () => settings,
@@ -94,6 +100,7 @@ export async function chatHarness(
     events,
     settings,
     models,
+    endpoints,
     close: async () => {
       engine.dispose();
       await engine.idle();
