@@ -6,6 +6,9 @@
  * fake billed a call the ledger never saw.
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { NeuralTerminalApi } from '../../src/extension/extension';
 
@@ -113,6 +116,13 @@ describe('Key and account in the extension host', function () {
       assert.ok(row.includes(`+${otherCost}`), `the day that differs shows the exact difference +${otherCost}: ${row}`);
       assert.doesNotMatch(html, /<script/i);
       assert.ok(!html.includes(MANAGEMENT_KEY) && !html.includes(KEY));
+      // The exported CSV carries the reconciliation too: that day, ours 0 beside OpenRouter's
+      // exact bill, the difference, the status, no reply of ours beside its one request.
+      const csvUri = vscode.Uri.file(path.join(os.tmpdir(), `nt-usage-reconciled-${process.pid}.csv`));
+      await a.test.command('exportUsageCsv', csvUri);
+      const csv = await fs.readFile(csvUri.fsPath, 'utf8');
+      await fs.rm(csvUri.fsPath, { force: true });
+      assert.ok(csv.includes(`\nreconciliation,${yesterday},0,0,0,,,,0,${otherCost},0,${otherCost},differs,1\n`), csv);
     } finally {
       panel.dispose();
     }

@@ -215,7 +215,7 @@ describe('Chat and editor commands in the extension host', function () {
     const csv = vscode.Uri.file(path.join(tmp, 'usage.csv'));
     await a.test.command('exportUsageCsv', csv);
     const text = await fs.readFile(csv.fsPath, 'utf8');
-    assert.match(text, /^section,key,cost_usd,openrouter_usd,provider_byok_usd,cache_saving_usd,prompt_tokens,completion_tokens,messages\n/);
+    assert.match(text, /^section,key,cost_usd,openrouter_usd,provider_byok_usd,cache_saving_usd,prompt_tokens,completion_tokens,messages,billed_openrouter_usd,billed_provider_byok_usd,difference_usd,status,openrouter_requests\n/);
     assert.match(text, /\nmodel,openai\/gpt-4o-mini,0\.\d+/);
     panel.dispose();
   });

@@ -1,8 +1,8 @@
 /**
  * The usage report's "Key and account" and "Reconciliation" sections as static HTML: the
  * key's limit, usage and remaining credit, the account's credits (management key), and per
- * UTC day what we recorded beside what OpenRouter billed, with the exact difference as a
- * full-precision decimal. Every text escaped; no script. No `vscode` import.
+ * UTC day what we recorded beside what OpenRouter billed (and our reply count beside its
+ * request count), with the exact difference as a full-precision decimal. Every text escaped; no script. No `vscode` import.
  */
 import { formatBudget, formatCost, parseUsd, sub, toDecimalString, ZERO, type Usd } from '../../shared/money';
 import type { AccountSummary } from './accountSummary';
@@ -52,8 +52,8 @@ function dayRow(d: DayReconciliation): string {
   const cell = (text: string | undefined) => `<td>${text === undefined ? '—' : escapeHtml(text)}</td>`;
   const status = d.status === 'pending' ? 'not billed yet' : d.status === 'match' ? 'match' : 'differs';
   return `<tr class="${d.status}"><th scope="row">${escapeHtml(d.date)}</th>${cell(d.ours.openRouter)}${cell(d.theirs?.openRouter)}${cell(d.ours.byok)}${cell(d.theirs?.byok)}${cell(
-    d.difference ? signedExact(d.difference.total) : undefined,
-  )}<td class="status">${status}</td></tr>`;
+    String(d.ourReplies),
+  )}${cell(d.theirRequests === undefined ? undefined : String(d.theirRequests))}${cell(d.difference ? signedExact(d.difference.total) : undefined)}<td class="status">${status}</td></tr>`;
 }
 
 function reconciliationHtml(s: AccountSummary): string {
@@ -67,9 +67,9 @@ function reconciliationHtml(s: AccountSummary): string {
       ? 'Every completed day matches OpenRouter’s bill exactly.'
       : `${r.differingDays} day${r.differingDays === 1 ? '' : 's'} differ${r.differingDays === 1 ? 's' : ''} from OpenRouter’s bill; in all OpenRouter billed <strong>${escapeHtml(signedExact(r.totalDifference))} USD</strong> more than recorded here (activity from other apps or keys on the account counts too).`;
   return `<section class="reconciliation"><h2>Reconciliation with OpenRouter (per UTC day)</h2><p class="reconcile-summary">${summary}</p>
-<table><caption>Recorded here vs billed by OpenRouter, exact USD</caption><thead><tr><th scope="col">Day</th><th scope="col">Ours: OpenRouter</th><th scope="col">Billed: OpenRouter</th><th scope="col">Ours: own keys</th><th scope="col">Billed: own keys</th><th scope="col">Difference</th><th scope="col">Status</th></tr></thead><tbody>${
-    shown.map(dayRow).join('') || '<tr><td colspan="7">No spend on either side.</td></tr>'
-  }</tbody></table>${quiet ? `<p class="legend">${quiet} other day${quiet === 1 ? '' : 's'}: nothing billed on either side.</p>` : ''}</section>`;
+<table><caption>Recorded here vs billed by OpenRouter, exact USD</caption><thead><tr><th scope="col">Day</th><th scope="col">Ours: OpenRouter</th><th scope="col">Billed: OpenRouter</th><th scope="col">Ours: own keys</th><th scope="col">Billed: own keys</th><th scope="col">Our replies</th><th scope="col">OpenRouter requests</th><th scope="col">Difference</th><th scope="col">Status</th></tr></thead><tbody>${
+    shown.map(dayRow).join('') || '<tr><td colspan="9">No spend on either side.</td></tr>'
+  }</tbody></table><p class="legend">OpenRouter counts every request it billed — retried attempts and other apps on the account too — so its count may exceed our replies.</p>${quiet ? `<p class="legend">${quiet} other day${quiet === 1 ? '' : 's'}: nothing billed on either side.</p>` : ''}</section>`;
 }
 
 export function accountSectionsHtml(summary: AccountSummary, setManagementKeyUri = `command:${SET_MANAGEMENT_KEY_COMMAND}`): string {

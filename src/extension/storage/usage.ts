@@ -104,16 +104,47 @@ export function usageReport(db: SqlDatabase, from: number, to: number, top = 10)
   };
 }
 
-/** The report as CSV: one line per day and model. */
-export function usageCsv(report: UsageReport): string {
-  const lines = ['section,key,cost_usd,openrouter_usd,provider_byok_usd,cache_saving_usd,prompt_tokens,completion_tokens,messages'];
+/**
+ * One day of the reconciliation with OpenRouter's bill, as the CSV writes it (core's
+ * reconciliation produces these; declared here so storage never imports core).
+ */
+export interface ReconciledDayCsv {
+  readonly date: string;
+  readonly ours: { readonly openRouter: string; readonly byok: string };
+  readonly theirs: { readonly openRouter: string; readonly byok: string } | undefined;
+  readonly difference: { readonly total: string } | undefined;
+  readonly status: string;
+  readonly ourReplies: number;
+  readonly theirRequests: number | undefined;
+}
+
+const CSV_HEADER = [
+  'section', 'key', 'cost_usd', 'openrouter_usd', 'provider_byok_usd', 'cache_saving_usd', 'prompt_tokens', 'completion_tokens', 'messages',
+  'billed_openrouter_usd', 'billed_provider_byok_usd', 'difference_usd', 'status', 'openrouter_requests',
+];
+
+/**
+ * The report as CSV: one line per day, model and top conversation; then, when OpenRouter's
+ * activity was read, one `reconciliation` line per day — ours (cost, OpenRouter part, BYOK
+ * part, replies) beside what OpenRouter billed and counted, the exact difference (billed −
+ * ours) and the status. Columns a line has no value for are empty.
+ */
+export function usageCsv(report: UsageReport, reconciliation?: readonly ReconciledDayCsv[]): string {
+  const lines = [CSV_HEADER.join(',')];
   const esc = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const none = ['', '', '', '', ''];
   for (const [section, rows] of [
     ['day', report.byDay],
     ['model', report.byModel],
     ['conversation', report.topConversations],
   ] as const) {
-    for (const r of rows) lines.push([section, esc(r.key), r.cost, openRouterPart(r), r.upstream, r.cacheSaving, r.promptTokens, r.completionTokens, r.messages].join(','));
+    for (const r of rows) lines.push([section, esc(r.key), r.cost, openRouterPart(r), r.upstream, r.cacheSaving, r.promptTokens, r.completionTokens, r.messages, ...none].join(','));
+  }
+  for (const d of reconciliation ?? []) {
+    const ours = toDecimalString(add(parseUsd(d.ours.openRouter) ?? ZERO, parseUsd(d.ours.byok) ?? ZERO));
+    lines.push(
+      ['reconciliation', d.date, ours, d.ours.openRouter, d.ours.byok, '', '', '', d.ourReplies, d.theirs?.openRouter ?? '', d.theirs?.byok ?? '', d.difference?.total ?? '', d.status, d.theirRequests ?? ''].join(','),
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -55,18 +55,27 @@ export class UsageReportPanel implements vscode.Disposable {
   }
 
   private async loadAccount(s: ChatServices, report: UsageReport): Promise<void> {
-    this.account = await loadAccountSummary(
+    this.account = await this.accountSummary(s, report);
+    if (this.panel) this.panel.webview.html = this.render(report, this.panel.webview);
+  }
+
+  private accountSummary(s: ChatServices, report: UsageReport): Promise<AccountSummary> {
+    return loadAccountSummary(
       { keyInfo: () => s.client.getKeyInfo(), credits: () => s.account.credits(), activity: () => s.account.activity() },
       report,
       Date.now(),
     );
-    if (this.panel) this.panel.webview.html = this.render(report, this.panel.webview);
   }
 
-  /** Writes the last 30 days as CSV; `target` skips the save dialog (tests). */
+  /**
+   * Writes the last 30 days as CSV, with the per-day reconciliation when a management key
+   * lets OpenRouter's activity be read (without one, or offline, the ledger's lines alone);
+   * `target` skips the save dialog (tests).
+   */
   async exportCsv(target?: vscode.Uri): Promise<vscode.Uri | undefined> {
     const s = await this.services();
-    const csv = usageCsv(await this.report(s));
+    const report = await this.report(s);
+    const csv = usageCsv(report, (await this.accountSummary(s, report)).reconciliation?.days);
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const uri =
       target ??

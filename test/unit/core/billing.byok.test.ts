@@ -72,7 +72,7 @@ describe('BYOK billing', function () {
     assert.equal(report.total, billed);
     assert.equal(report.totalUpstream, toDecimalString(upstream));
     const csv = usageCsv(report).split('\n');
-    assert.equal(csv[0], 'section,key,cost_usd,openrouter_usd,provider_byok_usd,cache_saving_usd,prompt_tokens,completion_tokens,messages');
+    assert.equal(csv[0], 'section,key,cost_usd,openrouter_usd,provider_byok_usd,cache_saving_usd,prompt_tokens,completion_tokens,messages,billed_openrouter_usd,billed_provider_byok_usd,difference_usd,status,openrouter_requests');
     const model = csv.find((l) => l.startsWith('model,google/gemini-2.5-flash,'))!.split(',');
     assert.equal(model[2], billed);
     assert.equal(toDecimalString(add(parseUsd(model[3]!)!, parseUsd(model[4]!)!)), billed);

@@ -8,6 +8,7 @@ import { strict as assert } from 'node:assert';
 import { loadAccountSummary } from '../../../src/extension/core/accountSummary';
 import { reconcile } from '../../../src/extension/core/reconciliation';
 import { usageHtml } from '../../../src/extension/core/usageChart';
+import { usageCsv } from '../../../src/extension/storage/usage';
 import { AccountApi } from '../../../src/extension/openrouter/account';
 import { makeClient } from '../openrouter/harness';
 import { add, parseUsd, sum, toDecimalString, ZERO, type Usd } from '../../../src/shared/money';
@@ -98,7 +99,27 @@ describe('Reconciling the ledger with OpenRouter’s activity per day', function
     const row = new RegExp(`<tr class="differs"><th scope="row">${dayOf(now - DAY)}</th>.*?</tr>`).exec(html)?.[0] ?? '';
     assert.ok(row.includes(`+${toDecimalString(otherCost)}`), `the report shows the exact difference on that day: ${row}`);
     assert.match(html, /1 day differs from OpenRouter’s bill/);
-    assert.match(html, new RegExp(`<tr class="match"><th scope="row">${dayOf(now)}</th>`));
+    const todayRow = new RegExp(`<tr class="match"><th scope="row">${dayOf(now)}</th>(.*?)</tr>`).exec(html)?.[1] ?? '';
+    // Our three replies beside OpenRouter's three requests that day; yesterday none beside its one.
+    assert.deepEqual([...todayRow.matchAll(/<td>([^<]*)<\/td>/g)].map((m) => m[1]).slice(4, 6), ['3', '3'], todayRow);
+    assert.deepEqual([...row.matchAll(/<td>([^<]*)<\/td>/g)].map((m) => m[1]).slice(4, 6), ['0', '1'], row);
+    assert.match(html, /<th scope="col">Our replies<\/th><th scope="col">OpenRouter requests<\/th>/);
+
+    // The CSV carries the same reconciliation, per day: ours, billed, exact difference, status, counts.
+    const csv = usageCsv(report, r.days).trim().split('\n');
+    const header = csv[0]!.split(',');
+    const line = (date: string) => {
+      const cells = csv.find((l) => l.startsWith(`reconciliation,${date},`))!.split(',');
+      return Object.fromEntries(header.map((h, i) => [h, cells[i]]));
+    };
+    const todayTotal = toDecimalString(sum(h.fake.generations().filter((g) => g.id !== otherId).flatMap((g) => [exact(g.total_cost), exact(g.upstream_inference_cost)])));
+    assert.deepEqual(line(dayOf(now - DAY)), {
+      section: 'reconciliation', key: dayOf(now - DAY), cost_usd: '0', openrouter_usd: '0', provider_byok_usd: '0', cache_saving_usd: '', prompt_tokens: '', completion_tokens: '', messages: '0',
+      billed_openrouter_usd: toDecimalString(otherCost), billed_provider_byok_usd: '0', difference_usd: toDecimalString(otherCost), status: 'differs', openrouter_requests: '1',
+    });
+    const t = line(dayOf(now));
+    assert.deepEqual([t.cost_usd, t.difference_usd, t.status, t.messages, t.openrouter_requests], [todayTotal, '0', 'match', '3', '3']);
+    assert.equal(add(parseUsd(t.billed_openrouter_usd!)!, parseUsd(t.billed_provider_byok_usd!)!).atto, parseUsd(todayTotal)!.atto, 'billed = ours to the last digit');
   });
 
   it('keeps today pending until OpenRouter lists it, and says how to get the figures without a management key', async () => {

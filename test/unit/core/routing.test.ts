@@ -32,7 +32,8 @@ function controls(over: Partial<ControlSettings>): ControlSettings {
 }
 
 describe('OpenRouter request controls through the chat engine', function () {
-  this.timeout(30_000);
+  // Four streamed sends per test; on a loaded shared machine that can pass 30 s.
+  this.timeout(90_000);
   let h: ChatHarness;
 
   afterEach(async () => {
