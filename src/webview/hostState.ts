@@ -81,7 +81,16 @@ export function reduceHost(state: HostState, message: StateMessage, context: Red
     case 'controls/state':
       return { ...state, controls: message };
     case 'chat/estimated':
-      return { ...state, estimate: { promptTokens: message.promptTokens, varies: message.varies, ...(message.cost !== undefined ? { cost: message.cost } : {}) } };
+      return {
+        ...state,
+        estimate: {
+          promptTokens: message.promptTokens,
+          varies: message.varies,
+          ...(message.cost !== undefined ? { cost: message.cost } : {}),
+          ...(message.provider !== undefined ? { provider: message.provider } : {}),
+          ...(message.noProvider !== undefined ? { noProvider: message.noProvider } : {}),
+        },
+      };
     case 'chat/reveal':
       return state;
     case 'attach/list':

@@ -79,6 +79,13 @@ describe('composer', function () {
     assert.equal((await top.textContent())?.replace(/\s+/g, ' ').trim(), '≈ 1,234 tok · $0.0037');
     await p.post({ type: 'chat/estimated', promptTokens: 1240, varies: true });
     assert.equal((await top.textContent())?.replace(/\s+/g, ' ').trim(), '≈ 1,240 tok · price varies');
+    // Routed: the provider whose prices the estimate uses; none left: said before the send.
+    await p.post({ type: 'chat/estimated', promptTokens: 1240, cost: '0.0046', varies: false, provider: 'Fastlane' });
+    assert.equal((await top.textContent())?.replace(/\s+/g, ' ').trim(), '≈ 1,240 tok · $0.0046 at Fastlane');
+    await p.post({ type: 'chat/estimated', promptTokens: 1240, cost: '0.0037', varies: false, noProvider: 'zero data retention' });
+    const none = p.page.getByRole('status').filter({ hasText: 'no provider meets the routing' });
+    assert.equal((await none.textContent())?.trim(), 'no provider meets the routing: zero data retention');
+    assert.match((await none.getAttribute('title')) ?? '', /OpenRouter would refuse the send/);
   });
 
   it('shows the selected model and asks the host to change it on click', async () => {

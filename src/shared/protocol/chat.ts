@@ -124,6 +124,10 @@ export const chatPushes = [
     cost: z.optional(Money),
     /** True when the price varies (router models): no number can be promised. */
     varies: z.boolean(),
+    /** The provider the routing picks, whose prices the estimate uses. */
+    provider: z.optional(z.string().check(z.maxLength(200))),
+    /** Set when no provider meets the routing (names the rule): OpenRouter would refuse the send. */
+    noProvider: z.optional(z.string().check(z.maxLength(300))),
   }),
   /** Scroll to and highlight a message (search result, fork source). */
   push('chat/reveal', { messageId: Id }),

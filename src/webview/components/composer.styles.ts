@@ -72,6 +72,11 @@ export const composerStyles = css`
   .estimate .cost {
     color: var(--nt-warn);
   }
+  .estimate.no-provider {
+    color: var(--nt-error);
+    overflow: hidden;
+    text-overflow: ellipsis;
+  }
   .field {
     display: flex;
     align-items: flex-start;

@@ -21,6 +21,10 @@ export interface EstimateView {
   readonly promptTokens: number;
   readonly cost?: string;
   readonly varies: boolean;
+  /** The provider the routing picks (the estimate uses its prices). */
+  readonly provider?: string;
+  /** Why no provider meets the routing: said before the send, instead of a price. */
+  readonly noProvider?: string;
 }
 
 const ESTIMATE_DELAY_MS = 350;
@@ -142,9 +146,15 @@ export class NtComposer extends LitElement {
   };
 
   private renderEstimate(e: EstimateView): TemplateResult {
+    if (e.noProvider !== undefined) {
+      const why = `No provider of this model meets the routing (${e.noProvider}): OpenRouter would refuse the send. Change the routing in the controls.`;
+      return html`<span class="estimate no-provider" role="status" title=${why}>no provider meets the routing: ${e.noProvider}</span>`;
+    }
     return html`<span class="estimate" aria-live="off"
       >≈ ${formatCount(e.promptTokens)} tok ·
-      ${e.varies ? html`price varies` : e.cost !== undefined ? html`<span class="cost">${formatUsd(e.cost)}</span>` : html`cost n/a`}</span
+      ${e.varies ? html`price varies` : e.cost !== undefined ? html`<span class="cost">${formatUsd(e.cost)}</span>` : html`cost n/a`}${e.provider
+        ? html` <span class="at">at ${e.provider}</span>`
+        : nothing}</span
     >`;
   }
 
