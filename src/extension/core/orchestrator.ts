@@ -11,8 +11,7 @@
  * in. No `vscode` import.
  */
 import type { StoredMessage, JsonObject } from '../storage/types';
-import type { Usd } from '../../shared/money';
-import { checkBudget, checkFanOutBudget, controlsPreflight, priceSend, type SendPrice } from './budgetGate';
+import { checkBudget, checkFanOutBudget, priceSend, type SendPrice } from './budgetGate';
 import { refuse, type ActiveStream, type CompareOutcome, type OrchestratorDeps, type PersistedUser, type Refusal, type ReplyPlan, type SendInput, type StartOutcome } from './chatTypes';
 import { compareModels, comparisonMetadata, withWinner } from './compare';
 import type { ChatTurn } from './contextWindow';
@@ -183,15 +182,6 @@ export class ChatOrchestrator {
   async currentControls(conversationId: string | undefined): Promise<SendControls> {
     const c = await this.resolve(undefined, conversationId);
     return { ...(c.routing ? { routing: c.routing } : {}), ...(c.reasoning ? { reasoning: c.reasoning } : {}) };
-  }
-
-  /**
-   * What the controls change in a send's estimate (web results, expected cache reads, cache
-   * writes), for the composer's live estimate; the budget check applies the same rule.
-   */
-  async controlsAdjustment(args: { conversationId: string | undefined; modelId: string; promptTokens: number; controls: SendControls | undefined }): Promise<Usd> {
-    const controls = await this.resolve(args.controls, args.conversationId);
-    return (await controlsPreflight(this.deps, { ...args, controls })).adjustment;
   }
 
   /**

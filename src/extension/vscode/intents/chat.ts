@@ -3,12 +3,10 @@
  * deleting a message, and the composer's cost estimate.
  */
 import { randomUUID } from 'node:crypto';
-import { add, toDecimalString } from '../../../shared/money';
+import { toDecimalString } from '../../../shared/money';
 import { forkTitle } from '../../../shared/plainText';
-import { routedPricing } from '../../core/routedPricing';
 import type { SendControls } from '../../core/routing';
 import { sendPromptTokens, typicalReplyTokens } from '../../core/sendEstimate';
-import { estimateCost } from '../../openrouter/pricing';
 import { checkedControls } from '../controlsPicker';
 import { deleteMessageWithConfirmation } from '../deleteMessage';
 import type { IntentTable, Needs } from './context';
@@ -65,7 +63,7 @@ export async function forkAt(ctx: Needs<'view' | 'notices', 'history'>, messageI
 
 /** What the composer's text would cost to send now: prompt tokens, and a price when the model has one. */
 async function estimate(
-  ctx: Needs<'view' | 'attachments' | 'settings' | 'post', 'catalog' | 'endpoints' | 'engine'>,
+  ctx: Needs<'view' | 'attachments' | 'settings' | 'post', 'catalog' | 'engine'>,
   text: string,
   controls?: SendControls,
 ): Promise<void> {
@@ -79,19 +77,15 @@ async function estimate(
     return;
   }
   const reply = typicalReplyTokens(model, ctx.settings.read().maxTokens);
-  // At the provider the picked routing sends it to first (providers differ in price).
-  const pricing = routedPricing(model.pricing, s.endpoints.known(model.id), controls?.routing);
-  const base = estimateCost(pricing, { promptTokens, completionTokens: reply });
-  // Web results, expected cache reads and cache writes change what the send costs.
-  const id = await ctx.view.openId();
-  const e =
-    base.kind === 'estimate'
-      ? { kind: 'estimate' as const, usd: add(base.usd, await s.engine.controlsAdjustment({ conversationId: id, modelId: model.id, promptTokens, controls })) }
-      : base;
+  // At the provider the routing picks (its own prompt, completion and cache prices), with web
+  // results and expected cache reads and writes; says when no provider meets the routing.
+  const e = await s.engine.estimateSend({ conversationId: await ctx.view.openId(), modelId: model.id, promptTokens, replyTokens: reply, controls });
   await ctx.post({
     type: 'chat/estimated',
     promptTokens,
-    ...(e.kind === 'estimate' ? { cost: toDecimalString(e.usd) } : {}),
-    varies: e.kind === 'variable',
+    ...(e.usd ? { cost: toDecimalString(e.usd) } : {}),
+    varies: e.variable,
+    ...(e.provider ? { provider: e.provider } : {}),
+    ...(e.noProvider ? { noProvider: e.noProvider } : {}),
   });
 }
