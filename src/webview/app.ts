@@ -24,8 +24,10 @@ import { ViewFocus } from './controllers/viewFocus';
 import { ViewStateStore } from './controllers/viewStateStore';
 import type { NtTranscript } from './components/transcript';
 import type { NtComposer } from './components/composer';
+import type { NtCompare } from './components/compare';
 import './components/transcript';
 import './components/composer';
+import './components/compare';
 import './components/telemetry';
 import './components/notices';
 import './components/archive';
@@ -47,6 +49,8 @@ export class NtApp extends LitElement {
   private readonly stream = new StreamBuffer(this, (appended) => {
     if (this.transcript) this.transcript.appended = appended;
     else this.requestUpdate();
+    // A comparison's rows count their streamed characters live.
+    if (this.compare) this.compare.appended = appended;
   });
   /** Requests the host answered with `ok: false`, shown beside the host's notices until dismissed. */
   @state() private failures: readonly Notice[] = [];
@@ -58,6 +62,7 @@ export class NtApp extends LitElement {
   }
   @query('nt-transcript') private transcript!: NtTranscript;
   @query('nt-composer') private composer!: NtComposer;
+  @query('nt-compare') private compare: NtCompare | null = null;
   /** "Focus on Chat View" and a lost focus land in the message box. */
   private readonly viewFocus = new ViewFocus(this, () => this.composer ?? undefined);
 
@@ -125,6 +130,7 @@ export class NtApp extends LitElement {
           <nt-transcript .entries=${c?.entries ?? []} .appended=${this.stream.appended} .mode=${this.host.mode}>
             <div slot="empty">${renderWelcome(s, this.outdated, this.host.selectedModel, () => this.send({ type: 'view/runCommand', command: 'setApiKey' }))}</div>
           </nt-transcript>
+          ${c?.comparison ? html`<nt-compare .comparison=${c.comparison} .conversationId=${c.id} .appended=${this.stream.appended}></nt-compare>` : nothing}
           <nt-notices .notices=${this.failures.length > 0 ? [...this.host.notices, ...this.failures] : this.host.notices}></nt-notices>
           <nt-telemetry class="strip" variant="strip" .telemetry=${this.host.telemetry} ?expanded=${drawer === 'telemetry'}></nt-telemetry>
           <nt-composer
@@ -263,6 +269,8 @@ export class NtApp extends LitElement {
     const bridge = this.hostBridge;
     if (!bridge) return;
     void bridge.request(intent, requestId).then((reply) => {
+      // The composer keeps a comparison's text until it has started (picking the models may be cancelled).
+      if (intent.type === 'compare/start' && reply.ok) this.composer?.sentElsewhere();
       if (reply.ok) return;
       const failure: Notice = {
         id: `request-${reply.requestId}`,

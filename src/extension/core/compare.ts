@@ -7,9 +7,10 @@
  */
 import { z } from 'zod';
 import type { JsonObject, StoredMessage } from '../storage/types';
+import { MAX_COMPARED, MIN_COMPARED } from '../../shared/protocol/compare';
 
-export const MIN_COMPARE_MODELS = 2;
-export const MAX_COMPARE_MODELS = 6;
+export const MIN_COMPARE_MODELS = MIN_COMPARED;
+export const MAX_COMPARE_MODELS = MAX_COMPARED;
 
 const modelId = z.string().min(1).max(200);
 const recordSchema = z.object({

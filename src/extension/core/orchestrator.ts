@@ -125,6 +125,14 @@ export class ChatOrchestrator {
     return this.regenerate(assistantMessageId, options);
   }
 
+  /**
+   * A reply from `modelId` to a stored user message, under the caller's controller (a branch
+   * replay asks turn after turn; aborting its controller stops the one streaming).
+   */
+  async answer(userMessageId: string, modelId: string, controller: AbortController): Promise<StartOutcome> {
+    return this.replyTo(await this.deps.history.getMessage(userMessageId), false, { modelId, controller });
+  }
+
   /** Edits a user message into a new sibling and streams the reply to it. */
   async editAndResend(userMessageId: string, text: string, options: { overrideBudget?: boolean } = {}): Promise<StartOutcome> {
     const original = await this.deps.history.getMessage(userMessageId);
@@ -264,13 +272,13 @@ export class ChatOrchestrator {
     return { conversation, user, modelIds: [...modelIds], controls };
   }
 
-  private async replyTo(parent: StoredMessage, overrideBudget: boolean): Promise<StartOutcome> {
+  private async replyTo(parent: StoredMessage, overrideBudget: boolean, by?: { modelId: string; controller: AbortController }): Promise<StartOutcome> {
     if (parent.role !== 'user') return refuse('invalid_target', 'A reply needs a user message to answer.');
     const conversation = await this.deps.history.getConversation(parent.conversationId);
     if (this.active.has(conversation.id)) {
       return refuse('busy', 'A reply is still streaming in this conversation.', conversation.id);
     }
-    const modelId = conversation.modelId ?? this.deps.settings().defaultModel;
+    const modelId = by?.modelId ?? conversation.modelId ?? this.deps.settings().defaultModel;
     const turns = await turnsUpTo(this.deps.history, conversation.id, parent.id);
     // A regenerated reply is asked for the way its question was first sent.
     const controls = controlsFromMetadata(parent.metadata) ?? (await this.resolve(undefined, conversation.id));
@@ -278,7 +286,7 @@ export class ChatOrchestrator {
     if (blind) return refuse('unsupported_input', blind, conversation.id);
     const budget = await checkBudget(this.deps, modelId, turns, conversation.systemPrompt ?? undefined, overrideBudget, { controls, conversationId: conversation.id });
     if (budget) return { ...budget, conversationId: conversation.id };
-    return this.startReply({ conversation, parentId: parent.id, modelId, turns, controls }, parent.id);
+    return this.startReply({ conversation, parentId: parent.id, modelId, turns, controls }, parent.id, by?.controller);
   }
 
   /** Starts one streamed reply; a comparison's replies share one controller, so one cancel stops all. */

@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { Count, Id, Millis, Money, push, request, Text } from './common';
 import { ControlsView } from './controls';
 import { AttachmentIds, AttachmentView } from './attachments';
+import { ComparisonView } from './compare';
 
 export const CostSource = z.enum(['usage', 'generation', 'estimate']);
 export type CostSource = z.infer<typeof CostSource>;
@@ -67,6 +68,8 @@ export const ConversationView = z.object({
   streamingId: z.optional(Id),
   /** What prompt caching saved over the replies shown (exact; negative when writes cost more). */
   cacheSaving: z.optional(Money),
+  /** The table of the comparison the latest user message started, if it started one. */
+  comparison: z.optional(ComparisonView),
 });
 export type ConversationView = z.infer<typeof ConversationView>;
 

@@ -1,6 +1,6 @@
 /**
  * Every message between the extension host and the webview, as zod schemas, one
- * file per feature (chat, controls, archive, models, notices, telemetry, editor, view); this
+ * file per feature (chat, compare, controls, archive, models, notices, telemetry, editor, view); this
  * file joins them. Both sides import it: types and run-time checks come from one
  * declaration, so a renamed or reshaped message breaks the build, not the user.
  *
@@ -18,6 +18,7 @@
 import * as z from 'zod/mini';
 import { archivePushes, archiveRequests } from './archive';
 import { attachmentPushes, attachmentRequests } from './attachments';
+import { compareRequests } from './compare';
 import { chatPushes, chatRequests, isStreamDelta, type StreamDelta } from './chat';
 import { controlsPushes } from './controls';
 import { editorRequests } from './editor';
@@ -29,6 +30,7 @@ import { viewPushes, viewRequests } from './view';
 export { Look, Mode } from './common';
 export { ConversationSummary, SearchHit } from './archive';
 export { AttachmentView } from './attachments';
+export { ComparisonRow, ComparisonView, MAX_COMPARED, MIN_COMPARED } from './compare';
 export { ConversationView, CostSource, EntryStatus, EntryView, isStreamDelta, type StreamDelta } from './chat';
 export { ControlsView, ProviderView } from './controls';
 export { ModelView, PriceView } from './models';
@@ -44,6 +46,7 @@ export const WebviewMessage = z.discriminatedUnion('type', [
   ...noticeRequests,
   ...editorRequests,
   ...attachmentRequests,
+  ...compareRequests,
 ]);
 /** A request as it crosses the wire, `requestId` included. */
 export type WebviewMessage = z.infer<typeof WebviewMessage>;

@@ -107,6 +107,14 @@ export class NtComposer extends LitElement {
         <vscode-button secondary ?disabled=${!this.streaming} aria-disabled=${this.streaming ? 'false' : 'true'} @click=${this.cancel}
           >Cancel</vscode-button
         >
+        <vscode-button
+          secondary
+          title="Send to 2–6 models at once and compare their replies"
+          ?disabled=${!canSend}
+          aria-disabled=${canSend ? 'false' : 'true'}
+          @click=${this.compare}
+          >Compare…</vscode-button
+        >
         <vscode-button ?disabled=${!canSend} aria-disabled=${canSend ? 'false' : 'true'} @click=${this.send}>Send</vscode-button>
       </div>
     `;
@@ -195,21 +203,34 @@ export class NtComposer extends LitElement {
   };
 
   private readonly send = (): void => {
-    const text = this.text;
     if (!this.hasContent || this.streaming) return;
+    emitIntent(this, { type: 'chat/send', ...this.outgoing() });
+    this.sentElsewhere();
+  };
+
+  /** Compare: the same text and chips to models the host asks for; the text stays until it started. */
+  private readonly compare = (): void => {
+    if (!this.hasContent || this.streaming) return;
+    emitIntent(this, { type: 'compare/start', ...this.outgoing() });
+  };
+
+  private outgoing(): { text: string; conversationId?: string; controls?: ReturnType<NtControls['value']>; attachmentIds?: string[] } {
     const attachmentIds = this.attachments.flatMap((a) => (a.id ? [a.id] : []));
-    emitIntent(this, {
-      type: 'chat/send',
-      text,
+    return {
+      text: this.text,
       ...(this.conversationId ? { conversationId: this.conversationId } : {}),
       ...this.pickerValue(),
       ...(attachmentIds.length ? { attachmentIds } : {}),
-    });
+    };
+  }
+
+  /** The message left (a send, or a comparison that started): the box empties. */
+  sentElsewhere(): void {
     this.picker?.sent();
     this.text = '';
     clearTimeout(this.estimateTimer);
     emitUi(this, { kind: 'draft', text: '' });
-  };
+  }
 
   private readonly cancel = (): void => {
     if (this.streaming && this.conversationId) emitIntent(this, { type: 'chat/cancel', conversationId: this.conversationId });

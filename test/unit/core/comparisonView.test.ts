@@ -1,0 +1,91 @@
+import { strict as assert } from 'node:assert';
+import type { CompareOutcome } from '../../../src/extension/core/orchestrator';
+import { comparisonRow, loadComparison } from '../../../src/extension/core/comparisonView';
+import { ZERO, add, parseUsd, toDecimalString } from '../../../src/shared/money';
+import { ComparisonView } from '../../../src/shared/protocol';
+import type { StoredMessage } from '../../../src/extension/storage/types';
+import { cleanup } from '../storage/helpers';
+import { chatHarness, type ChatHarness } from './chatHarness';
+
+const MODELS = ['openai/gpt-4o-mini', 'anthropic/claude-sonnet-4', 'google/gemini-2.5-flash'];
+const patient = { timeouts: { connectMs: 60_000, stallMs: 60_000, requestMs: 60_000 } };
+
+function started(outcome: CompareOutcome): Extract<CompareOutcome, { status: 'started' }> {
+  if (outcome.status !== 'started') throw new Error(`expected a started compare, got ${outcome.reason}: ${outcome.message}`);
+  return outcome;
+}
+
+describe('The comparison table (core/comparisonView)', function () {
+  this.timeout(90_000);
+  let h: ChatHarness;
+
+  afterEach(async () => {
+    await h?.close();
+    await cleanup();
+  });
+
+  it('shows every model streaming, then each row filled from its stored reply, with the exact total', async () => {
+    h = await chatHarness({ client: patient, fake: { latencyScale: 0.1 } });
+    const out = started(await h.engine.compare({ text: 'Explain quicksort [[scenario:slow]]', models: MODELS }));
+    const during = await loadComparison(h.store, await h.store.activePath(out.conversationId), h.engine.isStreaming(out.conversationId));
+    assert.ok(during, 'the latest user message started a comparison');
+    assert.deepEqual(during.rows.map((r) => r.model), MODELS, 'one row per model, in the order asked');
+    assert.deepEqual(during.rows.map((r) => r.status), ['streaming', 'streaming', 'streaming']);
+    assert.equal(during.totalCost, '0');
+
+    const replies = await Promise.all(out.replies.map((r) => r.done));
+    await h.engine.idle();
+    const path = await h.store.activePath(out.conversationId);
+    const after = await loadComparison(h.store, path, h.engine.isStreaming(out.conversationId));
+    assert.ok(after);
+    assert.equal(ComparisonView.safeParse(after).success, true, 'the view passes its own protocol schema');
+    let total = ZERO;
+    for (const [i, row] of after.rows.entries()) {
+      const stored = await h.store.getMessage(replies[i]!.id);
+      assert.equal(row.messageId, stored.id);
+      assert.equal(row.status, 'complete');
+      assert.equal(row.servedModel, stored.modelId);
+      assert.equal(row.cost, stored.cost?.usd, 'the exact stored cost');
+      assert.equal(row.promptTokens, stored.promptTokens);
+      assert.equal(row.completionTokens, stored.completionTokens);
+      assert.equal(row.latencyMs, stored.latencyMs);
+      assert.equal(row.ttftMs, stored.ttftMs);
+      assert.equal(row.finishReason, stored.finishReason);
+      assert.ok(typeof row.tokensPerSecond === 'number' && row.tokensPerSecond > 0, 'a rate');
+      total = add(total, parseUsd(stored.cost!.usd)!);
+    }
+    assert.equal(after.totalCost, toDecimalString(total));
+    assert.equal(after.activeId, path.at(-1)?.message.id, 'the row the transcript shows');
+    assert.equal(after.winnerId, undefined);
+
+    assert.deepEqual(await h.engine.pickWinner(replies[0]!.id), { ok: true });
+    const won = await loadComparison(h.store, await h.store.activePath(out.conversationId), false);
+    assert.equal(won?.winnerId, replies[0]!.id);
+    assert.equal(won?.activeId, replies[0]!.id);
+
+    // The next exchange compares nothing: no table.
+    const next = await h.engine.send({ text: 'thanks', conversationId: out.conversationId });
+    if (next.status === 'started') await next.done;
+    assert.equal(await loadComparison(h.store, await h.store.activePath(out.conversationId), false), undefined);
+  });
+
+  it('trusts no metadata: a bad record is no table, a failed row says why, odd numbers are dropped', async () => {
+    h = await chatHarness({ client: patient });
+    const conversation = await h.store.createConversation({ title: 'hand-made' });
+    const user = await h.store.appendMessage({ conversationId: conversation.id, role: 'user', content: 'q', status: 'complete', metadata: { comparison: { models: ['only-one'], replies: [], winner: null, at: 1 } } });
+    assert.equal(await loadComparison(h.store, await h.store.activePath(conversation.id), false), undefined, 'one model is not a comparison');
+    const failed = {
+      id: 'm1', conversationId: conversation.id, parentId: user.id, role: 'assistant', content: '', promptTokens: null, completionTokens: null,
+      reasoningTokens: null, cachedTokens: null, cost: null, latencyMs: null, ttftMs: null, modelId: 'served/x', generationId: null, finishReason: null,
+      status: 'failed', createdAt: 1, modifiedAt: 1, copiedFromMessageId: null,
+      metadata: { requestedModel: 'asked/x', tokensPerSecond: -3, error: { kind: 'rate_limited', message: 'Slow down' } },
+    } satisfies StoredMessage;
+    const row = comparisonRow(failed, true);
+    assert.equal(row.model, 'asked/x');
+    assert.equal(row.servedModel, 'served/x');
+    assert.equal(row.status, 'failed');
+    assert.equal(row.error, 'Slow down');
+    assert.equal(row.tokensPerSecond, undefined, 'a negative rate is not shown');
+    assert.equal(comparisonRow({ ...failed, status: 'partial' }, false).status, 'partial', 'a partial reply with nothing streaming was interrupted');
+  });
+});
