@@ -50,7 +50,7 @@ export class NtApp extends LitElement {
     if (this.transcript) this.transcript.appended = appended;
     else this.requestUpdate();
     // A comparison's rows count their streamed characters live.
-    if (this.compare) this.compare.appended = appended;
+    if (this.compareTable) this.compareTable.appended = appended;
   });
   /** Requests the host answered with `ok: false`, shown beside the host's notices until dismissed. */
   @state() private failures: readonly Notice[] = [];
@@ -62,7 +62,7 @@ export class NtApp extends LitElement {
   }
   @query('nt-transcript') private transcript!: NtTranscript;
   @query('nt-composer') private composer!: NtComposer;
-  @query('nt-compare') private compare: NtCompare | null = null;
+  @query('nt-compare') private compareTable!: NtCompare | null;
   /** "Focus on Chat View" and a lost focus land in the message box. */
   private readonly viewFocus = new ViewFocus(this, () => this.composer ?? undefined);
 
