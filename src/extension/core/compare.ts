@@ -5,23 +5,13 @@
  * it is stored, journaled, exported and imported with the message itself. No `vscode`
  * import.
  */
-import { z } from 'zod';
-import type { JsonObject, StoredMessage } from '../storage/types';
+import type { StoredMessage } from '../storage/types';
 import { MAX_COMPARED, MIN_COMPARED } from '../../shared/protocol/compare';
+import { comparisonMetadata, readComparison, type ComparisonRecord } from '../../shared/comparison';
 
+export { comparisonMetadata, readComparison, type ComparisonRecord };
 export const MIN_COMPARE_MODELS = MIN_COMPARED;
 export const MAX_COMPARE_MODELS = MAX_COMPARED;
-
-const modelId = z.string().min(1).max(200);
-const recordSchema = z.object({
-  models: z.array(modelId).min(MIN_COMPARE_MODELS).max(MAX_COMPARE_MODELS),
-  /** The reply ids, in the order of `models`. */
-  replies: z.array(z.string().min(1).max(100)).max(MAX_COMPARE_MODELS),
-  winner: z.string().min(1).max(100).nullable(),
-  at: z.number().int().nonnegative(),
-});
-
-export type ComparisonRecord = z.infer<typeof recordSchema>;
 
 /** The models to compare, trimmed and deduplicated, or why they cannot be compared. */
 export function compareModels(models: readonly string[]): { ok: true; models: string[] } | { ok: false; message: string } {
@@ -30,16 +20,6 @@ export function compareModels(models: readonly string[]): { ok: true; models: st
   if (unique.length > MAX_COMPARE_MODELS) return { ok: false, message: `Compare at most ${MAX_COMPARE_MODELS} models at once.` };
   if (unique.some((m) => m.length > 200)) return { ok: false, message: 'A model id is too long.' };
   return { ok: true, models: unique };
-}
-
-/** The comparison a user message started, if any (metadata is never trusted: a bad record reads as none). */
-export function readComparison(metadata: JsonObject): ComparisonRecord | undefined {
-  const parsed = recordSchema.safeParse(metadata['comparison']);
-  return parsed.success ? parsed.data : undefined;
-}
-
-export function comparisonMetadata(record: ComparisonRecord): JsonObject {
-  return { comparison: { models: [...record.models], replies: [...record.replies], winner: record.winner, at: record.at } };
 }
 
 /** The record with `replyId` as its winner, or why it cannot be. */

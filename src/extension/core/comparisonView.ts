@@ -4,10 +4,11 @@
  * same after a reload, an import or a window switch) and redrawn whenever one of them
  * starts, settles or is priced. Money stays exact. No `vscode` import.
  */
-import type { ComparisonRow, ComparisonView } from '../../shared/protocol';
+import type { ComparisonView } from '../../shared/protocol';
 import { ZERO, add, parseUsd, toDecimalString } from '../../shared/money';
 import type { PathEntry, StoredMessage } from '../storage/types';
 import { readComparison, type ComparisonRecord } from './compare';
+import { comparisonRows } from '../storage/comparisonRows';
 import type { HistoryPort } from './ports';
 
 /** The latest user message on the path, with its comparison — when it started one. */
@@ -32,16 +33,9 @@ export function comparisonView(
   replies: readonly StoredMessage[],
   options: { streaming: boolean; activeId?: string | undefined },
 ): ComparisonView {
-  const byId = new Map(replies.map((r) => [r.id, r]));
-  const rows: ComparisonRow[] = [];
+  const rows = comparisonRows(record, user.id, replies, options.streaming);
   let total = ZERO;
-  for (const id of record.replies) {
-    const reply = byId.get(id);
-    if (!reply || reply.parentId !== user.id || reply.role !== 'assistant') continue;
-    const row = comparisonRow(reply, options.streaming);
-    if (row.cost !== undefined) total = add(total, parseUsd(row.cost) ?? ZERO);
-    rows.push(row);
-  }
+  for (const row of rows) if (row.cost !== undefined) total = add(total, parseUsd(row.cost) ?? ZERO);
   const winner = record.winner && rows.some((r) => r.messageId === record.winner) ? record.winner : undefined;
   const active = options.activeId && rows.some((r) => r.messageId === options.activeId) ? options.activeId : undefined;
   return {
@@ -51,36 +45,6 @@ export function comparisonView(
     ...(active ? { activeId: active } : {}),
     totalCost: toDecimalString(total),
   };
-}
-
-export function comparisonRow(m: StoredMessage, streaming: boolean): ComparisonRow {
-  const meta = m.metadata;
-  const requested = typeof meta['requestedModel'] === 'string' && meta['requestedModel'] ? meta['requestedModel'] : (m.modelId ?? '?');
-  const row: ComparisonRow = {
-    messageId: m.id,
-    model: requested.slice(0, 200),
-    status: m.status === 'partial' && streaming ? 'streaming' : m.status,
-  };
-  if (m.modelId) row.servedModel = m.modelId.slice(0, 200);
-  if (typeof meta['provider'] === 'string' && meta['provider']) row.provider = meta['provider'].slice(0, 200);
-  if (m.promptTokens !== null) row.promptTokens = m.promptTokens;
-  if (m.completionTokens !== null) row.completionTokens = m.completionTokens;
-  if (m.reasoningTokens !== null) row.reasoningTokens = m.reasoningTokens;
-  if (m.cachedTokens !== null) row.cachedTokens = m.cachedTokens;
-  if (m.cost) {
-    row.cost = m.cost.usd;
-    row.costSource = m.cost.source;
-  }
-  if (m.ttftMs !== null) row.ttftMs = m.ttftMs;
-  if (m.latencyMs !== null) row.latencyMs = m.latencyMs;
-  const rate = meta['tokensPerSecond'];
-  if (typeof rate === 'number' && Number.isFinite(rate) && rate >= 0) row.tokensPerSecond = rate;
-  if (m.finishReason) row.finishReason = m.finishReason.slice(0, 60);
-  const error = meta['error'];
-  if (m.status === 'failed' && typeof error === 'object' && error !== null && !Array.isArray(error) && typeof error['message'] === 'string') {
-    row.error = error['message'].slice(0, 500);
-  }
-  return row;
 }
 
 /** The open branch's comparison table, read from the store; undefined when its latest user message compared nothing. */

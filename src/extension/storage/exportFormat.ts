@@ -63,6 +63,12 @@ export const exportedConversationSchema = z.object({
   totalCostUsd: totalText,
   totalTokens: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
   messages: z.array(exportedMessageSchema),
+  /**
+   * Informational, like the totals: each comparison's table (models, winner, one row per
+   * reply with tokens, exact cost and timings). The messages hold the same facts; the
+   * importer ignores this.
+   */
+  comparisons: z.array(z.unknown()).optional(),
 });
 
 export const exportFileSchema = z.object({

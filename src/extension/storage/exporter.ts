@@ -9,6 +9,8 @@ import { composeUserContent, mediaPlaceholder, readSentAttachments } from '../..
 import type { ConversationStore } from './conversationStore';
 import { EXPORT_FORMAT, EXPORT_VERSION, type ExportFile, type ExportedConversation } from './exportFormat';
 import type { Clock, Conversation, PathEntry, StoredMessage } from './types';
+import { readComparison } from '../../shared/comparison';
+import { comparisonMarkdown, comparisonRows } from './comparisonRows';
 
 export interface ExportScope {
   /** Conversations to export; all (active and archived) when omitted. */
@@ -30,6 +32,11 @@ export function buildExport(store: ConversationStore, clock: Clock, scope: Expor
 }
 
 function exportConversation(c: Conversation, messages: readonly StoredMessage[]): ExportedConversation {
+  const comparisons = messages.flatMap((m) => {
+    const record = m.role === 'user' ? readComparison(m.metadata) : undefined;
+    if (!record) return [];
+    return [{ userMessageId: m.id, prompt: m.content, models: record.models, winner: record.winner, at: record.at, rows: comparisonRows(record, m.id, messages) }];
+  });
   return {
     id: c.id,
     title: c.title,
@@ -64,6 +71,7 @@ function exportConversation(c: Conversation, messages: readonly StoredMessage[])
       metadata: m.metadata,
       copiedFromMessageId: m.copiedFromMessageId,
     })),
+    ...(comparisons.length ? { comparisons } : {}),
   };
 }
 
@@ -85,7 +93,15 @@ export function exportMarkdown(store: ConversationStore, conversationId: string)
   lines.push(`- Exported branch: ${path.length} of ${conversation.messageCount} messages`);
   if (conversation.systemPrompt) lines.push('', '## System prompt', '', conversation.systemPrompt);
   // A user message reads as the model received it: its attachments' text, then the words.
-  for (const entry of path) lines.push('', '---', '', `### ${headerLine(entry)}`, '', sentContent(entry.message));
+  for (const entry of path) {
+    lines.push('', '---', '', `### ${headerLine(entry)}`, '', sentContent(entry.message));
+    // A prompt sent to several models: the comparison's table, every reply's figures.
+    const record = entry.message.role === 'user' ? readComparison(entry.message.metadata) : undefined;
+    if (record) {
+      const replies = record.replies.flatMap((id) => store.findMessage(id) ?? []);
+      lines.push('', ...comparisonMarkdown(record, comparisonRows(record, entry.message.id, replies)));
+    }
+  }
   lines.push('');
   return lines.join('\n');
 }

@@ -17,6 +17,7 @@ import { StorageError } from './errors';
 import { EXPORT_VERSION, exportEnvelopeSchema, exportHeaderSchema, exportedConversationSchema, type ExportFile, type ExportedConversation } from './exportFormat';
 import { step, type ImportControl } from './importControl';
 import { recomputeTotals } from './totals';
+import { remapMetadataLinks } from './metadataLinks';
 import type { Clock, ImportReport } from './types';
 import { canonicalCost, normalizeTags, normalizeTitle } from './validation';
 import { checkDepth } from './importBounds';
@@ -105,7 +106,7 @@ export function importExport(
               mapped(m.id), mapped(c.id), mapped(m.parentId), m.role, m.content, m.promptTokens, m.completionTokens,
               m.reasoningTokens, m.cachedTokens, cost === null ? null : Number(cost), cost, m.cost?.source ?? null,
               m.latencyMs, m.ttftMs, m.modelId, m.generationId, m.finishReason, m.status, m.createdAt, now,
-              JSON.stringify(m.metadata), mapped(m.copiedFromMessageId),
+              JSON.stringify(remapMetadataLinks(m.metadata, (id) => ids.get(id) ?? id)), mapped(m.copiedFromMessageId),
             ]);
             messages++;
           }

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { CompareOutcome } from '../../../src/extension/core/orchestrator';
-import { comparisonRow, loadComparison } from '../../../src/extension/core/comparisonView';
+import { loadComparison } from '../../../src/extension/core/comparisonView';
+import { comparisonRow } from '../../../src/extension/storage/comparisonRows';
 import { ZERO, add, parseUsd, toDecimalString } from '../../../src/shared/money';
 import { ComparisonView } from '../../../src/shared/protocol';
 import type { StoredMessage } from '../../../src/extension/storage/types';
@@ -67,6 +68,44 @@ describe('The comparison table (core/comparisonView)', function () {
     const next = await h.engine.send({ text: 'thanks', conversationId: out.conversationId });
     if (next.status === 'started') await next.done;
     assert.equal(await loadComparison(h.store, await h.store.activePath(out.conversationId), false), undefined);
+  });
+
+  it('exports the comparison: the Markdown transcript shows its table, the JSON carries the rows, and it imports back', async () => {
+    h = await chatHarness({ client: patient });
+    const out = started(await h.engine.compare({ text: 'Exported comparison prompt', models: MODELS }));
+    const replies = await Promise.all(out.replies.map((r) => r.done));
+    await h.engine.idle();
+    await h.engine.pickWinner(replies[2]!.id);
+    const stored = await Promise.all(replies.map((r) => h.store.getMessage(r.id)));
+
+    const md = await h.store.exportMarkdown(out.conversationId);
+    assert.match(md, /\*\*Comparison of 3 models\*\*/);
+    for (const m of stored) {
+      const line = md.split('\n').find((l) => l.startsWith(`| ${m.metadata['requestedModel'] as string} |`));
+      assert.ok(line, `a row for ${String(m.metadata['requestedModel'])}`);
+      assert.ok(line.includes(`(${m.cost!.usd} USD)`), 'the exact cost');
+      assert.ok(line.includes(`${m.latencyMs} ms`) && line.includes(`${m.ttftMs} ms`), 'the timings');
+      assert.equal(line.includes('★ winner'), m.id === replies[2]!.id);
+    }
+
+    const json = JSON.parse(await h.store.exportJson({ conversationIds: [out.conversationId] })) as {
+      conversations: { comparisons?: { userMessageId: string; winner: string; rows: { messageId: string; cost?: string; completionTokens?: number }[] }[] }[];
+    };
+    const table = json.conversations[0]!.comparisons;
+    assert.equal(table?.length, 1);
+    assert.equal(table![0]!.userMessageId, out.userMessageId);
+    assert.equal(table![0]!.winner, replies[2]!.id);
+    assert.deepEqual(table![0]!.rows.map((r) => [r.messageId, r.cost, r.completionTokens]), stored.map((m) => [m.id, m.cost!.usd, m.completionTokens]));
+
+    // Into a fresh history: the record comes back with the messages (the table is rebuilt from them).
+    const text = await h.store.exportJson({ conversationIds: [out.conversationId] });
+    await h.store.deleteConversation(out.conversationId);
+    const report = await h.store.importJson(text);
+    assert.equal(report.conversations, 1, JSON.stringify(report));
+    const back = await loadComparison(h.store, await h.store.activePath(report.conversationIds[out.conversationId]!), false);
+    assert.deepEqual(back?.rows.map((r) => r.cost), stored.map((m) => m.cost!.usd));
+    assert.notEqual(back?.winnerId, undefined, 'the winner is found among the imported replies (ids given anew)');
+    assert.equal(back?.rows.find((r) => r.messageId === back.winnerId)?.model, MODELS[2]);
   });
 
   it('trusts no metadata: a bad record is no table, a failed row says why, odd numbers are dropped', async () => {
