@@ -20,6 +20,7 @@ import { exportAll, exportConversation, importHistory, MARKDOWN_SCHEME, openAsMa
 import { SpendStatusBar } from './vscode/statusBar';
 import { UsageReportPanel } from './vscode/usageReport';
 import { diagnose, DiagnosticsDocument, DIAGNOSTICS_SCHEME } from './vscode/diagnose';
+import { compareModels, REPLAY_DIFF_SCHEME, ReplayDiffDocument, replayBranchCommand, showReplayDiff } from './vscode/compareCommands';
 import { createTestApi, type TestApi } from './vscode/testApi';
 import { HostDialogs } from './vscode/hostDialogs';
 import { publicArgs } from './vscode/commandArgs';
@@ -121,6 +122,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
     newConversation: () => newConversation(commandDeps),
     sendSelection: (arg) => sendSelection(commandDeps, isObject(arg) ? arg : {}),
     forkConversation: (arg) => forkConversation(commandDeps, arg),
+    compareModels: (arg) => compareModels(commandDeps, isObject(arg) ? arg : {}),
+    replayBranch: (arg) => replayBranchCommand(commandDeps, arg),
+    showReplayDiff: (arg) => showReplayDiff(commandDeps, arg),
     selectModel: (arg) => selectModel(commandDeps, arg),
     searchHistory: (arg) => searchHistory(commandDeps, arg),
     exportConversation: (arg) => exportConversation(commandDeps, isObject(arg) ? arg : {}),
@@ -151,6 +155,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
     vscode.workspace.registerTextDocumentContentProvider(DIAGNOSTICS_SCHEME, diagnostics),
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chatView),
     vscode.workspace.registerTextDocumentContentProvider(MARKDOWN_SCHEME, transcripts),
+    vscode.workspace.registerTextDocumentContentProvider(REPLAY_DIFF_SCHEME, new ReplayDiffDocument(commandDeps)),
     ...Object.entries(handlers).map(([id, run]) =>
       vscode.commands.registerCommand(`neuralTerminal.${id}`, (...args: unknown[]) => run(...publicArgs(id, args))),
     ),

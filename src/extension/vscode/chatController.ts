@@ -22,6 +22,8 @@ import { TerminalRecorder } from './attachments/terminalSource';
 import type { HostActions, Intent, IntentContext } from './intents/context';
 import { dispatchIntent } from './intents/dispatch';
 import { forkAt } from './intents/chat';
+import { startComparison, type CompareRequest } from './intents/compare';
+import { pickCompareModels } from './compareCommands';
 import { selectModel } from './intents/models';
 import { NoticeBoard } from './intents/noticeBoard';
 import { ViewSync } from './intents/viewSync';
@@ -84,6 +86,7 @@ export class ChatController implements vscode.Disposable {
       copyText: async (text) => vscode.env.clipboard.writeText(text),
       openLink: (url) => openLinkWithConfirmation(url, deps.dialogs),
       showMessage: (message) => showAttachMessage(message, false),
+      pickCompareModels: () => this.pickCompareModels(),
     };
     this.coalescer = new StreamCoalescer((d) => void deps.post({ type: 'chat/stream', ...d }));
   }
@@ -148,6 +151,16 @@ export class ChatController implements vscode.Disposable {
   /** Sets the model of the open conversation and the default for new ones; only models the catalog lists. */
   async selectModel(modelId: string): Promise<boolean> {
     return selectModel(await this.context(), modelId);
+  }
+
+  /** The Compare Models quick pick (the open conversation's model ticked). */
+  async pickCompareModels(): Promise<string[] | undefined> {
+    return pickCompareModels({ services: this.deps.services, state: this.deps.state }, await this.view.selectedModel());
+  }
+
+  /** Starts a comparison from a command (its refusals show as notices); true when it started. */
+  async compare(request: CompareRequest): Promise<boolean> {
+    return startComparison(await this.context(), request, false);
   }
 
   /** Forks at a message and opens the fork. */

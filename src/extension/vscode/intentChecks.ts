@@ -12,6 +12,7 @@ import type { Intent } from './intents/context';
 export async function refuseIntent(s: Pick<ChatServices, 'history' | 'catalog'>, intent: Intent, activeConversationId: string | undefined): Promise<string | undefined> {
   switch (intent.type) {
     case 'chat/send':
+    case 'compare/start':
       return intent.conversationId !== undefined ? conversationMissing(s, intent.conversationId) : undefined;
     case 'chat/cancel':
     case 'chat/summarize':
@@ -26,6 +27,7 @@ export async function refuseIntent(s: Pick<ChatServices, 'history' | 'catalog'>,
     case 'chat/switchBranch':
     case 'chat/fork':
     case 'chat/deleteMessage':
+    case 'compare/pick':
       return messageMissing(s, intent.messageId);
     case 'models/select':
       return modelUnknown(s, intent.modelId);

@@ -29,6 +29,8 @@ export interface IntentHarness {
   /** Every question the host asked; `answer` is what the user says next. */
   questions: Question[];
   answer: { value: boolean };
+  /** What the Compare Models quick pick returns next (undefined: dismissed). */
+  compareModels: { value: string[] | undefined };
   log: CapturedLogger;
   state: Map<string, unknown>;
   of<T extends HostMessage['type']>(type: T): Extract<HostMessage, { type: T }>[];
@@ -105,7 +107,12 @@ export async function intentHarness(options: Parameters<typeof chatHarness>[0] =
     copyText: record('copyText'),
     openLink: record('openLink'),
     showMessage: (message) => void actions.push(['showMessage', message]),
+    pickCompareModels: async () => {
+      actions.push(['pickCompareModels']);
+      return compareModels.value;
+    },
   };
+  const compareModels: { value: string[] | undefined } = { value: undefined };
   const questions: Question[] = [];
   const answer = { value: true };
   const settings = { read: () => TEST_SETTINGS };
@@ -140,6 +147,7 @@ export async function intentHarness(options: Parameters<typeof chatHarness>[0] =
     actions,
     questions,
     answer,
+    compareModels,
     log,
     state,
     of: <T extends HostMessage['type']>(type: T) => posted.filter((m): m is Extract<HostMessage, { type: T }> => m.type === type),

@@ -28,6 +28,8 @@ export interface HostActions {
   codeAction(action: 'copy' | 'insert' | 'newFile', code: string, language: string | undefined): Promise<void>;
   copyText(text: string): Promise<void>;
   openLink(url: string): Promise<void>;
+  /** The Compare Models quick pick: 2–6 catalog models, or undefined when dismissed. */
+  pickCompareModels(): Promise<string[] | undefined>;
   /** A toast for what an attachment source said (a note, not a failure). */
   showMessage(message: string): void;
 }

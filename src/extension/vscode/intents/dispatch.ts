@@ -7,6 +7,7 @@ import { refuseIntent } from '../intentChecks';
 import { archiveIntents } from './archive';
 import { attachmentIntents } from './attachments';
 import { chatIntents } from './chat';
+import { compareIntents } from './compare';
 import type { Intent, IntentContext, IntentHandler, IntentOf, IntentType, Needs } from './context';
 import { editorIntents } from './editor';
 import { modelIntents } from './models';
@@ -22,10 +23,11 @@ export const INTENT_HANDLERS: { readonly [K in IntentType]: IntentHandler<K> } =
   ...editorIntents,
   ...viewIntents,
   ...attachmentIntents,
+  ...compareIntents,
 };
 
 /** Intents that may cost money: the budget's pre-flight check needs the model list. */
-const SPENDS = new Set<IntentType>(['chat/send', 'chat/retry', 'chat/regenerate', 'chat/editAndResend', 'chat/summarize']);
+const SPENDS = new Set<IntentType>(['chat/send', 'chat/retry', 'chat/regenerate', 'chat/editAndResend', 'chat/summarize', 'compare/start']);
 const CATALOG_WAIT_MS = 3_000;
 
 /** Runs one intent; `requestId` (from the view) is echoed in data pushes it causes. */

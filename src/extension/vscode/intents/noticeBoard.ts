@@ -13,6 +13,8 @@ export interface HeldSend {
   text: string;
   conversationId: string | undefined;
   attachmentIds?: string[];
+  /** A comparison's models: "Send anyway" compares again. */
+  models?: readonly string[];
 }
 
 export class NoticeBoard {

@@ -6,6 +6,7 @@ import type { NoticeAction } from '../../../shared/protocol';
 import { checkNoticeAction } from '../../core/intentGuards';
 import type { IntentTable, Needs } from './context';
 import { sendMessage, startReply } from './replies';
+import { startComparison } from './compare';
 
 export const noticeIntents: IntentTable<'notice/act' | 'notice/dismiss'> = {
   'notice/act': (ctx, intent) => noticeAction(ctx, intent.noticeId, intent.action),
@@ -13,7 +14,7 @@ export const noticeIntents: IntentTable<'notice/act' | 'notice/dismiss'> = {
 };
 
 async function noticeAction(
-  ctx: Needs<'view' | 'notices' | 'attachments' | 'log' | 'host', 'engine'>,
+  ctx: Needs<'view' | 'notices' | 'attachments' | 'log' | 'host', 'engine' | 'history' | 'catalog'>,
   noticeId: string,
   action: NoticeAction,
 ): Promise<void> {
@@ -54,7 +55,8 @@ async function noticeAction(
     }
     case 'overrideBudget':
       // Only a send the host itself refused and remembered under this notice's id.
-      if (resend) await sendMessage(ctx, { ...resend, overrideBudget: true }, false);
+      if (resend?.models) await startComparison(ctx, { ...resend, overrideBudget: true }, false);
+      else if (resend) await sendMessage(ctx, { ...resend, overrideBudget: true }, false);
       return;
   }
 }

@@ -7,6 +7,7 @@ import type { ConversationView, HostMessage, Telemetry } from '../../../shared/p
 import { ZERO, parseUsd } from '../../../shared/money';
 import { contextUse } from '../../core/sendEstimate';
 import { conversationView } from '../../core/viewModel';
+import { loadComparison } from '../../core/comparisonView';
 import { budgetLimits } from '../budgetLimits';
 import type { ChatServices } from '../chatServices';
 import type { Settings } from '../config';
@@ -83,7 +84,10 @@ export class ViewSync {
     // Sibling ids only where there are siblings (the ◀ 2/3 ▶ control), fetched together.
     const branched = path.filter((e) => e.siblingCount > 1).map((e) => e.message.id);
     const siblings = new Map(await Promise.all(branched.map(async (id) => [id, (await s.history.siblings(id)).ids] as const)));
-    return conversationView(conversation, path, (m) => siblings.get(m.id) ?? [m.id], s.engine.streamingMessageId(conversation.id));
+    const view = conversationView(conversation, path, (m) => siblings.get(m.id) ?? [m.id], s.engine.streamingMessageId(conversation.id));
+    // The latest prompt's comparison table, when it started one.
+    const comparison = await loadComparison(s.history, path, s.engine.isStreaming(conversation.id));
+    return comparison ? { ...view, comparison } : view;
   }
 
   async telemetry(): Promise<Telemetry> {
