@@ -14,7 +14,11 @@ import { chatRequests } from '../openrouter/harness';
 import { intentHarness, type IntentHarness } from './intentHarness';
 
 // Three streams at once on a shared 2-core machine: the client's timeouts are lifted out of the way.
-const patient = { timeouts: { connectMs: 60_000, stallMs: 60_000, requestMs: 60_000 } };
+// A first request may meet a keep-alive socket the fake already closed: give the retry room.
+const patient = {
+  timeouts: { connectMs: 60_000, stallMs: 60_000, requestMs: 60_000 },
+  retry: { maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 100, maxTotalMs: 60_000, retryAfterJitterMs: 10 },
+};
 const MODELS = ['openai/gpt-4o-mini', 'anthropic/claude-sonnet-4', 'google/gemini-2.5-flash'];
 
 let h: IntentHarness;
@@ -86,10 +90,10 @@ describe('compare intents (vscode/intents/compare)', function () {
     await run({ type: 'compare/start', text: 'costly comparison', models: MODELS, requestId: 'r-1' });
     const notice = h.ctx.notices.list.at(-1);
     assert.ok(notice?.actions?.some((a) => a.action === 'overrideBudget'), 'Send anyway is offered');
-    assert.match(notice.message, /3 models/);
+    assert.match(notice!.message, /3 models/);
     assert.equal(chatRequests(h.chat.fake).length, 0);
     const ended = repliesEnded(3);
-    await run({ type: 'notice/act', noticeId: notice.id, action: 'overrideBudget', requestId: 'r-2' });
+    await run({ type: 'notice/act', noticeId: notice!.id, action: 'overrideBudget', requestId: 'r-2' });
     await ended;
     assert.deepEqual(chatRequests(h.chat.fake).map((r) => (r.body as { model: string }).model).sort(), [...MODELS].sort());
   });
