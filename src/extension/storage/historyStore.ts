@@ -11,33 +11,12 @@
 import * as path from 'node:path';
 
 import type { StorageError } from './errors';
-import type { ExportScope } from './exporter';
 import type { LockOptions } from './fileLock';
 import { cancelFlag, setCancelled, type ImportProgress } from './importControl';
-import type { EngineStats } from './historyEngine';
 import type { MigrationResult } from './migrations';
 import type { SqlJsLocation } from './sqlJsLoader';
-import type {
-  Conversation,
-  ConversationListQuery,
-  ConversationPage,
-  ImportReport,
-  IntegrityReport,
-  MergeReport,
-  MessagePatch,
-  NewConversation,
-  NewMessage,
-  PathEntry,
-  RebuildReport,
-  RecoveryNotice,
-  SearchOutcome,
-  SearchQuery,
-  Siblings,
-  StorageLogger,
-  StoredMessage,
-  TagCount,
-} from './types';
-import type { UsageReport } from './usage';
+import type { ImportReport, MergeReport, RecoveryNotice, StorageLogger } from './types';
+import type { EngineArgs, EngineMethod, EngineResult } from './workerProtocol';
 import { WorkerClient } from './workerClient';
 
 export { HISTORY_FILE_NAME, type EngineStats } from './historyEngine';
@@ -94,6 +73,9 @@ export async function openHistoryStore(options: OpenHistoryOptions): Promise<His
   return new HistoryStore(client, opened.path, opened.recovery, opened.migration);
 }
 
+/** An engine method as the host calls it: the same arguments, its result once the worker answers. */
+type Remote<M extends EngineMethod> = (...args: EngineArgs<M>) => Promise<EngineResult<M>>;
+
 export class HistoryStore {
   /** @internal use openHistoryStore() */
   constructor(
@@ -104,96 +86,49 @@ export class HistoryStore {
     readonly migration: MigrationResult,
   ) {}
 
+  /** One request to the worker per call; each signature is declared once, on HistoryEngine. */
+  private remote<M extends EngineMethod>(method: M): Remote<M> {
+    return (...args) => this.client.call(method, ...args);
+  }
+
   // ── conversations ────────────────────────────────────────────────────────
 
-  createConversation(input?: NewConversation): Promise<Conversation> {
-    return this.client.call('createConversation', input);
-  }
-  getConversation(id: string): Promise<Conversation> {
-    return this.client.call('getConversation', id);
-  }
-  findConversation(id: string): Promise<Conversation | undefined> {
-    return this.client.call('findConversation', id);
-  }
-  renameConversation(id: string, title: string): Promise<Conversation> {
-    return this.client.call('renameConversation', id, title);
-  }
-  archiveConversation(id: string, archived = true): Promise<Conversation> {
-    return this.client.call('archiveConversation', id, archived);
-  }
-  setConversationTags(id: string, tags: readonly string[]): Promise<Conversation> {
-    return this.client.call('setConversationTags', id, tags);
-  }
-  setConversationModel(id: string, modelId: string | null): Promise<Conversation> {
-    return this.client.call('setConversationModel', id, modelId);
-  }
-  setSystemPrompt(id: string, systemPrompt: string | null): Promise<Conversation> {
-    return this.client.call('setSystemPrompt', id, systemPrompt);
-  }
-  deleteConversation(id: string): Promise<void> {
-    return this.client.call('deleteConversation', id);
-  }
+  readonly createConversation: Remote<'createConversation'> = this.remote('createConversation');
+  readonly getConversation: Remote<'getConversation'> = this.remote('getConversation');
+  readonly findConversation: Remote<'findConversation'> = this.remote('findConversation');
+  readonly renameConversation: Remote<'renameConversation'> = this.remote('renameConversation');
+  readonly archiveConversation: Remote<'archiveConversation'> = this.remote('archiveConversation');
+  readonly setConversationTags: Remote<'setConversationTags'> = this.remote('setConversationTags');
+  readonly setConversationModel: Remote<'setConversationModel'> = this.remote('setConversationModel');
+  readonly setSystemPrompt: Remote<'setSystemPrompt'> = this.remote('setSystemPrompt');
+  readonly deleteConversation: Remote<'deleteConversation'> = this.remote('deleteConversation');
   /** True when the conversation's row exists, even if it does not decode. */
-  conversationExists(id: string): Promise<boolean> {
-    return this.client.call('conversationExists', id);
-  }
+  readonly conversationExists: Remote<'conversationExists'> = this.remote('conversationExists');
   /** The conversation's rows as stored, as JSON text: export for one that fails to load. */
-  exportRaw(id: string): Promise<string | undefined> {
-    return this.client.call('exportRaw', id);
-  }
-  listConversations(query?: ConversationListQuery): Promise<ConversationPage> {
-    return this.client.call('listConversations', query);
-  }
-  listTags(): Promise<TagCount[]> {
-    return this.client.call('listTags');
-  }
+  readonly exportRaw: Remote<'exportRaw'> = this.remote('exportRaw');
+  readonly listConversations: Remote<'listConversations'> = this.remote('listConversations');
+  readonly listTags: Remote<'listTags'> = this.remote('listTags');
 
   // ── messages and branches ────────────────────────────────────────────────
 
-  appendMessage(input: NewMessage): Promise<StoredMessage> {
-    return this.client.call('appendMessage', input);
-  }
-  updateMessage(id: string, patch: MessagePatch): Promise<StoredMessage> {
-    return this.client.call('updateMessage', id, patch);
-  }
+  readonly appendMessage: Remote<'appendMessage'> = this.remote('appendMessage');
+  readonly updateMessage: Remote<'updateMessage'> = this.remote('updateMessage');
   /** Deletes a message and the replies under it; returns the ids deleted. What was spent stays in the ledger. */
-  deleteMessage(id: string): Promise<string[]> {
-    return this.client.call('deleteMessage', id);
-  }
-  getMessage(id: string): Promise<StoredMessage> {
-    return this.client.call('getMessage', id);
-  }
-  findMessage(id: string): Promise<StoredMessage | undefined> {
-    return this.client.call('findMessage', id);
-  }
+  readonly deleteMessage: Remote<'deleteMessage'> = this.remote('deleteMessage');
+  readonly getMessage: Remote<'getMessage'> = this.remote('getMessage');
+  readonly findMessage: Remote<'findMessage'> = this.remote('findMessage');
   /** Every message of the conversation, all branches, oldest first. */
-  listMessages(conversationId: string): Promise<StoredMessage[]> {
-    return this.client.call('listMessages', conversationId);
-  }
-  activePath(conversationId: string): Promise<PathEntry[]> {
-    return this.client.call('activePath', conversationId);
-  }
-  siblings(messageId: string): Promise<Siblings> {
-    return this.client.call('siblings', messageId);
-  }
-  switchBranch(messageId: string): Promise<PathEntry[]> {
-    return this.client.call('switchBranch', messageId);
-  }
-  fork(messageId: string, options?: { title?: string }): Promise<Conversation> {
-    return this.client.call('fork', messageId, options);
-  }
+  readonly listMessages: Remote<'listMessages'> = this.remote('listMessages');
+  readonly activePath: Remote<'activePath'> = this.remote('activePath');
+  readonly siblings: Remote<'siblings'> = this.remote('siblings');
+  readonly switchBranch: Remote<'switchBranch'> = this.remote('switchBranch');
+  readonly fork: Remote<'fork'> = this.remote('fork');
 
   // ── search, export, import ───────────────────────────────────────────────
 
-  search(query: SearchQuery): Promise<SearchOutcome> {
-    return this.client.call('search', query);
-  }
-  exportJson(scope?: ExportScope): Promise<string> {
-    return this.client.call('exportJson', scope);
-  }
-  exportMarkdown(conversationId: string): Promise<string> {
-    return this.client.call('exportMarkdown', conversationId);
-  }
+  readonly search: Remote<'search'> = this.remote('search');
+  readonly exportJson: Remote<'exportJson'> = this.remote('exportJson');
+  readonly exportMarkdown: Remote<'exportMarkdown'> = this.remote('exportMarkdown');
   /**
    * Imports the bytes of a JSON export file: decoded, parsed, checked and written in the worker, so
    * the host's thread only waits. Invalid UTF-8 is a typed refusal. `signal` cancels (a 'cancelled'
@@ -223,35 +158,21 @@ export class HistoryStore {
 
   // ── maintenance ──────────────────────────────────────────────────────────
 
-  rebuildDerivedIndexes(): Promise<RebuildReport> {
-    return this.client.call('rebuildDerivedIndexes');
-  }
+  readonly rebuildDerivedIndexes: Remote<'rebuildDerivedIndexes'> = this.remote('rebuildDerivedIndexes');
   /** Spend and tokens by day, model and conversation between two instants (epoch ms), from the spend ledger. */
-  usage(from: number, to: number): Promise<UsageReport> {
-    return this.client.call('usage', from, to);
-  }
+  readonly usage: Remote<'usage'> = this.remote('usage');
   /** Exact USD billed for messages made since `from` (epoch ms; 0 = all time); deleting never lowers it. */
-  spendSince(from: number): Promise<string> {
-    return this.client.call('spendSince', from);
-  }
-  checkIntegrity(): Promise<IntegrityReport> {
-    return this.client.call('checkIntegrity');
-  }
+  readonly spendSince: Remote<'spendSince'> = this.remote('spendSince');
+  readonly checkIntegrity: Remote<'checkIntegrity'> = this.remote('checkIntegrity');
   /** Snapshot and journal sizes, last compaction, counts, and the worker's memory. */
-  stats(): Promise<EngineStats> {
-    return this.client.call('stats');
-  }
+  readonly stats: Remote<'stats'> = this.remote('stats');
   /** Folds the journal into a new snapshot now. */
-  compact(): Promise<void> {
-    return this.client.call('compact');
-  }
+  readonly compact: Remote<'compact'> = this.remote('compact');
 
   // ── durability ───────────────────────────────────────────────────────────
 
   /** Resolves when every change made so far is on disk; rejects with StorageError if writing keeps failing. */
-  flush(): Promise<void> {
-    return this.client.call('flush');
-  }
+  readonly flush: Remote<'flush'> = this.remote('flush');
 
   /** Applies other windows' new journal records now (window focus); the worker also follows on its own. */
   async refreshFromDisk(): Promise<MergeReport | undefined> {
