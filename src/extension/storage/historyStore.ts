@@ -10,12 +10,11 @@
  */
 import * as path from 'node:path';
 
-import type { StorageError } from './errors';
-import type { LockOptions } from './fileLock';
+import type { EngineOptions } from './historyEngine';
 import { cancelFlag, setCancelled, type ImportProgress } from './importControl';
 import type { MigrationResult } from './migrations';
 import type { SqlJsLocation } from './sqlJsLoader';
-import type { ImportReport, MergeReport, RecoveryNotice, StorageLogger } from './types';
+import type { ImportReport, MergeReport, RecoveryNotice } from './types';
 import type { EngineArgs, EngineMethod, EngineResult } from './workerProtocol';
 import { WorkerClient } from './workerClient';
 
@@ -29,25 +28,15 @@ export interface ImportOptions {
   readonly transfer?: boolean;
 }
 
-export interface OpenHistoryOptions {
-  /** Folder holding the history (the extension's globalStorageUri.fsPath); created if missing. */
-  readonly folder: string;
-  readonly fileName?: string;
-  readonly logger?: StorageLogger;
+/** The engine's own options (see EngineOptions), and where the worker and sql.js are found. */
+export interface OpenHistoryOptions
+  extends Pick<EngineOptions, 'folder' | 'fileName' | 'logger' | 'lock' | 'compactMinBytes' | 'compactRatio' | 'onExternalChange' | 'onPersistError'> {
   /** Where sql.js finds sql-wasm.wasm; defaults to next to sql.js itself. */
   readonly sqlJs?: Pick<SqlJsLocation, 'wasmPath'>;
-  readonly lock?: LockOptions;
-  /** Compaction thresholds: the journal is folded into a new snapshot past max(minBytes, ratio × snapshot). */
-  readonly compactMinBytes?: number;
-  readonly compactRatio?: number;
   readonly followIntervalMs?: number;
   readonly idleCompactMs?: number;
   /** The worker script; defaults to storageWorker.js beside the bundle (storageWorker.ts under tsx). */
   readonly workerPath?: string;
-  /** Another window's changes were applied: refresh what is shown. */
-  readonly onExternalChange?: (report: MergeReport) => void;
-  /** A write failed; it is retried with the next one, but the user should know history is not being saved. */
-  readonly onPersistError?: (error: StorageError) => void;
 }
 
 export function defaultWorkerPath(): string {
