@@ -46,6 +46,11 @@ const layers = [
     editorApi: true,
   },
   {
+    // The intent handlers get the editor's actions passed in, so unit tests load them without it.
+    files: ['src/extension/vscode/intents/**'],
+    patterns: [forbid('the host', ['webview'], 'the view is a separate bundle reached only through src/shared/protocol.')],
+  },
+  {
     files: ['src/webview/**'],
     patterns: [forbid('the webview', ['extension'], 'it talks to the host only through src/shared/protocol.')],
   },

@@ -28,6 +28,8 @@ const refused: Array<[file: string, target: string]> = [
   ['src/extension/core/x.ts', '../extension'],
   ['src/extension/core/x.ts', 'vscode'],
   ['src/extension/vscode/x.ts', '../../webview/format'],
+  ['src/extension/vscode/intents/x.ts', 'vscode'],
+  ['src/extension/vscode/intents/x.ts', '../../../webview/format'],
   ['src/webview/x.ts', '../extension/core/viewModel'],
   ['src/webview/components/x.ts', 'vscode'],
 ];
@@ -40,6 +42,7 @@ const allowed: Array<[file: string, target: string]> = [
   ['src/extension/core/x.ts', '../storage/types'],
   ['src/extension/vscode/x.ts', 'vscode'],
   ['src/extension/vscode/x.ts', '../core/orchestrator'],
+  ['src/extension/vscode/intents/x.ts', '../../core/orchestrator'],
   ['src/webview/x.ts', '../shared/protocol'],
 ];
 
