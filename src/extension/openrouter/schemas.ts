@@ -9,6 +9,11 @@ import * as z from 'zod'; // namespace import: lets the bundler drop zod's unuse
 /** Prices are decimal strings of USD per token; validated as text here, converted exactly in `catalog.ts`. */
 const priceText = z.string().regex(/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/, 'price must be a decimal string');
 
+/** Fields OpenRouter may send as a number, as null, or not at all. */
+function maybeNumbers<K extends string>(...keys: K[]): Record<K, z.ZodOptional<z.ZodNullable<z.ZodNumber>>> {
+  return Object.fromEntries(keys.map((k) => [k, z.number().nullish()])) as Record<K, z.ZodOptional<z.ZodNullable<z.ZodNumber>>>;
+}
+
 export const modelEntrySchema = z.object({
   id: z.string().min(1),
   name: z.string().nullish(),
@@ -51,12 +56,9 @@ export const keyInfoSchema = z.object({
   data: z.object({
     label: z.string().nullish(),
     limit: z.number().nullable(),
-    limit_remaining: z.number().nullish(),
     usage: z.number(),
-    usage_daily: z.number().nullish(),
-    usage_monthly: z.number().nullish(),
-    byok_usage: z.number().nullish(),
     is_free_tier: z.boolean().nullish(),
+    ...maybeNumbers('limit_remaining', 'usage_daily', 'usage_monthly', 'byok_usage'),
   }),
 });
 export type KeyInfoBody = z.infer<typeof keyInfoSchema>;
@@ -96,14 +98,8 @@ export const generationSchema = z.object({
     streamed: z.boolean().nullish(),
     cancelled: z.boolean().nullish(),
     finish_reason: z.string().nullish(),
-    latency: z.number().nullish(),
-    generation_time: z.number().nullish(),
-    tokens_prompt: z.number().nullish(),
-    tokens_completion: z.number().nullish(),
-    native_tokens_prompt: z.number().nullish(),
-    native_tokens_completion: z.number().nullish(),
-    native_tokens_reasoning: z.number().nullish(),
-    native_tokens_cached: z.number().nullish(),
+    ...maybeNumbers('latency', 'generation_time', 'tokens_prompt', 'tokens_completion'),
+    ...maybeNumbers('native_tokens_prompt', 'native_tokens_completion', 'native_tokens_reasoning', 'native_tokens_cached'),
   }),
 });
 export type GenerationBody = z.infer<typeof generationSchema>;
