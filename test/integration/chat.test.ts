@@ -198,12 +198,19 @@ describe('Chat and editor commands in the extension host', function () {
     const a = await api();
     const s = await a.test.services();
     const cfg = vscode.workspace.getConfiguration('neuralTerminal');
+    // Run alone (--grep), nothing has been spent yet: a budget needs a spend to be 80% of.
+    if (s.costs.sessionSpent.atto === 0n) await sendAndSettle(a, 'spend something first');
     const spent = Number(s.costs.sessionSpent.atto) / 1e18;
-    await cfg.update('budget.session', spent / 0.85, vscode.ConfigurationTarget.Global);
-    await waitFor('warning background', () => a.test.statusBar.state.background === 'statusBarItem.warningBackground');
-    await cfg.update('budget.session', spent / 2, vscode.ConfigurationTarget.Global);
-    await waitFor('error background', () => a.test.statusBar.state.background === 'statusBarItem.errorBackground');
-    await cfg.update('budget.session', undefined, vscode.ConfigurationTarget.Global);
+    assert.ok(spent > 0, 'this session has spent something');
+    try {
+      await cfg.update('budget.session', spent / 0.85, vscode.ConfigurationTarget.Global);
+      await waitFor('warning background', () => a.test.statusBar.state.background === 'statusBarItem.warningBackground');
+      await cfg.update('budget.session', spent / 2, vscode.ConfigurationTarget.Global);
+      await waitFor('error background', () => a.test.statusBar.state.background === 'statusBarItem.errorBackground');
+    } finally {
+      // Every later test sends: a spent budget left behind would refuse them all.
+      await cfg.update('budget.session', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('shows the usage report and exports it as CSV', async () => {
