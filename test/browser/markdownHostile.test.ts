@@ -159,6 +159,53 @@ describe('markdown: hostile replies', function () {
       assert.deepEqual(p.errors, []);
     });
 
+    // Every hostile reply as a history entry (in batches: the transcript draws 30 entries at first).
+    it('shows every hostile reply as a non-empty entry, and the view answers typing while it draws them', async () => {
+      const cases = hostileCorpus();
+      const box = p.page.getByRole('textbox', { name: 'Message' });
+      for (let from = 0; from < cases.length; from += 12) {
+        const batch = cases.slice(from, from + 12);
+        const entries = batch.flatMap((c, i) => [userEntry(`u${i}`, c.name), assistantEntry(`a${i}`, c.text)]);
+        await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: conversation(entries, { id: `c${from}` }) }) });
+        // Typed while the entries are still being drawn: every key must land.
+        await box.fill('');
+        await box.pressSequentially(`still here ${from}`);
+        assert.equal(await box.inputValue(), `still here ${from}`, 'the composer took every key');
+        for (let i = 0; i < batch.length; i++) {
+          const article = p.page.locator(`article[data-id="a${i}"]`);
+          const md = article.locator('.md');
+          await md.getByText('An ordinary first paragraph.').waitFor({ timeout: 60_000 });
+          const collapsed = (await article.getByRole('button', { name: 'show all' }).count()) > 0;
+          if (!collapsed) await md.getByText(END_MARK).waitFor({ timeout: 60_000 });
+          const shown = (await md.textContent()) ?? '';
+          // Beyond the prose around it, something of the hostile body itself is shown.
+          assert.ok(shown.length > 'An ordinary first paragraph.'.length + END_MARK.length, `${batch[i]!.name}: ${shown.length} characters shown`);
+        }
+      }
+      assert.deepEqual(p.errors, []);
+    });
+
+    it('answers typing while the heaviest hostile replies stream in', async () => {
+      const box = p.page.getByRole('textbox', { name: 'Message' });
+      for (const [n, { name, text }] of hostileCorpus().filter((c) => /10,000 rows|1 MB|200 lines/.test(c.name)).entries()) {
+        const id = `s${n}`;
+        await p.post({
+          type: 'view/snapshot',
+          snapshot: snapshot({ conversation: conversation([userEntry('u1', name), assistantEntry('a1', '', { status: 'streaming' })], { id, streamingId: 'a1' }) }),
+        });
+        await box.fill('');
+        let sent = 0;
+        for (const [k, at] of evenCuts(text.length, 8).entries()) {
+          await p.post({ type: 'chat/stream', conversationId: id, messageId: 'a1', content: text.slice(sent, at), reasoning: '' });
+          sent = at;
+          await box.press(String(k % 10));
+        }
+        assert.equal((await box.inputValue()).length, evenCuts(text.length, 8).length, `${name}: every key landed while streaming`);
+        await p.page.locator('article[data-id="a1"] .md').getByText(END_MARK).waitFor({ timeout: 60_000 });
+      }
+      assert.deepEqual(p.errors, []);
+    });
+
     it('a streamed reply that used to freeze the view keeps showing new text to its end', async () => {
       const { text } = crashers[0]!;
       await p.post({

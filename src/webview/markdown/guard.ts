@@ -59,10 +59,15 @@ export class NestingGuard {
   private doneWeight = 0;
   private fence: Fence | undefined;
   private prevBlank = true;
+  /** The last input: a view working through one long text in slices passes the same string again. */
+  private lastInput = '';
 
   /** `exact` compares the whole previous input (otherwise samples of it; see `extendsText`). */
   apply(raw: string, exact = true): Guarded {
-    const reset = !extendsText(this.doneRaw, raw, exact);
+    // The same string again is checked in O(1) (identity first): comparing 1 MB exactly on every
+    // slice of a "show all" made it quadratic.
+    const reset = raw !== this.lastInput && !extendsText(this.doneRaw, raw, exact);
+    this.lastInput = raw;
     if (reset) this.reset();
     // Complete lines are guarded once; a trailing '\r' may still pair with a coming '\n'.
     let end = raw.lastIndexOf('\n') + 1;
