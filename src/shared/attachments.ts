@@ -9,8 +9,8 @@
 
 import { MAX_MEDIA_TOTAL_BYTES, readSentMedia, type SentMedia } from './media';
 
-/** The sources the composer's `@` menu offers. */
-export const SOURCE_KINDS = ['file', 'folder', 'selection', 'problems', 'terminal', 'git'] as const;
+/** The sources the composer's `@` menu offers; `image` picks an image or a PDF. */
+export const SOURCE_KINDS = ['file', 'folder', 'selection', 'problems', 'terminal', 'git', 'image'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 /** What an attachment is: a text kind, or an image or PDF carrying bytes (`media`). */
 export const ATTACHMENT_KINDS = ['file', 'folder', 'selection', 'problems', 'terminal', 'git', 'image', 'pdf'] as const;

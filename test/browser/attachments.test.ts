@@ -32,7 +32,7 @@ describe('attachments', function () {
     await box().click();
     await p.page.keyboard.type('look at @');
     const options = menuOptions();
-    assert.deepEqual(await options.allTextContents().then((t) => t.map((x) => x.trim().split(/\s/)[0])), ['@file', '@folder', '@selection', '@problems', '@terminal', '@git']);
+    assert.deepEqual(await options.allTextContents().then((t) => t.map((x) => x.trim().split(/\s/)[0])), ['@file', '@folder', '@selection', '@problems', '@terminal', '@git', '@image']);
     assert.equal(await box().getAttribute('aria-controls'), 'mentions', 'the text box names the menu it drives');
     await p.page.keyboard.type('f');
     assert.equal(await options.count(), 2, '@f: file and folder');
@@ -111,5 +111,40 @@ describe('attachments', function () {
     await p.page.keyboard.type('@');
     const violations = await p.axe();
     assert.deepEqual(violations.map((v) => `${v.id}: ${v.help}`), []);
+  });
+
+  it('sends a pasted image to the host as bytes, and shows the chip the host makes with its thumbnail', async () => {
+    await p.post({ type: 'view/snapshot', snapshot: snapshot() });
+    await box().click();
+    const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13];
+    await box().evaluate((area, bytes) => {
+      const transfer = new DataTransfer();
+      // The name and type lie on purpose: the host decides from the bytes.
+      transfer.items.add(new File([new Uint8Array(bytes)], 'shot.txt', { type: 'text/plain' }));
+      area.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true, composed: true }));
+    }, png);
+    const sent = await p.waitForPosted((m) => m.type === 'attach/media');
+    assert.deepEqual(sent, { type: 'attach/media', name: 'shot.txt', data: Buffer.from(png).toString('base64') });
+    assert.equal(await box().inputValue(), '', 'the paste put no text in the box');
+
+    const thumb = `data:image/png;base64,${Buffer.from(png).toString('base64')}`;
+    await p.post({ type: 'attach/list', items: [{ id: 'i1', kind: 'image', label: 'shot.png', tokens: 0, cost: '0.000217', thumb }], limit: 50_000 });
+    const chip = chips().first();
+    assert.equal(await chip.locator('img.thumb').getAttribute('src'), thumb);
+    assert.equal(await chip.getAttribute('aria-label'), 'image shot.png, about $0.000217. Press Delete to remove.');
+    await chip.focus();
+    await p.page.keyboard.press('Delete');
+    assert.deepEqual(await p.postedOf('attach/remove'), [{ type: 'attach/remove', id: 'i1' }]);
+  });
+
+  it('does not read a pasted file over the size bound: the host is told its size', async () => {
+    await p.post({ type: 'view/snapshot', snapshot: snapshot() });
+    await box().evaluate((area) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(5 * 1024 * 1024 + 1)], 'huge.png', { type: 'image/png' }));
+      area.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true, composed: true }));
+    });
+    const sent = await p.waitForPosted((m) => m.type === 'attach/media');
+    assert.deepEqual(sent, { type: 'attach/media', name: 'huge.png', data: '', size: 5 * 1024 * 1024 + 1 });
   });
 });

@@ -10,6 +10,7 @@ import type { Conversation, PathEntry, StoredMessage } from '../storage/types';
 import { perMillion, toDecimalString } from '../../shared/money';
 import { conversationCacheSaving, entryExtras } from './entryExtras';
 import { readSentAttachments } from '../../shared/attachments';
+import { dataUrl } from '../../shared/media';
 
 export function entryView(entry: PathEntry, siblingIds: readonly string[], streamingId: string | undefined): EntryView {
   const m = entry.message;
@@ -50,7 +51,17 @@ export function entryView(entry: PathEntry, siblingIds: readonly string[], strea
   Object.assign(view, entryExtras(meta));
   // What a user message carried, as chips (the text stays in the store).
   const attached = m.role === 'user' ? readSentAttachments(meta) : [];
-  if (attached.length) view.attachments = attached.map(({ kind, label, tokens, cost, note }) => ({ kind, label, tokens, ...(cost !== undefined ? { cost } : {}), ...(note ? { note } : {}) }));
+  if (attached.length) {
+    view.attachments = attached.map(({ kind, label, tokens, cost, note, media }) => ({
+      kind,
+      label,
+      tokens,
+      ...(cost !== undefined ? { cost } : {}),
+      ...(note ? { note } : {}),
+      // A sent image shows its thumbnail (bytes already checked by readSentAttachments).
+      ...(media && kind === 'image' ? { thumb: dataUrl(media) } : {}),
+    }));
+  }
   const pii = (meta.piiRedacted ?? meta.piiFound) as Record<string, unknown> | undefined;
   if (pii && typeof pii === 'object') {
     const counts: Record<string, number> = {};

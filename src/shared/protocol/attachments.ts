@@ -6,6 +6,7 @@
  */
 import * as z from 'zod/mini';
 import { ATTACHMENT_KINDS, MAX_ATTACHMENTS, SOURCE_KINDS } from '../attachments';
+import { MAX_MEDIA_BASE64 } from '../media';
 import { Count, Id, Money, push, request } from './common';
 
 export const AttachmentKind = z.enum(ATTACHMENT_KINDS);
@@ -21,6 +22,8 @@ export const AttachmentView = z.object({
   cost: z.optional(Money),
   /** What the source said (a folder's included files). */
   note: z.optional(z.string().check(z.maxLength(500))),
+  /** An image's thumbnail: its own bytes as a base64 `data:` URL of an accepted image type only. */
+  thumb: z.optional(z.string().check(z.maxLength(MAX_MEDIA_BASE64 + 32), z.regex(/^data:image\/(?:png|jpeg|webp|gif);base64,[A-Za-z0-9+/]+={0,2}$/))),
 });
 export type AttachmentView = z.infer<typeof AttachmentView>;
 
@@ -30,6 +33,16 @@ export const attachmentRequests = [
   /** Run a source's picker; the reply fails with the source's reason when nothing could be attached. */
   request('attach/pick', { source: SourceKind }),
   request('attach/remove', { id: Id }),
+  /**
+   * A pasted or dropped image or PDF: its name and its bytes in base64, bounded before the host
+   * decodes them. The host decides what the bytes are (magic numbers), never the view.
+   */
+  request('attach/media', {
+    name: z.string().check(z.maxLength(300)),
+    data: z.string().check(z.maxLength(MAX_MEDIA_BASE64)),
+    /** Set (with empty `data`) when the file was over the bound and not read: the host says why. */
+    size: z.optional(Count),
+  }),
 ] as const;
 
 export const attachmentPushes = [

@@ -32,6 +32,17 @@ export const attachmentChipsStyles = css`
   .kind {
     color: var(--nt-accent);
   }
+  .thumb {
+    align-self: center;
+    width: 2.4em;
+    height: 2.4em;
+    object-fit: cover;
+    border-radius: 2px;
+  }
+  :host([readonly]) .thumb {
+    width: 4em;
+    height: 4em;
+  }
   .label {
     min-width: 0;
     overflow: hidden;

@@ -18,6 +18,8 @@ export interface ChipView {
   readonly tokens: number;
   readonly cost?: string;
   readonly note?: string;
+  /** An image's thumbnail (a checked `data:` URL; the CSP allows only data: and the extension's images). */
+  readonly thumb?: string;
 }
 
 /** Fired (composed) when the user removes a chip: `detail` is its id. */
@@ -64,11 +66,10 @@ export class NtAttachmentChips extends LitElement {
       data-id=${c.id ?? nothing}
       @keydown=${(e: KeyboardEvent) => this.onKey(e, c)}
     >
+      ${c.thumb ? html`<img class="thumb" src=${c.thumb} alt="" />` : nothing}
       <span class="kind" aria-hidden="true">@${c.kind}</span>
       <span class="label" aria-hidden="true">${c.label}</span>
-      <span class="figures" aria-hidden="true"
-        >${formatCount(c.tokens)} tok${c.cost !== undefined ? html` · <span class="cost">${formatUsd(c.cost)}</span>` : nothing}</span
-      >
+      <span class="figures" aria-hidden="true">${figures(c)}</span>
       ${this.readonly
         ? nothing
         : html`<button type="button" class="tbtn remove" aria-label=${`Remove attachment ${c.label}`} @click=${() => this.removeChip(c)}>×</button>`}
@@ -94,8 +95,18 @@ export class NtAttachmentChips extends LitElement {
   }
 }
 
+const isMedia = (c: ChipView) => c.kind === 'image' || c.kind === 'pdf';
+
+/** Tokens and cost; an image or PDF has no token count of its own (its cost is the catalog's per-image price). */
+function figures(c: ChipView): TemplateResult {
+  const tokens = isMedia(c) ? '' : `${formatCount(c.tokens)} tok`;
+  if (c.cost === undefined) return html`${tokens}`;
+  return html`${tokens ? `${tokens} · ` : ''}<span class="cost">${formatUsd(c.cost)}</span>`;
+}
+
 function spoken(c: ChipView): string {
-  return `${c.kind} ${c.label}, ${formatCount(c.tokens)} tokens${c.cost !== undefined ? `, about ${formatUsd(c.cost)}` : ''}`;
+  const size = isMedia(c) ? '' : `, ${formatCount(c.tokens)} tokens`;
+  return `${c.kind} ${c.label}${size}${c.cost !== undefined ? `, about ${formatUsd(c.cost)}` : ''}`;
 }
 
 declare global {

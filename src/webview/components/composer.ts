@@ -14,6 +14,7 @@ import './controls';
 import type { ControlsState, NtControls } from './controls';
 import './attachmentChips';
 import type { ChipView } from './attachmentChips';
+import { filesOf, mediaRequests } from './mediaFiles';
 import { MentionController } from './mentionController';
 import { composerMentionStyles, composerStyles } from './composer.styles';
 
@@ -87,7 +88,7 @@ export class NtComposer extends LitElement {
       </div>
       <nt-attachment-chips .items=${this.attachments} @nt-remove-attachment=${this.onRemoveAttachment}></nt-attachment-chips>
       ${this.renderMentions()}
-      <div class="field">
+      <div class="field" @dragover=${this.onDragOver} @drop=${this.onDrop}>
         <span class="prompt" aria-hidden="true">&gt;</span>
         <textarea
           aria-label="Message"
@@ -98,6 +99,7 @@ export class NtComposer extends LitElement {
           .value=${this.text}
           @input=${this.onInput}
           @keydown=${this.onKey}
+          @paste=${this.onPaste}
         ></textarea>
       </div>
       <nt-controls .state=${this.controls} @nt-controls-change=${this.onControlsChange}></nt-controls>
@@ -123,6 +125,19 @@ export class NtComposer extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this.estimateTimer);
+  }
+
+  /** Pasted or dropped files (images, PDFs) go to the host, which checks them and makes the chips. */
+  private readonly onPaste = (event: ClipboardEvent): void => this.takeFiles(event, filesOf(event.clipboardData));
+  private readonly onDrop = (event: DragEvent): void => this.takeFiles(event, filesOf(event.dataTransfer));
+  private readonly onDragOver = (event: DragEvent): void => {
+    if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
+  };
+
+  private takeFiles(event: Event, files: File[]): void {
+    if (files.length === 0) return;
+    event.preventDefault();
+    void mediaRequests(files).then((requests) => requests.forEach((r) => emitIntent(this, r)));
   }
 
   override focus(): void {

@@ -20,6 +20,7 @@ const HINTS: Record<SourceKind, string> = {
   problems: 'the Problems panel',
   terminal: "the active terminal's recent output",
   git: 'the staged or working diff',
+  image: 'an image or PDF (or paste or drop one)',
 };
 
 export const SOURCE_OPTIONS: readonly SourceOption[] = SOURCE_KINDS.map((kind) => ({ kind, hint: HINTS[kind] }));

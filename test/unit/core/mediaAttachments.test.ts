@@ -14,6 +14,7 @@ import { wireMessages } from '../../../src/extension/openrouter/requestOptions';
 import { parsePrice, type ModelPricing } from '../../../src/extension/openrouter/pricing';
 import { parseUsd, times, toDecimalString } from '../../../src/shared/money';
 import type { StartOutcome } from '../../../src/extension/core/orchestrator';
+import { mediaFromBase64, mediaFromBytes } from '../../../src/extension/vscode/attachments/mediaBytes';
 import { chatRequests } from '../openrouter/harness';
 import { cleanup } from '../storage/helpers';
 import { chatHarness, type ChatHarness } from './chatHarness';
@@ -107,6 +108,23 @@ describe('image and PDF attachments', function () {
       const one = { kind: 'image', label: 'big.png', text: '', language: '', tokens: 0, media: media(big, 'image/png') };
       const read = readSentAttachments({ attachments: [one, one, one] });
       assert.equal(read.length, 2, 'a third 5 MB image passes the 10 MB total and is dropped');
+    });
+  });
+
+  describe('pasted and picked bytes (host side)', () => {
+    it('decides the type from the bytes, hashes them, and names what is wrong', () => {
+      const out = mediaFromBytes('shot.txt', PNG);
+      assert.ok(out?.ok);
+      if (!out?.ok) return;
+      assert.equal(out.media.mime, 'image/png', 'the name said .txt; the bytes say PNG');
+      assert.equal(out.media.sha256, createHash('sha256').update(PNG).digest('hex'));
+      assert.equal(out.label, 'shot.txt');
+      const svg = mediaFromBase64('x.png', Buffer.from('<svg onload=alert(1)>').toString('base64'));
+      assert.match(svg?.ok === false ? svg.message : '', /x\.png is not a PNG, JPEG, WebP or GIF image or a PDF/);
+      assert.match((mediaFromBase64('big.png', '', 6 * 1024 * 1024) as { message: string }).message, /big\.png is 6\.0 MB; an image or PDF may be at most 5\.0 MB/);
+      assert.equal(mediaFromBase64('a.png', 'iVBOR$$$')?.ok, false, 'not base64: refused before decoding');
+      assert.equal(mediaFromBase64('a.png', 'A'.repeat(MAX_MEDIA_BASE64 + 4))?.ok, false, 'over the bound: refused before decoding');
+      assert.equal(mediaFromBytes('../../etc/passwd\nx.png', PNG)?.ok && (mediaFromBytes('../../etc/passwd\nx.png', PNG) as { label: string }).label, '.. .. etc passwd x.png');
     });
   });
 

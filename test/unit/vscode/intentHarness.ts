@@ -62,6 +62,7 @@ export const TEST_SETTINGS: Settings = {
 /** No chips: the composer's attachments are the editor's (their own tests are in core/attachments). */
 const noAttachments: Attachments = {
   pick: async () => ({ ok: true }),
+  pasted: async () => ({ ok: true }),
   remove: () => false,
   resolve: (ids) => (ids.length ? { ok: false, message: 'Those attachments are gone.' } : { ok: true, attachments: [] }),
   sent: () => undefined,

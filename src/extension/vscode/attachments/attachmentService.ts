@@ -7,7 +7,10 @@
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import type { SentAttachment, SourceKind } from '../../../shared/attachments';
-import { buildAttachment, type Attachment, type AttachmentDraft } from '../../core/attachments/attachment';
+import { buildAttachment, buildMediaAttachment, type Attachment, type AttachmentDraft } from '../../core/attachments/attachment';
+import { dataUrl } from '../../../shared/media';
+import { mediaFromBase64, type MediaOutcome } from './mediaBytes';
+import { pickMediaFile } from './mediaSource';
 import { PendingAttachments } from '../../core/attachments/pending';
 import type { ModelPricing } from '../../openrouter/pricing';
 import type { TokenCounterPort } from '../../core/ports';
@@ -20,7 +23,7 @@ import type { SourceContext, SourceOutcome } from './source';
 import type { TerminalRecorder } from './terminalSource';
 
 /** What a chip shows: no text, only what it is and what it costs. */
-export type AttachmentChip = Pick<Attachment, 'id' | 'kind' | 'label' | 'tokens' | 'cost' | 'note'>;
+export type AttachmentChip = Pick<Attachment, 'id' | 'kind' | 'label' | 'tokens' | 'cost' | 'note'> & { thumb?: string };
 
 export interface AttachmentServiceDeps {
   maxTokens(): number;
@@ -43,6 +46,7 @@ export class AttachmentService {
 
   /** Runs a source's picker and attaches what it gives; undefined chip when the user dismissed it. */
   async pick(kind: SourceKind): Promise<AttachOutcome> {
+    if (kind === 'image') return this.addMedia(await pickMediaFile().catch((error: unknown) => ({ ok: false as const, message: `Could not attach the file: ${error instanceof Error ? error.message : String(error)}` })));
     const ctx = await this.context();
     let outcome: SourceOutcome;
     try {
@@ -64,6 +68,22 @@ export class AttachmentService {
     if (!added.ok) return added;
     this.deps.changed();
     return { ok: true, chip: chipOf(attachment) };
+  }
+
+  /** A pasted or dropped image or PDF (base64 from the view, checked here before and after decoding). */
+  pasted(name: string, data: string, size?: number): Promise<AttachOutcome> {
+    return this.addMedia(mediaFromBase64(name, data, size));
+  }
+
+  private async addMedia(outcome: MediaOutcome): Promise<AttachOutcome> {
+    if (!outcome) return { ok: true };
+    if (!outcome.ok) return outcome;
+    const built = buildMediaAttachment({ label: outcome.label, media: outcome.media }, { id: randomUUID(), pricing: (await this.deps.model()).pricing });
+    if (!built.ok) return built;
+    const added = this.pending.add(built.attachment);
+    if (!added.ok) return added;
+    this.deps.changed();
+    return { ok: true, chip: chipOf(built.attachment) };
   }
 
   remove(id: string): boolean {
@@ -118,12 +138,23 @@ export class AttachmentService {
         return gitSource();
       case 'terminal':
         return this.deps.recorder.source();
+      case 'image':
+        return { ok: false, message: 'Images are attached through their own picker.' };
     }
   }
 }
 
 function chipOf(a: Attachment): AttachmentChip {
-  return { id: a.id, kind: a.kind, label: a.label, tokens: a.tokens, ...(a.cost !== undefined ? { cost: a.cost } : {}), ...(a.note ? { note: a.note } : {}) };
+  return {
+    id: a.id,
+    kind: a.kind,
+    label: a.label,
+    tokens: a.tokens,
+    ...(a.cost !== undefined ? { cost: a.cost } : {}),
+    ...(a.note ? { note: a.note } : {}),
+    // An image's thumbnail is its own bytes (already checked); a PDF has none.
+    ...(a.media && a.kind === 'image' ? { thumb: dataUrl(a.media) } : {}),
+  };
 }
 
 /** Shows a source's message (why nothing was attached, or what a folder included). */

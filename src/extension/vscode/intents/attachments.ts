@@ -1,7 +1,7 @@
 /** The composer's attachment intents: pick a source's item, remove a chip. */
 import type { IntentTable } from './context';
 
-export const attachmentIntents: IntentTable<'attach/pick' | 'attach/remove'> = {
+export const attachmentIntents: IntentTable<'attach/pick' | 'attach/remove' | 'attach/media'> = {
   'attach/pick': async (ctx, intent) => {
     const out = await ctx.attachments.pick(intent.source);
     // The view shows a failed request's reason beside the composer.
@@ -9,4 +9,8 @@ export const attachmentIntents: IntentTable<'attach/pick' | 'attach/remove'> = {
     if (out.shown) ctx.host.showMessage(out.shown);
   },
   'attach/remove': (ctx, intent) => void ctx.attachments.remove(intent.id),
+  'attach/media': async (ctx, intent) => {
+    const out = await ctx.attachments.pasted(intent.name, intent.data, intent.size);
+    if (!out.ok) throw new Error(out.message);
+  },
 };
