@@ -59,7 +59,6 @@ export interface SplitResult {
 
 /** A segment opening with a table is drawn in parts past this weight (about one part of rows). */
 const TABLE_MIN = 4 * 1024;
-
 const FENCE_LINE = /^ {0,3}(?:`{3,}|~{3,})[ \t]*([^\s`]*)/;
 
 export class BlockSplitter {
@@ -117,8 +116,7 @@ export class BlockSplitter {
       const closed = segEnd !== undefined || final || !this.incremental;
       const weight = this.incremental ? guarded.weight(segStart, segEnd) : 0;
       const heavy = weight > BLOCK_MAX;
-      // A table is drawn in parts well before it is too big to lex: a table is laid out and
-      // sanitized whole, and the open one was redrawn on every update.
+      // Tables go into parts early: an open table was laid out and sanitized whole per update.
       const tableFirst = this.incremental && !heavy && weight > TABLE_MIN ? this.tableAt(segStart, text) : undefined;
       const big = heavy || tableFirst?.head !== undefined;
       const fence = heavy ? FENCE_LINE.exec(firstLine(text.slice(segStart, Math.min(end, segStart + 1000)))) : null;
