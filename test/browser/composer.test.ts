@@ -81,7 +81,8 @@ describe('composer', function () {
     assert.equal((await top.textContent())?.replace(/\s+/g, ' ').trim(), '≈ 1,240 tok · price varies');
     // Routed: the provider whose prices the estimate uses; none left: said before the send.
     await p.post({ type: 'chat/estimated', promptTokens: 1240, cost: '0.0046', varies: false, provider: 'Fastlane' });
-    assert.equal((await top.textContent())?.replace(/\s+/g, ' ').trim(), '≈ 1,240 tok · $0.0046 at Fastlane');
+    assert.equal((await top.textContent())?.replace(/\s+/g, ' ').trim(), '≈ 1,240 tok · $0.0046');
+    assert.equal(await top.getAttribute('title'), "Estimated at Fastlane's prices (the provider the routing picks)");
     await p.post({ type: 'chat/estimated', promptTokens: 1240, cost: '0.0037', varies: false, noProvider: 'zero data retention' });
     const none = p.page.getByRole('status').filter({ hasText: 'no provider meets the routing' });
     assert.equal((await none.textContent())?.trim(), 'no provider meets the routing: zero data retention');

@@ -173,11 +173,10 @@ export class NtComposer extends LitElement {
       const why = `No provider of this model meets the routing (${e.noProvider}): OpenRouter would refuse the send. Change the routing in the controls.`;
       return html`<span class="estimate no-provider" role="status" title=${why}>no provider meets the routing: ${e.noProvider}</span>`;
     }
-    return html`<span class="estimate" aria-live="off"
+    // The provider goes in the tooltip: the line must stay short in a narrow sidebar.
+    return html`<span class="estimate" aria-live="off" title=${e.provider ? `Estimated at ${e.provider}'s prices (the provider the routing picks)` : nothing}
       >≈ ${formatCount(e.promptTokens)} tok ·
-      ${e.varies ? html`price varies` : e.cost !== undefined ? html`<span class="cost">${formatUsd(e.cost)}</span>` : html`cost n/a`}${e.provider
-        ? html` <span class="at">at ${e.provider}</span>`
-        : nothing}</span
+      ${e.varies ? html`price varies` : e.cost !== undefined ? html`<span class="cost">${formatUsd(e.cost)}</span>` : html`cost n/a`}</span
     >`;
   }
 
