@@ -147,4 +147,35 @@ describe('attachments', function () {
     const sent = await p.waitForPosted((m) => m.type === 'attach/media');
     assert.deepEqual(sent, { type: 'attach/media', name: 'huge.png', data: '', size: 5 * 1024 * 1024 + 1 });
   });
+
+  it('draws sent selections as highlighted code with their language and a path:lines link that asks the host', async () => {
+    // "Send Selection" sent at once (question, then path:lines and a fence) and a selection chip.
+    const immediate = userEntry('u1', 'Why is this slow?\n\nsrc/loop.py:3-4\n```python\ndef total(xs):\n    return sum(x for x in xs)\n```');
+    const chipped = userEntry('u2', 'And this?', {
+      attachments: [{ kind: 'selection', label: 'src/a.ts:10-12', tokens: 9 }],
+      sentCode: [{ label: 'src/a.ts:10-12', language: 'ts', code: 'const answer: number = 42;\nconst s = "```";' }],
+    });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: conversation([immediate, chipped]) }) });
+    const first = p.page.locator('article[data-id="u1"]');
+    assert.equal((await first.locator('.plain').textContent())?.trim(), 'Why is this slow?', 'the question stays plain text');
+    assert.doesNotMatch((await first.textContent()) ?? '', /```/, 'no literal fence markers');
+    await first.locator('nt-sent-code code .hljs-keyword').first().waitFor({ timeout: 10_000 });
+    assert.equal(await first.locator('nt-sent-code code .hljs-keyword').first().textContent(), 'def', 'python is highlighted');
+    assert.equal((await first.locator('nt-sent-code .lang').textContent())?.trim(), 'python');
+    await first.getByRole('link', { name: 'src/loop.py:3-4' }).click();
+    const second = p.page.locator('article[data-id="u2"]');
+    await second.locator('nt-sent-code code .hljs-keyword').first().waitFor({ timeout: 10_000 });
+    assert.match((await second.locator('nt-sent-code code').textContent()) ?? '', /const s = "```";/, 'a fence inside the code stays code');
+    await second.getByRole('link', { name: 'src/a.ts:10-12' }).click();
+    assert.deepEqual(await p.postedOf('editor/openLocation'), [
+      { type: 'editor/openLocation', messageId: 'u1', path: 'src/loop.py', startLine: 3, endLine: 4 },
+      { type: 'editor/openLocation', messageId: 'u2', path: 'src/a.ts', startLine: 10, endLine: 12 },
+    ]);
+    // A refusal from the host (not a location this message carried) is shown, never silent.
+    await p.post({ type: 'host/reply', requestId: await p.lastRequestId('editor/openLocation'), ok: false, error: 'That message did not send code from this location.' });
+    await p.page.getByText('That message did not send code from this location.').waitFor();
+    assert.deepEqual(await p.cspViolations(), []);
+    const violations = await p.axe();
+    assert.deepEqual(violations.map((v) => `${v.id}: ${v.help}`), []);
+  });
 });

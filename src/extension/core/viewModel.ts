@@ -12,6 +12,9 @@ import { conversationCacheSaving, entryExtras } from './entryExtras';
 import { readSentAttachments } from '../../shared/attachments';
 import { dataUrl } from '../../shared/media';
 
+/** Most characters of one sent selection the view draws (the store keeps all of it). */
+const MAX_SENT_CODE = 200_000;
+
 export function entryView(entry: PathEntry, siblingIds: readonly string[], streamingId: string | undefined): EntryView {
   const m = entry.message;
   const meta = m.metadata;
@@ -62,6 +65,8 @@ export function entryView(entry: PathEntry, siblingIds: readonly string[], strea
       ...(media && kind === 'image' ? { thumb: dataUrl(media) } : {}),
     }));
   }
+  const code = attached.filter((a) => a.kind === 'selection').map((a) => ({ label: a.label, language: a.language, code: a.text.slice(0, MAX_SENT_CODE) }));
+  if (code.length) view.sentCode = code;
   const pii = (meta.piiRedacted ?? meta.piiFound) as Record<string, unknown> | undefined;
   if (pii && typeof pii === 'object') {
     const counts: Record<string, number> = {};

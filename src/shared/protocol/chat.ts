@@ -50,6 +50,10 @@ export const EntryView = z.object({
   controls: z.optional(z.string().check(z.maxLength(300))),
   /** A user message's attachments as sent (chips; the text stays on the host). */
   attachments: z.optional(z.array(AttachmentView).check(z.maxLength(20))),
+  /** The code of a user message's selection attachments, drawn as highlighted code under `path:lines`. */
+  sentCode: z.optional(
+    z.array(z.object({ label: z.string().check(z.maxLength(300)), language: z.string().check(z.maxLength(40)), code: Text })).check(z.maxLength(20)),
+  ),
 });
 export type EntryView = z.infer<typeof EntryView>;
 

@@ -15,6 +15,8 @@ import { entryStyles } from './entry.styles';
 import { LongContent } from './longContent';
 import { longContentStyles } from './longContent.styles';
 import './attachmentChips';
+import './sentCode';
+import { parseLocation, splitSentSelection, type SentCode } from '../../shared/sentSelection';
 
 const ROLE_LABEL = { user: 'USER', assistant: 'ASSISTANT', system: 'SYSTEM' } as const;
 
@@ -29,6 +31,8 @@ export class NtEntry extends LitElement {
   @property({ reflect: true }) mode: Mode = 'research';
   @state() private editing = false;
   private markdown: MarkdownView | undefined;
+  /** The user text last split into typed text and appended selection (kept while the text is the same). */
+  private split: { content: string; typed: string; code: SentCode | undefined } | undefined;
   /** Bounds what this entry draws: a very long text opens collapsed. */
   private readonly long = new LongContent(this);
 
@@ -61,8 +65,8 @@ export class NtEntry extends LitElement {
             ? html`<div class="md ${streaming ? 'streaming' : ''}"></div>`
             : this.editing
               ? this.renderEditor()
-              : html`<p class="plain">${this.long.visible(this.content)}</p>`}
-          ${this.editing ? nothing : this.long.renderToggle(this.content)}
+              : this.renderPlain(e)}
+          ${this.editing ? nothing : this.long.renderToggle(this.shownText(e))}
         </div>
         ${e.attachments?.length ? html`<nt-attachment-chips readonly .items=${e.attachments}></nt-attachment-chips>` : nothing}
         ${e.role === 'assistant' ? renderCitations(e, (url) => emitIntent(this, { type: 'editor/openLink', url })) : nothing}
@@ -86,6 +90,23 @@ export class NtEntry extends LitElement {
     if (this.entry.role !== 'assistant' || this.entry.status !== 'streaming') return true;
     this.markdown.update(this.content, false);
     return false;
+  }
+
+  /** User and system text verbatim; code sent from the editor as highlighted code under its `path:lines`. */
+  private renderPlain(e: EntryView): TemplateResult {
+    const typed = this.shownText(e);
+    const sent: SentCode[] = (e.sentCode ?? []).map((c) => ({ ...c, location: parseLocation(c.label) }));
+    if (this.split?.code) sent.push(this.split.code);
+    return html`${typed || sent.length === 0 ? html`<p class="plain">${this.long.visible(typed)}</p>` : nothing}${sent.map(
+      (code) => html`<nt-sent-code .code=${code} messageId=${e.id}></nt-sent-code>`,
+    )}`;
+  }
+
+  /** The text shown as typed: a user message's appended selection is drawn as code instead. */
+  private shownText(e: EntryView): string {
+    if (e.role !== 'user') return this.content;
+    if (this.split?.content !== this.content) this.split = { content: this.content, ...splitSentSelection(this.content) };
+    return this.split.typed;
   }
 
   protected override updated(): void {

@@ -1,0 +1,66 @@
+/**
+ * `editor/openLocation`: opens the file a user message sent code from, at those lines.
+ * Nothing the view says is taken on trust: the message must be a user message of the open
+ * conversation, the location one it carried (core/sentLocations.ts), and the file must
+ * resolve — after symlinks — inside a workspace folder. Each refusal says why (the view
+ * shows the reply's reason).
+ */
+import * as vscode from 'vscode';
+import { realpath } from 'node:fs/promises';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { carriesLocation, sentLocations } from '../core/sentLocations';
+import type { SentLocation } from '../../shared/sentSelection';
+
+export interface OpenLocationDeps {
+  /** The stored message, if it exists. */
+  findMessage(id: string): Promise<{ conversationId: string; role: string; content: string; metadata: unknown } | undefined>;
+  readonly activeConversationId: string | undefined;
+}
+
+export async function openSentLocation(deps: OpenLocationDeps, messageId: string, asked: SentLocation): Promise<void> {
+  const message = await deps.findMessage(messageId);
+  if (!message || message.conversationId !== deps.activeConversationId) throw new Error('That message is not in the open conversation.');
+  if (!carriesLocation(sentLocations(message), asked)) throw new Error('That message did not send code from this location.');
+  const file = await fileInWorkspace(asked.path);
+  if (!file) throw new Error(`${asked.path} is not a file in this workspace.`);
+  const document = await vscode.workspace.openTextDocument(file);
+  const last = Math.max(0, document.lineCount - 1);
+  const start = Math.min(asked.startLine - 1, last);
+  const end = Math.min(asked.endLine - 1, last);
+  const range = new vscode.Range(start, 0, end, document.lineAt(end).text.length);
+  await vscode.window.showTextDocument(document, { selection: range, preview: true, viewColumn: vscode.ViewColumn.Active });
+}
+
+/**
+ * The file a sent path names, when it is inside one of the workspace folders. Multi-root
+ * labels start with the folder's name (`asRelativePath`), so that form is tried too.
+ */
+async function fileInWorkspace(path: string): Promise<vscode.Uri | undefined> {
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    if (folder.uri.scheme !== 'file') continue;
+    const root = folder.uri.fsPath;
+    const candidates = [path];
+    if (path.startsWith(`${folder.name}/`)) candidates.push(path.slice(folder.name.length + 1));
+    for (const candidate of candidates) {
+      const inside = await resolvedInside(root, candidate);
+      if (inside) return vscode.Uri.file(inside);
+    }
+  }
+  return undefined;
+}
+
+/** The real path of `path` under `root`, or undefined when it leaves the root or does not exist. */
+export async function resolvedInside(root: string, path: string): Promise<string | undefined> {
+  const within = (base: string, target: string) => {
+    const rel = relative(base, target);
+    return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
+  };
+  const target = resolve(root, path);
+  if (!within(root, target)) return undefined;
+  try {
+    const [realRoot, realTarget] = await Promise.all([realpath(root), realpath(target)]);
+    return within(realRoot, realTarget) ? realTarget : undefined;
+  } catch {
+    return undefined; // missing file
+  }
+}
