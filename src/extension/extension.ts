@@ -94,6 +94,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
         isDemoEndpoint: isLoopbackHost(host),
         look: s.look,
         mode: s.mode,
+        prose: { font: s.proseFont, size: s.proseFontSize },
         placement,
       };
     },

@@ -15,7 +15,7 @@ import type { HostBridge } from './hostBridge';
 import { appStyles } from './app.styles';
 import { renderModelRail, renderModes, renderWelcome } from './app.parts';
 import { StreamBuffer } from './controllers/streamBuffer';
-import type { HostMessage, Mode, Notice, StreamDelta, ViewIntent } from '../shared/protocol';
+import type { HostMessage, Mode, Notice, StreamDelta, ViewIntent, ViewSnapshot } from '../shared/protocol';
 import { INITIAL_HOST_STATE, reduceHost, type HostState } from './hostState';
 import { INTENT, UI, type DrawerName, type IntentEvent, type UiEvent } from './components/events';
 import type { ViewState } from './viewState';
@@ -228,6 +228,7 @@ export class NtApp extends LitElement {
       case 'view/snapshot':
         this.dataset.look = message.snapshot.look;
         this.dataset.placement = message.snapshot.placement;
+        this.applyProse(message.snapshot.prose);
         this.settleStream();
         void this.restoreScroll();
         return;
@@ -238,6 +239,13 @@ export class NtApp extends LitElement {
         void this.updateComplete.then(() => this.transcript?.reveal(message.messageId));
         return;
     }
+  }
+
+  /** The prose font and size settings, as custom properties the entries read (set through the CSSOM, which the CSP allows). */
+  private applyProse(prose: ViewSnapshot['prose']): void {
+    this.dataset.prose = prose?.font ?? 'editor';
+    if (prose?.size) this.style.setProperty('--nt-prose-size', `${prose.size}px`);
+    else this.style.removeProperty('--nt-prose-size');
   }
 
   /** The host's conversation is the truth: text streamed before it is already in it. */

@@ -211,12 +211,18 @@ describe('Every setting applies without a reload', function () {
     }
   });
 
-  it('shows the mode, the look and the status bar as set', async () => {
+  it('shows the mode, the look, the prose font and the status bar as set', async () => {
     const a = await api();
     assert.equal((await a.test.controller.snapshot()).mode, 'research');
     await withSetting('ui.mode', 'zen', async () => assert.equal((await a.test.controller.snapshot()).mode, 'zen'));
     assert.equal((await a.test.controller.snapshot()).look, 'editor');
     await withSetting('ui.look', 'phosphor', async () => assert.equal((await a.test.controller.snapshot()).look, 'phosphor'));
+    // The prose font and size: in the next snapshot, which a settings change sends to the open view (no reload).
+    assert.deepEqual((await a.test.controller.snapshot()).prose, { font: 'editor', size: 0 });
+    await withSetting('ui.proseFont', 'ui', () =>
+      withSetting('ui.proseFontSize', 15, async () => assert.deepEqual((await a.test.controller.snapshot()).prose, { font: 'ui', size: 15 })),
+    );
+    await withSetting('ui.proseFontSize', 400, async () => assert.equal((await a.test.controller.snapshot()).prose?.size, 0, 'out of range: the default'));
     assert.equal(a.test.statusBar.state.visible, true);
     await withSetting('ui.showStatusBar', false, async () => {
       await waitFor('the status bar to hide', () => !a.test.statusBar.state.visible);

@@ -43,6 +43,9 @@ export interface Settings {
   circuitRecoverySeconds: number;
   mode: Mode;
   look: Look;
+  /** Transcript prose font ('editor': the editor's monospace; 'ui': the workbench font) and size in px (0: the editor's). */
+  proseFont: 'editor' | 'ui';
+  proseFontSize: number;
   showStatusBar: boolean;
   sendSelectionTarget: 'current' | 'new';
   /** Send Selection sends at once instead of attaching a chip. */
@@ -76,6 +79,8 @@ export class SettingsReader {
       circuitRecoverySeconds: v('circuitBreaker.recoverySeconds', z.int().check(z.gte(1), z.lte(3600)), 30),
       mode: v('ui.mode', Mode, 'research'),
       look: v('ui.look', Look, 'editor'),
+      proseFont: v('ui.proseFont', z.enum(['editor', 'ui']), 'editor'),
+      proseFontSize: v('ui.proseFontSize', z.int().check(z.gte(0), z.lte(40)), 0),
       showStatusBar: v('ui.showStatusBar', z.boolean(), true),
       sendSelectionTarget: v('sendSelection.target', z.enum(['current', 'new']), 'current'),
       sendSelectionImmediately: v('sendSelection.immediately', z.boolean(), false),

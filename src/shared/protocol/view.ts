@@ -25,6 +25,8 @@ export const ViewSnapshot = z.object({
   isDemoEndpoint: z.boolean(),
   look: Look,
   mode: Mode,
+  /** The transcript's prose: the editor's monospace or the UI font, and a size in px (0: the editor's). */
+  prose: z.optional(z.object({ font: z.enum(['editor', 'ui']), size: z.int().check(z.gte(0), z.lte(40)) })),
   /** Where the view lives: the narrow sidebar or a wide editor tab. */
   placement: z.enum(['sidebar', 'editor']),
   selectedModel: z.string(),

@@ -1,7 +1,7 @@
 /** Styles of <nt-entry> (entry.ts): one transcript entry, its metadata line and its actions. */
 import { css } from 'lit';
 import { markdownStyles } from '../markdown/markdownStyles';
-import { sharedStyles } from '../styles/shared';
+import { sharedStyles, visuallyHidden } from '../styles/shared';
 import { cursorBlock, cursorKeyframes } from '../styles/cursor';
 import { entryExtrasStyles } from './entryExtras.styles';
 
@@ -83,23 +83,83 @@ export const entryStyles = [
     .branch .tbtn:disabled {
       color: var(--nt-dim);
     }
+    /* Prose in the font and size the user chose (ui.proseFont, ui.proseFontSize); code stays mono. */
     .content {
       padding: 2px 0 0;
       line-height: var(--nt-line);
       overflow-wrap: anywhere;
+      font-family: var(--nt-font-prose);
+      font-size: var(--nt-prose-size);
     }
     .plain {
       white-space: pre-wrap;
       margin: 0;
       font: inherit;
     }
-    :host([mode='zen']) .meta,
-    :host([mode='zen']) .actions {
+    /* Zen: content first, but whose turn it is stays visible — a thin rule and the role alone. */
+    :host([mode='zen']) .actions,
+    :host([mode='zen']) .meta > :not(.role) {
       display: none;
     }
     :host([mode='zen']) .body {
-      border-left-color: transparent;
-      padding-left: 0;
+      border-left-width: 1px;
+    }
+    :host([mode='zen']) .role {
+      font-size: 0.86em;
+      font-weight: 400;
+      text-shadow: none;
+    }
+    /* The narrow sidebar: a one-line header (role · model · cost · tok/s); the rest is in the
+       line's tooltip, shows while the entry has focus, and is always there for screen readers.
+       Narrower still, the model (then the rate) joins the rest rather than being cut. */
+    @container app (max-width: 520px) {
+      .meta {
+        display: flex;
+        align-items: baseline;
+        white-space: nowrap;
+        min-width: 0;
+      }
+      .meta > * {
+        flex: none;
+      }
+      .meta .item.model {
+        flex: 0 1 auto;
+        min-width: 6ch;
+        display: flex;
+      }
+      .meta .stat.model {
+        min-width: 0;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+      .meta .branch {
+        order: 1;
+        margin-left: auto;
+        padding-left: var(--nt-gap-sm);
+      }
+      /* An estimated cost reads "~$0.0041" here; "(est.)" stays for screen readers and the tooltip. */
+      .stat.cost:has(.est)::before {
+        content: '~';
+      }
+      article:not(:focus-within) .meta > .time,
+      article:not(:focus-within) .meta > .item.extra,
+      article:not(:focus-within) .stat.cost .est {
+        ${visuallyHidden}
+      }
+      article:focus-within .meta {
+        flex-wrap: wrap;
+        white-space: normal;
+      }
+    }
+    @container app (max-width: 380px) {
+      article:not(:focus-within) .meta > .item.model {
+        ${visuallyHidden}
+      }
+    }
+    @container app (max-width: 280px) {
+      article:not(:focus-within) .meta > .item.rate {
+        ${visuallyHidden}
+      }
     }
     :host([mode='compact']) .meta {
       line-height: 1.5;

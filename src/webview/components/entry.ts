@@ -19,6 +19,8 @@ import './sentCode';
 import { parseLocation, splitSentSelection, type SentCode } from '../../shared/sentSelection';
 
 const ROLE_LABEL = { user: 'USER', assistant: 'ASSISTANT', system: 'SYSTEM' } as const;
+/** Metadata kept on the one-line header of the narrow sidebar: role · model · cost · tok/s. */
+const PRIMARY: ReadonlySet<string> = new Set(['model', 'cost', 'rate', 'live']);
 
 @customElement('nt-entry')
 export class NtEntry extends LitElement {
@@ -110,6 +112,7 @@ export class NtEntry extends LitElement {
   }
 
   protected override updated(): void {
+    this.titleMeta();
     if (this.entry.role !== 'assistant') return;
     if (!this.markdown) {
       const root = this.renderRoot.querySelector<HTMLElement>('.md');
@@ -137,6 +140,11 @@ export class NtEntry extends LitElement {
     this.renderRoot.querySelector<HTMLElement>('article')?.focus();
   }
 
+  /**
+   * The metadata after the role. In the narrow sidebar only the model, cost, rate and live
+   * state stay on the line; the rest (`extra`) is in the line's tooltip and shows when the
+   * entry has focus (entry.styles.ts), and screen readers always hear all of it.
+   */
   private renderStats(e: EntryView): TemplateResult {
     const items: [cls: string, value: unknown][] = [];
     if (e.status === 'streaming') {
@@ -154,12 +162,24 @@ export class NtEntry extends LitElement {
       if (research) {
         if (e.latencyMs !== undefined) items.push(['', formatDuration(e.latencyMs)]);
         if (e.ttftMs !== undefined) items.push(['', `ttft ${formatDuration(e.ttftMs)}`]);
-        if (e.tokensPerSecond !== undefined) items.push(['', formatRate(e.tokensPerSecond)]);
+        if (e.tokensPerSecond !== undefined) items.push(['rate', formatRate(e.tokensPerSecond)]);
         if (e.finishReason && e.finishReason !== 'stop' && e.status === 'complete') items.push(['', `finish: ${e.finishReason}`]);
       }
     }
     // Real separators (hidden from screen readers), so copied text reads like the log line.
-    return html`${items.map(([cls, value]) => html`<span class="sep" aria-hidden="true"> · </span><span class="stat ${cls}">${value}</span>`)}`;
+    return html`${items.map(
+      ([cls, value]) =>
+        html`<span class="item ${PRIMARY.has(cls) ? cls : 'extra'}"
+          ><span class="sep" aria-hidden="true"> · </span><span class="stat ${cls}" title=${cls === 'model' ? String(value) : nothing}>${value}</span></span
+        >`,
+    )}`;
+  }
+
+  /** The whole metadata line as text, for its tooltip where the narrow line shows only part. */
+  private titleMeta(): void {
+    const meta = this.renderRoot.querySelector<HTMLElement>('.meta');
+    const text = (meta?.textContent ?? '').replace(/\s+/g, ' ').trim();
+    if (meta && meta.title !== text) meta.title = text;
   }
 
   private renderBranch(e: EntryView): TemplateResult {

@@ -14,6 +14,19 @@ export const textButton = css`
   cursor: pointer;
 `;
 
+/** Out of sight but read by screen readers (the `.sr-only` class, for rules of their own). */
+export const visuallyHidden = css`
+  position: absolute;
+  width: 1px;
+  height: 1px;
+  margin: -1px;
+  padding: 0;
+  overflow: hidden;
+  clip-path: inset(50%);
+  white-space: nowrap;
+  border: 0;
+`;
+
 /** The glowing accent of the terminal's headings (brand, rail and panel titles); size and spacing stay with each. */
 export const glowHeading = css`
   font-weight: 700;
@@ -29,15 +42,7 @@ export const sharedStyles = css`
     box-sizing: border-box;
   }
   .sr-only {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    margin: -1px;
-    padding: 0;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
-    border: 0;
+    ${visuallyHidden}
   }
   /* One visible 2 px ring on whatever has keyboard focus (WCAG 2.4.13 asks for at least 2 px). */
   :focus-visible {

@@ -32,12 +32,18 @@ export const terminalTokens = css`
     --nt-shadow: 0 6px 24px color-mix(in srgb, black 45%, transparent);
     --nt-font-data: var(--vscode-editor-font-family, ui-monospace, monospace);
     --nt-font-size: var(--vscode-editor-font-size, 13px);
+    /* Transcript prose: the editor's monospace unless ui.proseFont picks the UI font. */
+    --nt-font-prose: var(--nt-font-data);
+    --nt-prose-size: 1em;
     --nt-line: 1.55;
     --nt-gap-xs: 2px;
     --nt-gap-sm: 6px;
     --nt-gap-md: 12px;
     --nt-gap-lg: 18px;
     --nt-glow: none;
+  }
+  :host([data-prose='ui']) {
+    --nt-font-prose: var(--vscode-font-family, system-ui, sans-serif);
   }
   :host-context(body.vscode-light) {
     --nt-dim: color-mix(in oklab, var(--nt-fg) 92%, var(--nt-bg));
