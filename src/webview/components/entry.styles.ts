@@ -110,7 +110,8 @@ export const entryStyles = [
       text-shadow: none;
     }
     /* The narrow sidebar: a one-line header (role · model · cost · tok/s); the rest is in the
-       line's tooltip, shows while the entry has focus, and is always there for screen readers.
+       line's tooltip, shows while the entry has keyboard focus (a mouse press must not move what
+       it is pressing), and is always there for screen readers.
        Narrower still, the model (then the rate) joins the rest rather than being cut. */
     @container app (max-width: 520px) {
       .meta {
@@ -141,23 +142,23 @@ export const entryStyles = [
       .stat.cost:has(.est)::before {
         content: '~';
       }
-      article:not(:focus-within) .meta > .time,
-      article:not(:focus-within) .meta > .item.extra,
-      article:not(:focus-within) .stat.cost .est {
+      article:not(:focus-visible, :has(:focus-visible)) .meta > .time,
+      article:not(:focus-visible, :has(:focus-visible)) .meta > .item.extra,
+      article:not(:focus-visible, :has(:focus-visible)) .stat.cost .est {
         ${visuallyHidden}
       }
-      article:focus-within .meta {
+      article:is(:focus-visible, :has(:focus-visible)) .meta {
         flex-wrap: wrap;
         white-space: normal;
       }
     }
     @container app (max-width: 380px) {
-      article:not(:focus-within) .meta > .item.model {
+      article:not(:focus-visible, :has(:focus-visible)) .meta > .item.model {
         ${visuallyHidden}
       }
     }
     @container app (max-width: 280px) {
-      article:not(:focus-within) .meta > .item.rate {
+      article:not(:focus-visible, :has(:focus-visible)) .meta > .item.rate {
         ${visuallyHidden}
       }
     }
