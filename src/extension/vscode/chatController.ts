@@ -28,6 +28,7 @@ import { selectModel } from './intents/models';
 import { NoticeBoard } from './intents/noticeBoard';
 import { ViewSync } from './intents/viewSync';
 import { wireEngineEvents } from './intents/engineEvents';
+import { openWorkspaceLocation } from './openLocation';
 
 export type { Intent } from './intents/context';
 
@@ -85,6 +86,7 @@ export class ChatController implements vscode.Disposable {
       codeAction: runCodeAction,
       copyText: async (text) => vscode.env.clipboard.writeText(text),
       openLink: (url) => openLinkWithConfirmation(url, deps.dialogs),
+      openLocation: openWorkspaceLocation,
       showMessage: (message) => showAttachMessage(message, false),
       pickCompareModels: () => this.pickCompareModels(),
     };

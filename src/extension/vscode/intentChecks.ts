@@ -7,6 +7,7 @@
 import { isStorageError } from '../storage';
 import type { ChatServices } from './chatServices';
 import type { Intent } from './intents/context';
+import { readSentAttachments } from '../../shared/attachments';
 
 /** Why the intent is refused, or undefined when the host accepts it. */
 export async function refuseIntent(s: Pick<ChatServices, 'history' | 'catalog'>, intent: Intent, activeConversationId: string | undefined): Promise<string | undefined> {
@@ -70,7 +71,9 @@ async function fromOpenConversation(s: Pick<ChatServices, 'history'>, conversati
   if (!conversationId || !(await s.history.findConversation(conversationId))) return false;
   const needle = squash(text);
   if (needle === '') return false;
-  return (await s.history.listMessages(conversationId)).some((m) => squash(m.content).includes(needle));
+  // A sent selection chip's code is in the message's metadata, not its text (it is drawn as code too).
+  const texts = (m: { content: string; metadata: unknown }) => [m.content, ...readSentAttachments(m.metadata).map((a) => a.text)];
+  return (await s.history.listMessages(conversationId)).some((m) => texts(m).some((t) => squash(t).includes(needle)));
 }
 
 function squash(text: string): string {

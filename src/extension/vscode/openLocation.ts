@@ -1,26 +1,15 @@
 /**
- * `editor/openLocation`: opens the file a user message sent code from, at those lines.
- * Nothing the view says is taken on trust: the message must be a user message of the open
- * conversation, the location one it carried (core/sentLocations.ts), and the file must
- * resolve — after symlinks — inside a workspace folder. Each refusal says why (the view
- * shows the reply's reason).
+ * `editor/openLocation`, the editor's half: opens a file a user message sent code from, at
+ * those lines. The handler (intents/editor.ts) has already checked the stored message
+ * carried this location; here the file must resolve — after symlinks — inside a workspace
+ * folder. A refusal says why (the view shows the reply's reason).
  */
 import * as vscode from 'vscode';
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { carriesLocation, sentLocations } from '../core/sentLocations';
 import type { SentLocation } from '../../shared/sentSelection';
 
-export interface OpenLocationDeps {
-  /** The stored message, if it exists. */
-  findMessage(id: string): Promise<{ conversationId: string; role: string; content: string; metadata: unknown } | undefined>;
-  readonly activeConversationId: string | undefined;
-}
-
-export async function openSentLocation(deps: OpenLocationDeps, messageId: string, asked: SentLocation): Promise<void> {
-  const message = await deps.findMessage(messageId);
-  if (!message || message.conversationId !== deps.activeConversationId) throw new Error('That message is not in the open conversation.');
-  if (!carriesLocation(sentLocations(message), asked)) throw new Error('That message did not send code from this location.');
+export async function openWorkspaceLocation(asked: SentLocation): Promise<void> {
   const file = await fileInWorkspace(asked.path);
   if (!file) throw new Error(`${asked.path} is not a file in this workspace.`);
   const document = await vscode.workspace.openTextDocument(file);

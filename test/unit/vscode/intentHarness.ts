@@ -57,6 +57,8 @@ export const TEST_SETTINGS: Settings = {
   sendSelectionTarget: 'current',
   sendSelectionImmediately: false,
   attachmentsMaxTokens: 20_000,
+  proseFont: 'editor',
+  proseFontSize: 0,
 };
 
 /** No chips: the composer's attachments are the editor's (their own tests are in core/attachments). */
@@ -107,6 +109,7 @@ export async function intentHarness(options: Parameters<typeof chatHarness>[0] =
     codeAction: record('codeAction'),
     copyText: record('copyText'),
     openLink: record('openLink'),
+    openLocation: record('openLocation'),
     showMessage: (message) => void actions.push(['showMessage', message]),
     pickCompareModels: async () => {
       actions.push(['pickCompareModels']);

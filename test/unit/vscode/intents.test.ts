@@ -11,6 +11,7 @@ import { wireEngineEvents } from '../../../src/extension/vscode/intents/engineEv
 import { StreamCoalescer } from '../../../src/extension/core/streamCoalescer';
 import { WebviewMessage } from '../../../src/shared/protocol';
 import { chatRequests } from '../openrouter/harness';
+import { formatSelection } from '../../../src/extension/core/selectionPrompt';
 import { intentHarness, TEST_SETTINGS, type IntentHarness } from './intentHarness';
 
 let h: IntentHarness;
@@ -143,6 +144,25 @@ describe('intent handlers (vscode/intents)', function () {
     assert.deepEqual(h.actions, []);
     await run({ type: 'editor/copyText', text: reply, requestId: 'r-11' });
     assert.deepEqual(h.actions, [['copyText', reply]]);
+  });
+
+  it('editor/openLocation opens only a location the stored user message carried, in the open conversation', async () => {
+    h = await intentHarness();
+    const id = await sendAndSettle(formatSelection({ text: 'pass\n', language: 'python', path: 'src/loop.py', startLine: 3, endLine: 4 }, 'Why?'));
+    const [user, reply] = await h.chat.store.listMessages(id);
+    const open = (messageId: string, path: string, startLine: number, endLine: number) =>
+      run({ type: 'editor/openLocation', messageId, path, startLine, endLine, requestId: 'r-loc' });
+    await assert.rejects(open(user!.id, 'src/loop.py', 1, 40), /did not send code from this location/);
+    await assert.rejects(open(user!.id, '../../.ssh/id_rsa', 3, 4), /did not send code from this location/);
+    await assert.rejects(open(reply!.id, 'src/loop.py', 3, 4), /did not send code from this location/, "a reply's text opens nothing");
+    await assert.rejects(open('no-such-message', 'src/loop.py', 3, 4), /not in the open conversation/);
+    assert.deepEqual(h.actions, []);
+    await open(user!.id, 'src/loop.py', 3, 4);
+    assert.deepEqual(h.actions, [['openLocation', { path: 'src/loop.py', startLine: 3, endLine: 4 }]]);
+    // Another conversation open (here: a new one): that message opens nothing any more.
+    await h.ctx.view.setActive(undefined);
+    await assert.rejects(open(user!.id, 'src/loop.py', 3, 4), /not in the open conversation/);
+    assert.equal(h.actions.length, 1);
   });
 
   it('chat/fork opens the fork and says so once', async () => {

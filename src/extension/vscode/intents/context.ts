@@ -13,6 +13,7 @@ import type { HostDialogs } from '../hostDialogs';
 import type { AttachmentService } from '../attachments/attachmentService';
 import type { NoticeBoard } from './noticeBoard';
 import type { ViewSync } from './viewSync';
+import type { SentLocation } from '../../../shared/sentSelection';
 
 /** What the controller handles: every request but the handshake ones the view provider answers itself. */
 export type Intent = Exclude<ViewIntent, { type: 'view/ready' | 'view/reload' | 'view/log' }>;
@@ -30,6 +31,8 @@ export interface HostActions {
   openLink(url: string): Promise<void>;
   /** The Compare Models quick pick: 2–6 catalog models, or undefined when dismissed. */
   pickCompareModels(): Promise<string[] | undefined>;
+  /** Opens a workspace file at those lines; refuses (throws) a path outside the workspace. */
+  openLocation(location: SentLocation): Promise<void>;
   /** A toast for what an attachment source said (a note, not a failure). */
   showMessage(message: string): void;
 }
