@@ -61,7 +61,8 @@ export function reduceHost(state: HostState, message: StateMessage, context: Red
       return { ...state, snapshot: s, mode: s.mode, selectedModel: s.selectedModel, telemetry: s.telemetry, notices: s.notices, conversation: s.conversation, attachments: s.attachments ?? [] };
     }
     case 'chat/conversation':
-      return { ...state, conversation: message.conversation };
+      // The open conversation's model is the composer's (picking a comparison's winner changes it).
+      return { ...state, conversation: message.conversation, selectedModel: message.conversation?.modelId || state.selectedModel };
     case 'telemetry/update':
       return { ...state, telemetry: message.telemetry };
     case 'notice/list':
