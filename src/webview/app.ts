@@ -127,7 +127,7 @@ export class NtApp extends LitElement {
           </nav>
         </header>
         <main>
-          <nt-transcript .entries=${c?.entries ?? []} .appended=${this.stream.appended} .mode=${this.host.mode}>
+          <nt-transcript .entries=${c?.entries ?? []} .conversationId=${c?.id} .earlier=${c?.earlier ?? 0} .appended=${this.stream.appended} .mode=${this.host.mode}>
             <div slot="empty">${renderWelcome(s, this.outdated, this.host.selectedModel, () => this.send({ type: 'view/runCommand', command: 'setApiKey' }))}</div>
           </nt-transcript>
           ${c?.comparison ? html`<nt-compare .comparison=${c.comparison} .conversationId=${c.id} .appended=${this.stream.appended}></nt-compare>` : nothing}

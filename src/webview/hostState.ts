@@ -53,16 +53,37 @@ export interface ReduceContext {
   readonly latestSearchId: string | undefined;
 }
 
+/**
+ * The host sends a window of the active branch (its newest entries); older pages the view
+ * loaded stay in front of it while they are still the same branch: the window's first entry is
+ * one the view holds, at the place the host's count says. Otherwise the window replaces them.
+ */
+export function mergeWindow(previous: ConversationView | undefined, next: ConversationView | undefined): ConversationView | undefined {
+  if (!previous || !next || previous.id !== next.id || !next.earlier) return next;
+  const first = next.entries[0]?.id;
+  const at = previous.entries.findIndex((e) => e.id === first);
+  if (at <= 0 || (previous.earlier ?? 0) + at !== next.earlier) return next;
+  const { earlier: _sent, ...rest } = next;
+  const earlier = previous.earlier ?? 0;
+  return { ...rest, ...(earlier > 0 ? { earlier } : {}), entries: [...previous.entries.slice(0, at), ...next.entries] };
+}
+
 /** The state after one host message; the same object when the message changes nothing. */
 export function reduceHost(state: HostState, message: StateMessage, context: ReduceContext): HostState {
   switch (message.type) {
     case 'view/snapshot': {
       const s = message.snapshot;
-      return { ...state, snapshot: s, mode: s.mode, selectedModel: s.selectedModel, telemetry: s.telemetry, notices: s.notices, conversation: s.conversation, attachments: s.attachments ?? [] };
+      return { ...state, snapshot: s, mode: s.mode, selectedModel: s.selectedModel, telemetry: s.telemetry, notices: s.notices, conversation: mergeWindow(state.conversation, s.conversation), attachments: s.attachments ?? [] };
     }
     case 'chat/conversation':
       // The open conversation's model is the composer's (picking a comparison's winner changes it).
-      return { ...state, conversation: message.conversation, selectedModel: message.conversation?.modelId || state.selectedModel };
+      return { ...state, conversation: mergeWindow(state.conversation, message.conversation), selectedModel: message.conversation?.modelId || state.selectedModel };
+    case 'chat/earlier': {
+      const c = state.conversation;
+      // Only onto the entry it was asked for: a branch switch or another conversation since makes it stale.
+      if (!c || c.id !== message.conversationId || c.entries[0]?.id !== message.beforeId || message.entries.length === 0) return state;
+      return { ...state, conversation: { ...c, entries: [...message.entries, ...c.entries], earlier: message.earlier } };
+    }
     case 'telemetry/update':
       return { ...state, telemetry: message.telemetry };
     case 'notice/list':

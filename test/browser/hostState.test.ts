@@ -74,4 +74,56 @@ describe('host state reducer', () => {
     assert.equal(state.telemetry, t);
     assert.equal(reduceHost(state, { type: 'chat/reveal', messageId: 'm1' }, ctx), state);
   });
+
+  describe('the transcript window', () => {
+    const path = Array.from({ length: 300 }, (_, i) => userEntry(`m${i}`, `line ${i}`));
+    /** What the host sends: the branch's entries from `start` on, and the count before them. */
+    const windowFrom = (start: number, entries = path, id = 'c1') => conversation(entries.slice(start), { id, earlier: start });
+    const open = (c: ReturnType<typeof conversation>) => reduceHost(INITIAL_HOST_STATE, { type: 'chat/conversation', conversation: c }, ctx);
+    const ids = (s: HostState) => s.conversation?.entries.map((e) => e.id);
+
+    it('puts a page of older entries in front of the oldest one held, and only there', () => {
+      let state = open(windowFrom(240));
+      state = reduceHost(state, { type: 'chat/earlier', requestId: 'r9', conversationId: 'c1', beforeId: 'm240', entries: path.slice(140, 240), earlier: 140 }, ctx);
+      assert.deepEqual(ids(state), path.slice(140).map((e) => e.id));
+      assert.equal(state.conversation?.earlier, 140);
+      // A page answering an older request (its entry is no longer the oldest), or another conversation's: ignored.
+      for (const stale of [
+        { beforeId: 'm240', conversationId: 'c1' },
+        { beforeId: 'm140', conversationId: 'c2' },
+      ]) {
+        assert.equal(reduceHost(state, { type: 'chat/earlier', requestId: 'r10', ...stale, entries: path.slice(40, 140), earlier: 40 }, ctx), state);
+      }
+    });
+
+    it('keeps the pages it loaded when the host re-sends the newest window of the same branch', () => {
+      let state = open(windowFrom(240));
+      state = reduceHost(state, { type: 'chat/earlier', requestId: 'r9', conversationId: 'c1', beforeId: 'm240', entries: path.slice(140, 240), earlier: 140 }, ctx);
+      // A reply finished: the host sends its newest 60 again, with one entry more at the end.
+      const longer = [...path, userEntry('m300', 'new turn')];
+      state = reduceHost(state, { type: 'chat/conversation', conversation: windowFrom(241, longer) }, ctx);
+      assert.deepEqual(ids(state), longer.slice(140).map((e) => e.id));
+      assert.equal(state.conversation?.earlier, 140);
+      assert.equal(state.conversation?.entries.at(-1)?.content, 'new turn');
+    });
+
+    it('takes the window as sent when it is another branch, another conversation or its counts disagree', () => {
+      const loaded = reduceHost(open(windowFrom(240)), { type: 'chat/earlier', requestId: 'r9', conversationId: 'c1', beforeId: 'm240', entries: path.slice(140, 240), earlier: 140 }, ctx);
+      // A branch switch far up: the new window's first entry is not one the view holds.
+      const branch = [...path.slice(0, 100), ...Array.from({ length: 100 }, (_, i) => userEntry(`b${i}`, `branch ${i}`))];
+      const switched = reduceHost(loaded, { type: 'chat/conversation', conversation: windowFrom(140, branch) }, ctx);
+      assert.deepEqual(ids(switched), branch.slice(140).map((e) => e.id));
+      assert.equal(switched.conversation?.earlier, 140);
+      // Another conversation with the same entry ids.
+      const other = reduceHost(loaded, { type: 'chat/conversation', conversation: windowFrom(250, path, 'c2') }, ctx);
+      assert.equal(other.conversation?.entries.length, 50);
+      // The host counts a different number before the same entry (history changed above it).
+      const recount = reduceHost(loaded, { type: 'chat/conversation', conversation: conversation(path.slice(250), { earlier: 7 }) }, ctx);
+      assert.equal(recount.conversation?.entries.length, 50);
+      assert.equal(recount.conversation?.earlier, 7);
+      // A whole conversation (no window) is taken as it is.
+      const whole = reduceHost(loaded, { type: 'chat/conversation', conversation: conversation(path.slice(200)) }, ctx);
+      assert.equal(whole.conversation?.entries.length, 100);
+    });
+  });
 });

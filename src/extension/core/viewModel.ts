@@ -76,11 +76,16 @@ export function entryView(entry: PathEntry, siblingIds: readonly string[], strea
   return view;
 }
 
+/**
+ * The open conversation as the view gets it: the entries of `path` from `earlier` on (the window
+ * the host sends, core/transcriptWindow.ts); totals and the cache saving cover the whole path.
+ */
 export function conversationView(
   conversation: Conversation,
   path: readonly PathEntry[],
   siblingsOf: (message: StoredMessage) => readonly string[],
   streamingId: string | undefined,
+  earlier = 0,
 ): ConversationView {
   return {
     id: conversation.id,
@@ -92,10 +97,15 @@ export function conversationView(
     ...(conversation.forkedFromMessageId ? { forkedFromMessageId: conversation.forkedFromMessageId } : {}),
     totalCost: conversation.totalCostUsd,
     totalTokens: conversation.totalTokens,
-    entries: path.map((e) => entryView(e, e.siblingCount > 1 ? siblingsOf(e.message) : [e.message.id], streamingId)),
+    entries: entryViews(earlier > 0 ? path.slice(earlier) : path, siblingsOf, streamingId),
+    ...(earlier > 0 ? { earlier } : {}),
     ...(streamingId ? { streamingId } : {}),
     ...conversationCacheSaving(path.map((e) => e.message.metadata)),
   };
+}
+
+export function entryViews(path: readonly PathEntry[], siblingsOf: (message: StoredMessage) => readonly string[], streamingId: string | undefined): EntryView[] {
+  return path.map((e) => entryView(e, e.siblingCount > 1 ? siblingsOf(e.message) : [e.message.id], streamingId));
 }
 
 export function conversationSummary(c: Conversation): ConversationSummary {

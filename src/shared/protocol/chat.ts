@@ -1,6 +1,6 @@
 /** The transcript: entries, the open conversation, sends and their stream. */
 import * as z from 'zod/mini';
-import { Count, Id, Millis, Money, push, request, Text } from './common';
+import { Count, Id, Millis, Money, push, request, RequestId, Text } from './common';
 import { ControlsView } from './controls';
 import { AttachmentIds, AttachmentView } from './attachments';
 import { ComparisonView } from './compare';
@@ -67,15 +67,24 @@ export const ConversationView = z.object({
   forkedFromMessageId: z.optional(Id),
   totalCost: Money,
   totalTokens: Count,
+  /**
+   * A window of the active branch: its newest entries (or those around a message to reveal),
+   * oldest first. The rest are paged in with `chat/loadEarlier`.
+   */
   entries: z.array(EntryView),
+  /** How many entries of the active branch come before `entries[0]` and were not sent. */
+  earlier: z.optional(Count),
   /** Id of the assistant entry currently streaming, if any. */
   streamingId: z.optional(Id),
-  /** What prompt caching saved over the replies shown (exact; negative when writes cost more). */
+  /** What prompt caching saved over the active branch's replies (exact; negative when writes cost more). */
   cacheSaving: z.optional(Money),
   /** The table of the comparison the latest user message started, if it started one. */
   comparison: z.optional(ComparisonView),
 });
 export type ConversationView = z.infer<typeof ConversationView>;
+
+/** The most entries one `chat/loadEarlier` page may carry. */
+export const MAX_EARLIER_PAGE = 200;
 
 export const chatRequests = [
   request('chat/send', {
@@ -94,6 +103,11 @@ export const chatRequests = [
   /** Delete a message and the replies under it; the host asks first. */
   request('chat/deleteMessage', { messageId: Id }),
   request('chat/summarize', { conversationId: Id }),
+  /**
+   * Older entries of the open conversation's active branch: up to `limit` just before `beforeId`
+   * (the oldest the view holds). Answered with `chat/earlier` carrying this request's id.
+   */
+  request('chat/loadEarlier', { conversationId: Id, beforeId: Id, limit: z.optional(z.int().check(z.minimum(1), z.maximum(MAX_EARLIER_PAGE))) }),
   /** What the composer's text would cost; answered with `chat/estimated`. */
   request('chat/estimate', { text: Text, controls: z.optional(ControlsView) }),
 ] as const;
@@ -135,6 +149,15 @@ export const chatPushes = [
     provider: z.optional(z.string().check(z.maxLength(200))),
     /** Set when no provider meets the routing (names the rule): OpenRouter would refuse the send. */
     noProvider: z.optional(z.string().check(z.maxLength(300))),
+  }),
+  /** A page of older entries answering `chat/loadEarlier` `requestId`: they go just before `beforeId`. */
+  push('chat/earlier', {
+    requestId: RequestId,
+    conversationId: Id,
+    beforeId: Id,
+    entries: z.array(EntryView).check(z.maxLength(MAX_EARLIER_PAGE)),
+    /** How many entries are still before `entries[0]`. */
+    earlier: Count,
   }),
   /** Scroll to and highlight a message (search result, fork source). */
   push('chat/reveal', { messageId: Id }),

@@ -31,7 +31,7 @@ export { Look, Mode } from './common';
 export { ConversationSummary, SearchHit } from './archive';
 export { AttachmentView } from './attachments';
 export { ComparisonRow, ComparisonView, MAX_COMPARED, MIN_COMPARED } from './compare';
-export { ConversationView, CostSource, EntryStatus, EntryView, isStreamDelta, type StreamDelta } from './chat';
+export { ConversationView, CostSource, EntryStatus, EntryView, isStreamDelta, MAX_EARLIER_PAGE, type StreamDelta } from './chat';
 export { ControlsView, ProviderView } from './controls';
 export { ModelView, PriceView } from './models';
 export { Notice, NoticeAction } from './notices';

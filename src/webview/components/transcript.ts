@@ -3,7 +3,8 @@
  * Entries are keyed by id and immutable, so only changed ones re-render; a streaming reply's
  * tokens arrive as `appended` text and touch only that entry. Long conversations render the
  * newest entries and page older ones in as the reader scrolls up (plus `content-visibility`),
- * so thousands of messages open quickly. Finished replies — not tokens — are announced once
+ * so thousands of messages open quickly; the host too sends only a window of them (`earlier`
+ * more are on the host), and once the held entries are all drawn the next page is asked of it. Finished replies — not tokens — are announced once
  * through a polite live region.
  */
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
@@ -12,7 +13,7 @@ import { transcriptStyles } from './transcript.styles';
 import { repeat } from 'lit/directives/repeat.js';
 import { live } from 'lit/directives/live.js';
 import type { EntryView, Mode } from '../../shared/protocol';
-import { emitUi } from './events';
+import { emitIntent, emitUi } from './events';
 import type { NtEntry } from './entry';
 import './entry';
 import { TranscriptKeys } from '../controllers/transcriptKeys';
@@ -30,6 +31,8 @@ const STICK_SLACK = 32;
 /** Scrolled within this many pixels of the top, older entries are paged in. */
 const PAGE_IN_SLACK = 400;
 const ANNOUNCE_CHARS = 600;
+/** A page asked of the host and not answered within this is asked again on the next scroll or click. */
+const EARLIER_RETRY_MS = 2000;
 /** A scroll this soon after the reader's own input (wheel, touch, keys, scrollbar) is theirs. */
 const USER_SCROLL_MS = 700;
 const SCROLL_KEYS = new Set(['ArrowUp', 'ArrowDown', 'PageUp', 'PageDown', 'Home', 'End', ' ']);
@@ -39,6 +42,10 @@ export class NtTranscript extends LitElement {
   static override styles = transcriptStyles;
 
   @property({ attribute: false }) entries: readonly EntryView[] = [];
+  /** The open conversation: another id means another conversation (start at its end). */
+  @property({ attribute: false }) conversationId: string | undefined;
+  /** How many older entries of the branch the host holds that `entries` does not. */
+  @property({ attribute: false }) earlier = 0;
   @property({ attribute: false }) appended: ReadonlyMap<string, Appended> = new Map();
   @property({ reflect: true }) mode: Mode = 'research';
   @state() private windowSize = FIRST_WINDOW;
@@ -67,11 +74,16 @@ export class NtTranscript extends LitElement {
    * to them (which is why the template binds their text with `live`, against what they hold).
    */
   private renderedEntries = new Map<string, NtEntry>();
+  /** The oldest entry held when older ones were last asked of the host, and when. */
+  private earlierAsked: { beforeId: string; at: number } | undefined;
+  /** The entry at the top of the log before older ones went in above it, put back after. */
+  private keepPlace: { id: string; offset: number } | undefined;
 
   override render(): TemplateResult {
     const start = Math.max(0, this.entries.length - this.windowSize);
     const visible = start > 0 ? this.entries.slice(start) : this.entries;
     const lastIndex = visible.length - 1;
+    const hidden = start + this.earlier;
     return html`
       <div
         class="scroller"
@@ -85,9 +97,9 @@ export class NtTranscript extends LitElement {
         @touchstart=${this.onUserInput}
         @pointerdown=${this.onPointerDown}
       >
-        ${start > 0
+        ${hidden > 0
           ? html`<div class="more">
-              <button type="button" class="tbtn" @click=${this.showMore}>show ${start} earlier ${start === 1 ? 'entry' : 'entries'}</button>
+              <button type="button" class="tbtn" @click=${this.showMore} @keydown=${this.onMoreKey}>show ${hidden} earlier ${hidden === 1 ? 'entry' : 'entries'}</button>
             </div>`
           : nothing}
         <div class="list">
@@ -149,13 +161,32 @@ export class NtTranscript extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    const before = changed.has('entries') ? ((changed.get('entries') as readonly EntryView[] | undefined) ?? []) : this.entries;
+    // `windowSize` is private state: PropertyValues<this> does not list it.
+    const all = changed as ReadonlyMap<PropertyKey, unknown>;
+    const shown = Math.min(all.has('windowSize') ? (all.get('windowSize') as number) : this.windowSize, before.length);
+    this.willUpdateEntries(changed);
+    // Entries go in above: the reader's entry must stay where it is. The browser's scroll anchoring
+    // does that, except at scroll offset 0 (where a reader waiting for a page is): so, by hand.
+    const grows = Math.min(this.windowSize, this.entries.length) > shown && shown > 0 && !this.following;
+    this.keepPlace = grows && this.hasUpdated ? this.topEntry() : undefined;
+  }
+
+  private willUpdateEntries(changed: PropertyValues<this>): void {
     if (changed.has('entries')) {
       const previous = changed.get('entries') as readonly EntryView[] | undefined;
-      if (previous && previous.length > 0 && this.entries.length > 0 && previous[0]?.id !== this.entries[0]?.id) {
+      const before = changed.has('conversationId') ? (changed.get('conversationId') as string | undefined) : this.conversationId;
+      if (previous && previous.length > 0 && this.entries.length > 0 && before !== this.conversationId) {
         // Another conversation: start at its end with the first window.
         this.windowSize = FIRST_WINDOW;
         this.following = true;
         this.pinAfterUpdate = true;
+        this.earlierAsked = undefined;
+      } else if (this.earlierAsked && previous?.[0]?.id === this.earlierAsked.beforeId && this.entries[0]?.id !== previous[0].id) {
+        // The host's older page went in front: draw it (anchoring keeps the reader's entry in place).
+        const added = this.entries.findIndex((e) => e.id === previous[0]?.id);
+        if (added > 0) this.windowSize = Math.max(this.windowSize, previous.length) + added;
+        this.earlierAsked = undefined;
       } else if (isNewTurn(previous, this.entries)) {
         // A send (typed, Send Selection, regenerate) starts a new turn: the reader wants to see it,
         // wherever a notice or layout shift left the scroll position.
@@ -168,6 +199,10 @@ export class NtTranscript extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     this.renderedEntries = new Map([...this.renderRoot.querySelectorAll<NtEntry>('nt-entry')].map((el) => [el.entry.id, el]));
     if (changed.has('entries')) this.announceFinished();
+    const place = this.keepPlace;
+    this.keepPlace = undefined;
+    const el = place ? this.findEntry(place.id) : null;
+    if (place && el) this.scroller.scrollTop += el.getBoundingClientRect().top - this.scroller.getBoundingClientRect().top + place.offset;
     if (this.pinAfterUpdate) {
       this.pinAfterUpdate = false;
       this.pin();
@@ -223,9 +258,9 @@ export class NtTranscript extends LitElement {
     return true;
   }
 
-  /** The conversation shown (its first entry): another key means another conversation opened. */
+  /** The conversation shown: another key means another conversation opened. */
   conversationKey(): string | undefined {
-    return this.entries[0]?.id;
+    return this.conversationId ?? this.entries[0]?.id;
   }
 
   scrollToEnd(): void {
@@ -243,9 +278,16 @@ export class NtTranscript extends LitElement {
     return null;
   }
 
-  /** Pages older entries in above; the browser's scroll anchoring keeps the reader's entry in place. */
+  /**
+   * Pages older entries in above; the browser's scroll anchoring keeps the reader's entry in place.
+   * Once every held entry is drawn, the next page is asked of the host.
+   */
   private readonly showMore = (): void => {
-    if (this.paging || this.windowSize >= this.entries.length) return;
+    if (this.paging) return;
+    if (this.windowSize >= this.entries.length) {
+      this.askEarlier();
+      return;
+    }
     this.paging = true;
     this.windowSize += PAGE;
     void this.updateComplete.then(() =>
@@ -253,6 +295,25 @@ export class NtTranscript extends LitElement {
         this.paging = false;
       }),
     );
+  };
+
+  private askEarlier(): void {
+    const oldest = this.entries[0];
+    if (this.earlier <= 0 || !oldest || !this.conversationId) return;
+    const asked = this.earlierAsked;
+    if (asked && asked.beforeId === oldest.id && performance.now() - asked.at < EARLIER_RETRY_MS) return;
+    this.earlierAsked = { beforeId: oldest.id, at: performance.now() };
+    emitIntent(this, { type: 'chat/loadEarlier', conversationId: this.conversationId, beforeId: oldest.id });
+  }
+
+  /** From the "show earlier" button, ArrowDown goes back to the oldest entry drawn. */
+  private readonly onMoreKey = (event: KeyboardEvent): void => {
+    if (event.key !== 'ArrowDown') return;
+    const first = this.renderRoot.querySelector<NtEntry>('nt-entry');
+    if (!first) return;
+    event.preventDefault();
+    first.focus();
+    first.scrollIntoView({ block: 'nearest' });
   };
 
   private readonly onUserInput = (): void => {
@@ -277,7 +338,7 @@ export class NtTranscript extends LitElement {
     // Layout moved the end further down (an entry laid out late, anchoring): still following.
     else if (!this.atEnd()) this.pin();
     // Near the top of what is rendered: page older entries in before the reader gets there.
-    if (this.scroller.scrollTop < PAGE_IN_SLACK && this.entries.length > this.windowSize && !this.following) this.showMore();
+    if (this.scroller.scrollTop < PAGE_IN_SLACK && (this.entries.length > this.windowSize || this.earlier > 0) && !this.following) this.showMore();
     clearTimeout(this.scrollReport);
     this.scrollReport = setTimeout(() => {
       const anchor = this.topEntry();
@@ -319,7 +380,15 @@ export class NtTranscript extends LitElement {
         next = current < 0 ? 0 : Math.min(entries.length - 1, current + 1);
         break;
       case 'ArrowUp':
-        next = current < 0 ? entries.length - 1 : Math.max(0, current - 1);
+        if (current === 0) {
+          // Above the oldest entry drawn: the "show earlier" control, when there is one.
+          const more = this.renderRoot.querySelector<HTMLButtonElement>('.more button');
+          if (!more) return;
+          event.preventDefault();
+          more.focus();
+          return;
+        }
+        next = current < 0 ? entries.length - 1 : current - 1;
         break;
       case 'Home':
         next = 0;
