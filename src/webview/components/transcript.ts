@@ -17,6 +17,7 @@ import { emitIntent, emitUi } from './events';
 import type { NtEntry } from './entry';
 import './entry';
 import { TranscriptKeys } from '../controllers/transcriptKeys';
+import { ReplyAnnouncer } from '../controllers/replyAnnouncer';
 
 /** Text streamed for an entry since the host last sent it whole. */
 export interface Appended {
@@ -30,7 +31,6 @@ const PAGE = 50;
 const STICK_SLACK = 32;
 /** Scrolled within this many pixels of the top, older entries are paged in. */
 const PAGE_IN_SLACK = 400;
-const ANNOUNCE_CHARS = 600;
 /** A page asked of the host and not answered within this is asked again on the next scroll or click. */
 const EARLIER_RETRY_MS = 2000;
 /** A scroll this soon after the reader's own input (wheel, touch, keys, scrollbar) is theirs. */
@@ -56,8 +56,8 @@ export class NtTranscript extends LitElement {
 
   /** One Tab stop for the log, toolbar arrows, focus kept when its entry is replaced. */
   readonly keys = new TranscriptKeys(this);
-  private readonly streamingSeen = new Set<string>();
-  private readonly announced = new Set<string>();
+  /** Finished replies, said once through the polite live region. */
+  private readonly announcer = new ReplyAnnouncer((text) => (this.announcement = text));
   private resizeObserver: ResizeObserver | undefined;
   /** True while older entries are being added above (their scroll shift must not page again). */
   private paging = false;
@@ -198,7 +198,7 @@ export class NtTranscript extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     this.renderedEntries = new Map([...this.renderRoot.querySelectorAll<NtEntry>('nt-entry')].map((el) => [el.entry.id, el]));
-    if (changed.has('entries')) this.announceFinished();
+    if (changed.has('entries')) this.announcer.seen(this.entries, (id) => this.findEntry(id));
     const place = this.keepPlace;
     this.keepPlace = undefined;
     const el = place ? this.findEntry(place.id) : null;
@@ -403,31 +403,6 @@ export class NtTranscript extends LitElement {
     entries[next]?.focus();
     entries[next]?.scrollIntoView({ block: 'nearest' });
   };
-
-  /** Announces each reply once, when it stops streaming (never per token). */
-  private announceFinished(): void {
-    for (const e of this.entries) {
-      if (e.status === 'streaming') {
-        this.streamingSeen.add(e.id);
-        continue;
-      }
-      if (!this.streamingSeen.has(e.id) || this.announced.has(e.id)) continue;
-      this.streamingSeen.delete(e.id);
-      this.announced.add(e.id);
-      const el = this.findEntry(e.id);
-      const done = el ? el.updateComplete : Promise.resolve(true);
-      void done.then(() => {
-        const text = (el?.spokenText() ?? e.content).replace(/\s+/g, ' ').trim();
-        const head =
-          e.status === 'failed'
-            ? `Reply failed${e.error ? `: ${e.error.message}` : ''}.`
-            : e.status === 'partial'
-              ? 'Reply stopped early.'
-              : `Reply${e.model ? ` from ${e.model}` : ''}.`;
-        this.announcement = `${head} ${text.length > ANNOUNCE_CHARS ? `${text.slice(0, ANNOUNCE_CHARS)}…` : text}`.trim();
-      });
-    }
-  }
 }
 
 /** True when the log gained an entry at its end that it did not have (not a re-send of the same turn). */
