@@ -23,12 +23,22 @@ const idOf = (e: PathEntry): string => e.message.id;
  * `focusId` on that branch, every entry from just before it to the newest (a search hit).
  */
 export async function windowedConversation(source: TranscriptSource, id: string, streamingId: string | undefined, focusId?: string): Promise<ConversationView | undefined> {
+  return (await windowedConversationAndPath(source, id, streamingId, focusId))?.view;
+}
+
+/** The same, with the whole active path it was cut from (for what is computed over all of it). */
+export async function windowedConversationAndPath(
+  source: TranscriptSource,
+  id: string,
+  streamingId: string | undefined,
+  focusId?: string,
+): Promise<{ view: ConversationView; path: PathEntry[] } | undefined> {
   const conversation = await source.findConversation(id);
   if (!conversation) return undefined;
   const path = await source.activePath(conversation.id);
   const window = pathWindow(path, idOf, focusId);
   const siblings = await siblingsOf(source, window.entries);
-  return conversationView(conversation, path, (m) => siblings.get(m.id) ?? [m.id], streamingId, window.earlier);
+  return { view: conversationView(conversation, path, (m) => siblings.get(m.id) ?? [m.id], streamingId, window.earlier), path };
 }
 
 /** A page of older entries, or why there is none. */

@@ -16,7 +16,8 @@ export const archiveIntents: IntentTable<ArchiveIntent> = {
       ctx.notices.add({ id: randomUUID(), severity: 'warning', kind: 'not_found', message: 'That conversation no longer exists.' });
       return;
     }
-    await ctx.view.setActive(intent.conversationId);
+    // A search hit's message may be far back: the window sent starts just before it.
+    await ctx.view.setActive(intent.conversationId, intent.messageId);
     if (intent.messageId) await ctx.post({ type: 'chat/reveal', messageId: intent.messageId });
   },
   'archive/list': (ctx, intent) => postPage(ctx, intent.archived, intent.tag, intent.offset),

@@ -63,15 +63,16 @@ export async function forkAt(ctx: Needs<'view' | 'notices', 'history'>, messageI
 
 /** What the composer's text would cost to send now: prompt tokens, and a price when the model has one. */
 async function estimate(
-  ctx: Needs<'view' | 'attachments' | 'settings' | 'post', 'catalog' | 'engine'>,
+  ctx: Needs<'view' | 'attachments' | 'settings' | 'post', 'catalog' | 'engine' | 'history'>,
   text: string,
   controls?: SendControls,
 ): Promise<void> {
   const { s } = ctx;
   const model = s.catalog.current()?.byId.get(await ctx.view.selectedModel());
-  const conversation = await ctx.view.conversation();
-  // The composer's chips go with the send: the estimate includes them.
-  const promptTokens = sendPromptTokens(conversation?.entries ?? [], text) + ctx.attachments.totalTokens;
+  const id = await ctx.view.openId();
+  // The whole branch goes with the send (the view holds only a window of it), and the chips too.
+  const history = id ? (await s.history.activePath(id)).map((e) => e.message) : [];
+  const promptTokens = sendPromptTokens(history, text) + ctx.attachments.totalTokens;
   if (!model) {
     await ctx.post({ type: 'chat/estimated', promptTokens, varies: false });
     return;
@@ -79,7 +80,7 @@ async function estimate(
   const reply = typicalReplyTokens(model, ctx.settings.read().maxTokens);
   // At the provider the routing picks (its own prompt, completion and cache prices), with web
   // results and expected cache reads and writes; says when no provider meets the routing.
-  const e = await s.engine.estimateSend({ conversationId: await ctx.view.openId(), modelId: model.id, promptTokens, replyTokens: reply, controls });
+  const e = await s.engine.estimateSend({ conversationId: id, modelId: model.id, promptTokens, replyTokens: reply, controls });
   await ctx.post({
     type: 'chat/estimated',
     promptTokens,

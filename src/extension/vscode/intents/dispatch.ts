@@ -12,11 +12,13 @@ import type { Intent, IntentContext, IntentHandler, IntentOf, IntentType, Needs 
 import { editorIntents } from './editor';
 import { modelIntents } from './models';
 import { noticeIntents } from './notices';
+import { transcriptIntents } from './transcript';
 import { viewIntents } from './view';
 
 /** Every intent's handler; the type makes a missing one a compile error. */
 export const INTENT_HANDLERS: { readonly [K in IntentType]: IntentHandler<K> } = {
   ...chatIntents,
+  ...transcriptIntents,
   ...archiveIntents,
   ...modelIntents,
   ...noticeIntents,

@@ -6,8 +6,8 @@
 import type { ConversationView, HostMessage, Telemetry } from '../../../shared/protocol';
 import { ZERO, parseUsd } from '../../../shared/money';
 import { contextUse } from '../../core/sendEstimate';
-import { conversationView } from '../../core/viewModel';
 import { loadComparison } from '../../core/comparisonView';
+import { windowedConversationAndPath } from '../../core/transcriptViews';
 import { budgetLimits } from '../budgetLimits';
 import type { ChatServices } from '../chatServices';
 import type { Settings } from '../config';
@@ -36,9 +36,10 @@ export class ViewSync {
     return this.deps.state.get<string>(ACTIVE_KEY);
   }
 
-  async setActive(id: string | undefined): Promise<void> {
+  /** Opens a conversation; with `focusId`, the window sent starts just before that message. */
+  async setActive(id: string | undefined, focusId?: string): Promise<void> {
     await this.deps.state.update(ACTIVE_KEY, id);
-    await this.postConversation();
+    await this.postConversation(focusId);
   }
 
   /** The open conversation's id when it still exists. */
@@ -48,8 +49,8 @@ export class ViewSync {
   }
 
   /** Re-sends the open conversation and its control picker. */
-  async postConversation(): Promise<void> {
-    await this.deps.post({ type: 'chat/conversation', conversation: await this.conversation() });
+  async postConversation(focusId?: string): Promise<void> {
+    await this.deps.post({ type: 'chat/conversation', conversation: await this.conversation(focusId) });
     await this.postControls();
   }
 
@@ -75,19 +76,18 @@ export class ViewSync {
     return conversation?.modelId ?? this.deps.settings.read().defaultModel;
   }
 
-  async conversation(): Promise<ConversationView | undefined> {
+  /**
+   * The open conversation as the view gets it: a window of its active branch (the newest
+   * entries, or from just before `focusId`); older ones are paged in by `chat/loadEarlier`.
+   */
+  async conversation(focusId?: string): Promise<ConversationView | undefined> {
     const s = await this.deps.services();
     const id = this.activeId;
-    const conversation = id ? await s.history.findConversation(id) : undefined;
-    if (!conversation) return undefined;
-    const path = await s.history.activePath(conversation.id);
-    // Sibling ids only where there are siblings (the ◀ 2/3 ▶ control), fetched together.
-    const branched = path.filter((e) => e.siblingCount > 1).map((e) => e.message.id);
-    const siblings = new Map(await Promise.all(branched.map(async (id) => [id, (await s.history.siblings(id)).ids] as const)));
-    const view = conversationView(conversation, path, (m) => siblings.get(m.id) ?? [m.id], s.engine.streamingMessageId(conversation.id));
+    const opened = id ? await windowedConversationAndPath(s.history, id, s.engine.streamingMessageId(id), focusId) : undefined;
+    if (!opened) return undefined;
     // The latest prompt's comparison table, when it started one.
-    const comparison = await loadComparison(s.history, path, s.engine.isStreaming(conversation.id));
-    return comparison ? { ...view, comparison } : view;
+    const comparison = await loadComparison(s.history, opened.path, s.engine.isStreaming(opened.view.id));
+    return comparison ? { ...opened.view, comparison } : opened.view;
   }
 
   async telemetry(): Promise<Telemetry> {
