@@ -54,7 +54,6 @@ describe('transcript pages from the host', function () {
     // The held entries are drawn first; the host is asked only once all of them are.
     for (let clicks = 0; (await p.postedOf('chat/loadEarlier')).length === 0; clicks++) {
       assert.ok(clicks < 5, 'the view never asked for older entries');
-      assert.ok((await rendered()) < WINDOW, 'every held entry is drawn, yet the host was not asked');
       await earlierButton().click();
       await p.settle();
     }
