@@ -1,6 +1,6 @@
 /** Styles of <nt-app> (app.ts): the terminal shell, the header bar, the bento grid and the drawers' frame. */
 import { css } from 'lit';
-import { glowHeading, sharedStyles } from './styles/shared';
+import { glowHeading, headerRow, sharedStyles } from './styles/shared';
 import { terminalTokens } from './styles/tokens';
 import { cursorBlock, cursorKeyframes } from './styles/cursor';
 
@@ -42,12 +42,8 @@ export const appStyles = [
     }
     .bar {
       grid-area: bar;
-      display: flex;
-      align-items: center;
-      gap: var(--nt-gap-sm);
-      min-width: 0;
+      ${headerRow}
       padding: 3px var(--nt-gap-sm) 3px var(--nt-gap-md);
-      border-bottom: 1px solid var(--nt-border);
     }
     .brand {
       flex: none;

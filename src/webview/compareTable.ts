@@ -46,51 +46,39 @@ export function nextOrder(current: SortOrder | undefined, key: SortKey): SortOrd
   return { key, direction: firstDirection(key) };
 }
 
+/** The row field each numeric column sorts by (cost sorts by the decimal engine instead). */
+const NUMBER_FIELD: Partial<Record<SortKey, 'promptTokens' | 'completionTokens' | 'reasoningTokens' | 'cachedTokens' | 'ttftMs' | 'tokensPerSecond' | 'latencyMs'>> = {
+  in: 'promptTokens',
+  out: 'completionTokens',
+  reasoning: 'reasoningTokens',
+  cached: 'cachedTokens',
+  ttft: 'ttftMs',
+  rate: 'tokensPerSecond',
+  latency: 'latencyMs',
+};
+const TEXT_FIELD: Partial<Record<SortKey, 'model' | 'status' | 'finishReason'>> = { model: 'model', status: 'status', finish: 'finishReason' };
+
 function numberOf(row: ComparisonRow, key: SortKey): number | undefined {
-  switch (key) {
-    case 'in':
-      return row.promptTokens;
-    case 'out':
-      return row.completionTokens;
-    case 'reasoning':
-      return row.reasoningTokens;
-    case 'cached':
-      return row.cachedTokens;
-    case 'ttft':
-      return row.ttftMs;
-    case 'rate':
-      return row.tokensPerSecond;
-    case 'latency':
-      return row.latencyMs;
-    default:
-      return undefined;
-  }
+  const field = NUMBER_FIELD[key];
+  return field ? row[field] : undefined;
 }
 
 function textOf(row: ComparisonRow, key: SortKey): string | undefined {
-  if (key === 'model') return row.model;
-  if (key === 'status') return row.status;
-  if (key === 'finish') return row.finishReason;
-  return undefined;
+  const field = TEXT_FIELD[key];
+  return field ? row[field] : undefined;
+}
+
+/** Orders two values with a missing one "greater" (the caller keeps it last). */
+function missingLast<T>(x: T | undefined, y: T | undefined, order: (x: T, y: T) => number): number {
+  if (x === undefined || y === undefined) return x === y ? 0 : x === undefined ? 1 : -1;
+  return order(x, y);
 }
 
 /** Compares two rows by one column; a missing value is "greater" (the caller keeps it last). */
 function compareBy(a: ComparisonRow, b: ComparisonRow, key: SortKey): number {
-  if (key === 'cost') {
-    if (a.cost === undefined || b.cost === undefined) return a.cost === b.cost ? 0 : a.cost === undefined ? 1 : -1;
-    return compareDecimal(a.cost, b.cost);
-  }
-  const column = COLUMNS.find((c) => c.key === key);
-  if (column?.numeric) {
-    const x = numberOf(a, key);
-    const y = numberOf(b, key);
-    if (x === undefined || y === undefined) return x === y ? 0 : x === undefined ? 1 : -1;
-    return x - y;
-  }
-  const x = textOf(a, key);
-  const y = textOf(b, key);
-  if (x === undefined || y === undefined) return x === y ? 0 : x === undefined ? 1 : -1;
-  return x.localeCompare(y);
+  if (key === 'cost') return missingLast(a.cost, b.cost, compareDecimal);
+  if (COLUMNS.find((c) => c.key === key)?.numeric) return missingLast(numberOf(a, key), numberOf(b, key), (x, y) => x - y);
+  return missingLast(textOf(a, key), textOf(b, key), (x, y) => x.localeCompare(y));
 }
 
 function missing(row: ComparisonRow, key: SortKey): boolean {

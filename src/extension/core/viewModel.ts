@@ -7,6 +7,7 @@ import type { ConversationSummary, ConversationView, EntryView, ModelView, Price
 import type { CatalogModel } from '../openrouter/catalog';
 import { isFreeModel, type Price } from '../openrouter/pricing';
 import type { Conversation, PathEntry, StoredMessage } from '../storage/types';
+import { replyFigures } from '../storage/replyFigures';
 import { perMillion, toDecimalString } from '../../shared/money';
 import { conversationCacheSaving, entryExtras } from './entryExtras';
 import { readSentAttachments } from '../../shared/attachments';
@@ -36,17 +37,7 @@ export function entryView(entry: PathEntry, siblingIds: readonly string[], strea
   };
   if (typeof meta.reasoning === 'string' && meta.reasoning) view.reasoning = meta.reasoning;
   if (m.modelId) view.model = m.modelId;
-  if (m.promptTokens !== null) view.promptTokens = m.promptTokens;
-  if (m.completionTokens !== null) view.completionTokens = m.completionTokens;
-  if (m.reasoningTokens !== null) view.reasoningTokens = m.reasoningTokens;
-  if (m.cachedTokens !== null) view.cachedTokens = m.cachedTokens;
-  if (m.cost) {
-    view.cost = m.cost.usd;
-    view.costSource = m.cost.source;
-  }
-  if (m.latencyMs !== null) view.latencyMs = m.latencyMs;
-  if (m.ttftMs !== null) view.ttftMs = m.ttftMs;
-  if (typeof meta.tokensPerSecond === 'number') view.tokensPerSecond = meta.tokensPerSecond;
+  Object.assign(view, replyFigures(m));
   if (m.finishReason) view.finishReason = m.finishReason;
   if (m.status === 'failed' && error && typeof error.kind === 'string' && typeof error.message === 'string') {
     view.error = { kind: error.kind, message: error.message };

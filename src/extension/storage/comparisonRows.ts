@@ -8,6 +8,7 @@ import type { ComparisonRow } from '../../shared/protocol';
 import { formatCost, parseUsd } from '../../shared/money';
 import type { ComparisonRecord } from '../../shared/comparison';
 import type { StoredMessage } from './types';
+import { replyFigures } from './replyFigures';
 
 /** One reply's row; `streaming` says whether an unsettled reply is still streaming (else it was interrupted). */
 export function comparisonRow(m: StoredMessage, streaming: boolean): ComparisonRow {
@@ -20,18 +21,7 @@ export function comparisonRow(m: StoredMessage, streaming: boolean): ComparisonR
   };
   if (m.modelId) row.servedModel = m.modelId.slice(0, 200);
   if (typeof meta['provider'] === 'string' && meta['provider']) row.provider = meta['provider'].slice(0, 200);
-  if (m.promptTokens !== null) row.promptTokens = m.promptTokens;
-  if (m.completionTokens !== null) row.completionTokens = m.completionTokens;
-  if (m.reasoningTokens !== null) row.reasoningTokens = m.reasoningTokens;
-  if (m.cachedTokens !== null) row.cachedTokens = m.cachedTokens;
-  if (m.cost) {
-    row.cost = m.cost.usd;
-    row.costSource = m.cost.source;
-  }
-  if (m.ttftMs !== null) row.ttftMs = m.ttftMs;
-  if (m.latencyMs !== null) row.latencyMs = m.latencyMs;
-  const rate = meta['tokensPerSecond'];
-  if (typeof rate === 'number' && Number.isFinite(rate) && rate >= 0) row.tokensPerSecond = rate;
+  Object.assign(row, replyFigures(m));
   if (m.finishReason) row.finishReason = m.finishReason.slice(0, 60);
   const error = meta['error'];
   if (m.status === 'failed' && typeof error === 'object' && error !== null && !Array.isArray(error) && typeof error['message'] === 'string') {

@@ -18,6 +18,7 @@ import { errorText } from '../core/failureText';
 import { writeSetting } from './settingsWriter';
 import { formatContextLength } from '../../shared/contextLength';
 import { recentModels } from './recentModels';
+import { openConversationOrSay } from './openDocuments';
 
 export interface ChatCommandDeps {
   controller: ChatController;
@@ -125,13 +126,9 @@ interface MessagePick extends vscode.QuickPickItem {
 /** QuickPick of the open conversation's messages, newest first → fork there and open it. */
 export async function forkConversation(deps: ChatCommandDeps, messageId?: unknown): Promise<string | undefined> {
   if (typeof messageId === 'string') return deps.controller.fork(messageId);
+  const conversation = await openConversationOrSay(deps, 'open a conversation first — there is nothing to fork.');
+  if (!conversation) return undefined;
   const s = await deps.services();
-  const id = deps.controller.activeConversationId;
-  const conversation = id ? await s.history.findConversation(id) : undefined;
-  if (!conversation) {
-    void vscode.window.showInformationMessage('Neural Terminal: open a conversation first — there is nothing to fork.');
-    return undefined;
-  }
   const items: MessagePick[] = (await s.history.activePath(conversation.id))
     .map((e) => e.message)
     .reverse()

@@ -13,6 +13,7 @@ import type { CatalogModel } from '../openrouter/catalog';
 import { errorText } from '../core/failureText';
 import { modelItems, type ChatCommandDeps } from './chatCommands';
 import { recentModels } from './recentModels';
+import { openConversationOrSay, showVirtualMarkdown } from './openDocuments';
 
 export const REPLAY_DIFF_SCHEME = 'neural-terminal-replay';
 
@@ -99,13 +100,9 @@ async function pickOneModel(deps: ChatCommandDeps, title: string, exclude: strin
  * Progress shows in a notification whose Cancel stops the replay (what arrived is kept).
  */
 export async function replayBranchCommand(deps: ChatCommandDeps, modelArg?: unknown): Promise<ReplayOutcome | undefined> {
+  const source = await openConversationOrSay(deps, 'open a conversation to replay first.');
+  if (!source) return undefined;
   const s = await deps.services();
-  const sourceId = deps.controller.activeConversationId;
-  const source = sourceId ? await s.history.findConversation(sourceId) : undefined;
-  if (!source) {
-    void vscode.window.showInformationMessage('Neural Terminal: open a conversation to replay first.');
-    return undefined;
-  }
   const model = typeof modelArg === 'string' ? modelArg : await pickOneModel(deps, `Neural Terminal: Replay “${source.title}” on…`, source.modelId ?? undefined);
   if (!model) return undefined;
   if (!(await s.catalog.get().catch(() => undefined))?.byId.has(model)) {
@@ -153,10 +150,7 @@ export async function showReplayDiff(deps: ChatCommandDeps, conversationId?: unk
     void vscode.window.showInformationMessage('Neural Terminal: open a replayed conversation first (Replay Branch on Another Model…).');
     return undefined;
   }
-  const document = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: REPLAY_DIFF_SCHEME, path: `/${id}.md` }));
-  await vscode.languages.setTextDocumentLanguage(document, 'markdown');
-  await vscode.window.showTextDocument(document, { preview: true });
-  return document;
+  return showVirtualMarkdown(REPLAY_DIFF_SCHEME, id);
 }
 
 /** The diff documents' text, read afresh from the history each time one opens. */

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { importPercent, isStorageError, type ImportProgress } from '../storage';
 import type { ChatCommandDeps } from './chatCommands';
 import { announceExport } from './exportNotice';
+import { showVirtualMarkdown } from './openDocuments';
 
 export const MARKDOWN_SCHEME = 'neural-terminal-transcript';
 
@@ -179,10 +180,7 @@ export async function openAsMarkdown(deps: ChatCommandDeps, conversationId?: unk
     void vscode.window.showInformationMessage('Neural Terminal: open a conversation first.');
     return undefined;
   }
-  const document = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: MARKDOWN_SCHEME, path: `/${id}.md` }));
-  await vscode.languages.setTextDocumentLanguage(document, 'markdown');
-  await vscode.window.showTextDocument(document, { preview: true });
-  return document;
+  return showVirtualMarkdown(MARKDOWN_SCHEME, id);
 }
 
 async function save(text: string, target: vscode.Uri | undefined, fileName: string, format: Format): Promise<vscode.Uri | undefined> {

@@ -27,12 +27,6 @@ export const compareStyles = [
       text-transform: uppercase;
       letter-spacing: 0.06em;
     }
-    .summary {
-      color: var(--nt-dim);
-    }
-    .cost {
-      color: var(--nt-accent);
-    }
     .stop {
       margin-left: auto;
       color: var(--nt-warn);
@@ -72,27 +66,28 @@ export const compareStyles = [
     tbody th {
       font-weight: 400;
     }
-    .served,
-    .provider {
-      color: var(--nt-dim);
-    }
     tr.active .id {
       text-decoration: underline;
     }
-    tr.winner .id,
-    .star,
-    .won {
-      color: var(--nt-accent);
-    }
-    .live {
-      color: var(--nt-accent);
+    .showing {
+      padding: 0 var(--nt-gap-sm);
+      color: var(--nt-dim);
     }
     .failed {
       color: var(--nt-error);
     }
-    .showing {
+    /* Secondary text, and the accent of what is live, won or summed. */
+    .summary,
+    .served,
+    .provider {
       color: var(--nt-dim);
-      padding: 0 var(--nt-gap-sm);
+    }
+    .cost,
+    tr.winner .id,
+    .star,
+    .won,
+    .live {
+      color: var(--nt-accent);
     }
     .pick[aria-disabled='true'] {
       opacity: 0.6;

@@ -1,6 +1,6 @@
 /** Styles of <nt-drawer> (drawer.ts): the frame's header and its vertically scrolling content. */
 import { css } from 'lit';
-import { sharedStyles } from '../styles/shared';
+import { headerRow, sharedStyles } from '../styles/shared';
 
 export const drawerFrameStyles = [
   sharedStyles,
@@ -14,12 +14,8 @@ export const drawerFrameStyles = [
     }
     .drawer-head {
       flex: none;
-      display: flex;
-      align-items: center;
-      gap: var(--nt-gap-sm);
-      min-width: 0;
+      ${headerRow}
       padding: 2px var(--nt-gap-sm) 2px var(--nt-gap-md);
-      border-bottom: 1px solid var(--nt-border);
     }
     h2 {
       flex: none;

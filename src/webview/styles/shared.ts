@@ -34,6 +34,15 @@ export const glowHeading = css`
   text-shadow: var(--nt-glow);
 `;
 
+/** A header row's frame (the app's bar, the drawer's head); padding and placement stay with each. */
+export const headerRow = css`
+  display: flex;
+  align-items: center;
+  gap: var(--nt-gap-sm);
+  min-width: 0;
+  border-bottom: 1px solid var(--nt-border);
+`;
+
 export const sharedStyles = css`
   :host {
     font-variant-numeric: tabular-nums;
