@@ -61,14 +61,16 @@ describe('OpenRouter controls through the composer picker (E2E, chromium + code-
     await toggle.click({ timeout: 10_000 }).catch(() => toggle.dispatchEvent('click'));
     await app().locator('nt-models button.model', { hasText: id }).first().click({ timeout: 20_000 });
     await until(`the rail to show ${id}`, async () => ((await app().locator('aside.rail.model dd').first().textContent()) ?? '').includes(id), 15_000);
-    await app().locator('nt-models button.close').click({ timeout: 5000 }).catch(() => {});
+    // The drawer covers the sidebar's whole width: close it through its frame's button, and make sure it is gone.
+    await app().locator('nt-drawer button.close').first().click({ timeout: 5000 }).catch(() => {});
+    await until('the models drawer to close', async () => (await app().locator('nt-models').count()) === 0 || !(await app().locator('nt-models').first().isVisible()), 10_000);
   }
 
   /** The shown cost of an entry, once the billed figure replaced the estimate. */
   async function shownCost(entry: Locator): Promise<string> {
     return until('the billed cost in the entry', async () => {
       const meta = (await entry.locator('.meta').textContent()) ?? '';
-      return meta.includes('(est.)') ? '' : ((await entry.locator('.meta .cost').first().textContent()) ?? '').trim();
+      return meta.includes('(est.)') ? '' : ((await entry.locator('.meta .stat.cost').first().textContent()) ?? '').trim();
     }, 30_000);
   }
 
