@@ -18,6 +18,7 @@ import type { NtEntry } from './entry';
 import './entry';
 import { TranscriptKeys } from '../controllers/transcriptKeys';
 import { ReplyAnnouncer } from '../controllers/replyAnnouncer';
+import { backToOldestEntry, isNewTurn, moveBetweenEntries } from './transcriptNav';
 
 /** Text streamed for an entry since the host last sent it whole. */
 export interface Appended {
@@ -307,14 +308,7 @@ export class NtTranscript extends LitElement {
   }
 
   /** From the "show earlier" button, ArrowDown goes back to the oldest entry drawn. */
-  private readonly onMoreKey = (event: KeyboardEvent): void => {
-    if (event.key !== 'ArrowDown') return;
-    const first = this.renderRoot.querySelector<NtEntry>('nt-entry');
-    if (!first) return;
-    event.preventDefault();
-    first.focus();
-    first.scrollIntoView({ block: 'nearest' });
-  };
+  private readonly onMoreKey = (event: KeyboardEvent): void => backToOldestEntry(this.renderRoot, event);
 
   private readonly onUserInput = (): void => {
     this.userInputAt = performance.now();
@@ -368,50 +362,8 @@ export class NtTranscript extends LitElement {
   /** Up/Down move between entries, Home/End to the first/last one (when an entry or the log has focus). */
   private readonly onKey = (event: KeyboardEvent): void => {
     if (SCROLL_KEYS.has(event.key)) this.onUserInput();
-    const path = event.composedPath();
-    const inField = path.some((n) => n instanceof HTMLTextAreaElement || n instanceof HTMLInputElement || n instanceof HTMLButtonElement);
-    if (inField) return;
-    const entries = [...this.renderRoot.querySelectorAll<NtEntry>('nt-entry')];
-    if (entries.length === 0) return;
-    const current = entries.findIndex((el) => path.includes(el));
-    let next: number;
-    switch (event.key) {
-      case 'ArrowDown':
-        next = current < 0 ? 0 : Math.min(entries.length - 1, current + 1);
-        break;
-      case 'ArrowUp':
-        if (current === 0) {
-          // Above the oldest entry drawn: the "show earlier" control, when there is one.
-          const more = this.renderRoot.querySelector<HTMLButtonElement>('.more button');
-          if (!more) return;
-          event.preventDefault();
-          more.focus();
-          return;
-        }
-        next = current < 0 ? entries.length - 1 : current - 1;
-        break;
-      case 'Home':
-        next = 0;
-        break;
-      case 'End':
-        next = entries.length - 1;
-        break;
-      default:
-        return;
-    }
-    event.preventDefault();
-    entries[next]?.focus();
-    entries[next]?.scrollIntoView({ block: 'nearest' });
+    moveBetweenEntries(this.renderRoot, event);
   };
-}
-
-/** True when the log gained an entry at its end that it did not have (not a re-send of the same turn). */
-export function isNewTurn(previous: readonly EntryView[] | undefined, next: readonly EntryView[]): boolean {
-  const last = next[next.length - 1];
-  if (!last || !previous) return false;
-  if (previous.length === 0) return true;
-  if (previous[previous.length - 1]?.id === last.id) return false;
-  return !previous.some((e) => e.id === last.id);
 }
 
 declare global {
