@@ -14,11 +14,14 @@ import * as os from 'node:os';
 import { WebviewPage } from '../browser/harness';
 import { assistantEntry, conversation, snapshot, userEntry } from '../browser/fixtures';
 import { hugeReply } from './markdownShapes';
+import { WINDOW_ENTRIES } from '../../src/extension/core/transcriptWindow';
 
 const REPLY_MB = Number(process.env.BENCH_REPLY_MB ?? 5);
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 10_000);
 /** The whole-render baseline is far slower than the collapsed open: measured on a smaller reply and scaled per MB. */
 const WHOLE_MB = Number(process.env.BENCH_WHOLE_MB ?? 1);
+/** `entries` runs only the long-conversation cases (the whole snapshot against the host's window). */
+const ONLY = process.env.BENCH_ONLY;
 
 interface Busy {
   busyMs: number;
@@ -98,17 +101,29 @@ async function main(): Promise<void> {
       await p.close();
     }
   };
-  const collapsed = await run(`${REPLY_MB} MB reply opened (collapsed)`, { type: 'chat/conversation', conversation: replyConversation });
-  const wholeConversation = conversation([userEntry('u1', 'Print the whole log.'), assistantEntry('a1', hugeReply(WHOLE_MB * 2 ** 20))]);
-  const whole = await run(`${WHOLE_MB} MB reply opened and shown whole ("show all" at once)`, { type: 'chat/conversation', conversation: wholeConversation }, 'button.show-all');
+  const replies = ONLY === 'entries' ? undefined : await (async () => {
+    const collapsed = await run(`${REPLY_MB} MB reply opened (collapsed)`, { type: 'chat/conversation', conversation: replyConversation });
+    const wholeConversation = conversation([userEntry('u1', 'Print the whole log.'), assistantEntry('a1', hugeReply(WHOLE_MB * 2 ** 20))]);
+    const whole = await run(`${WHOLE_MB} MB reply opened and shown whole ("show all" at once)`, { type: 'chat/conversation', conversation: wholeConversation }, 'button.show-all');
+    return { collapsed, whole };
+  })();
   const small = await run('40 entries opened', { type: 'chat/conversation', conversation: conversation(many.slice(0, 40)) });
-  const big = await run(`${ENTRIES.toLocaleString('en')} entries opened`, { type: 'chat/conversation', conversation: conversation(many) });
+  const big = await run(`${ENTRIES.toLocaleString('en')} entries posted whole (the first round's snapshot)`, { type: 'chat/conversation', conversation: conversation(many) });
+  // What the host sends now: the newest entries of the branch and how many are older (chat/loadEarlier pages them in).
+  const windowed = await run(`${ENTRIES.toLocaleString('en')} entries as the host sends them (newest ${WINDOW_ENTRIES} + earlier count)`, {
+    type: 'chat/conversation',
+    conversation: { ...conversation(many.slice(-WINDOW_ENTRIES)), earlier: ENTRIES - WINDOW_ENTRIES },
+  });
   console.log('\n| case | busy until idle | main-thread task time | longest task | entries drawn |');
   console.log('|---|---|---|---|---|');
   for (const [name, b] of results) console.log(row(name, b));
-  const scale = REPLY_MB / WHOLE_MB;
-  console.log(`\n${REPLY_MB} MB reply collapsed / whole (the ${WHOLE_MB} MB whole render scaled ×${scale}) = ×${(collapsed.busyMs / (whole.busyMs * scale)).toFixed(4)} busy, ×${(collapsed.taskMs / (whole.taskMs * scale)).toFixed(4)} task time`);
+  if (replies) {
+    const { collapsed, whole } = replies;
+    const scale = REPLY_MB / WHOLE_MB;
+    console.log(`\n${REPLY_MB} MB reply collapsed / whole (the ${WHOLE_MB} MB whole render scaled ×${scale}) = ×${(collapsed.busyMs / (whole.busyMs * scale)).toFixed(4)} busy, ×${(collapsed.taskMs / (whole.taskMs * scale)).toFixed(4)} task time`);
+  }
   console.log(`${ENTRIES.toLocaleString('en')} entries / 40 entries = ×${(big.busyMs / small.busyMs).toFixed(2)} busy, ×${(big.taskMs / small.taskMs).toFixed(2)} task time`);
+  console.log(`${ENTRIES.toLocaleString('en')} entries windowed / posted whole = ×${(windowed.busyMs / big.busyMs).toFixed(3)} busy, ×${(windowed.taskMs / big.taskMs).toFixed(3)} task time`);
   console.log(`load average after: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 }
 

@@ -16,6 +16,8 @@ import { join } from 'node:path';
 import { WebviewPage, mochaHooks } from '../browser/harness';
 import { webviewVariant } from '../browser/probe';
 import { assistantEntry, conversation, snapshot, userEntry } from '../browser/fixtures';
+import os from 'node:os';
+import { WINDOW_ENTRIES } from '../../src/extension/core/transcriptWindow';
 
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 5000);
 const RATE = Number(process.env.BENCH_RATE ?? 5000);
@@ -167,7 +169,7 @@ async function stream(bundle: string, tokens: string[], rate: number, mode: 'rea
  * median of `runs` fresh pages. `cold`: it is the page's first snapshot (code not yet compiled);
  * warm: the app has already drawn another conversation, as when one is opened from history.
  */
-async function firstPaint(bundle: string, count: number, cold: boolean, runs = 3): Promise<{ ms: number; rendered: number }> {
+async function firstPaint(bundle: string, count: number, cold: boolean, windowed = false, runs = 3): Promise<{ ms: number; rendered: number }> {
   const times: number[] = [];
   let rendered = 0;
   for (let run = 0; run < runs; run++) {
@@ -180,7 +182,9 @@ async function firstPaint(bundle: string, count: number, cold: boolean, runs = 3
       const many = Array.from({ length: count }, (_, i) =>
         i % 2 === 0 ? userEntry(`m${i}`, `Question ${i}: how does the parser handle chunk ${i}?`) : assistantEntry(`m${i}`, `Answer ${i}: keep the **tail**, split on blank lines, and \`decode\` with { stream: true }.`),
       );
-      const message = cold ? { type: 'view/snapshot', snapshot: snapshot({ conversation: conversation(many) }) } : { type: 'chat/conversation', conversation: conversation(many) };
+      // Windowed: what the host sends now, the newest entries and how many are older (paged in on request).
+      const shown = windowed && count > WINDOW_ENTRIES ? { ...conversation(many.slice(-WINDOW_ENTRIES)), earlier: count - WINDOW_ENTRIES } : conversation(many);
+      const message = cold ? { type: 'view/snapshot', snapshot: snapshot({ conversation: shown }) } : { type: 'chat/conversation', conversation: shown };
       const ms = await p.page.evaluate(
         (m) =>
           new Promise<number>((done) => {
@@ -199,6 +203,21 @@ async function firstPaint(bundle: string, count: number, cold: boolean, runs = 3
   }
   times.sort((x, y) => x - y);
   return { ms: times[Math.floor(times.length / 2)]!, rendered };
+}
+
+/** First paint of 40 and 5,000 messages, cold and warm, posted whole (the first round's way) and windowed (the host's way now). */
+async function printPaint(bundle: string): Promise<void> {
+  const paint = {
+    cold40: await firstPaint(bundle, 40, true),
+    cold5k: await firstPaint(bundle, 5000, true),
+    cold5kWindow: await firstPaint(bundle, 5000, true, true),
+    warm40: await firstPaint(bundle, 40, false),
+    warm5k: await firstPaint(bundle, 5000, false),
+    warm5kWindow: await firstPaint(bundle, 5000, false, true),
+  };
+  console.log(`\nfirst paint of a conversation (posted → next frame, median of 3; includes structured clone and zod validation); load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(`  opened in a running view: 5,000 messages ${paint.warm5k.ms.toFixed(0)} ms posted whole, ${paint.warm5kWindow.ms.toFixed(0)} ms windowed (×${(paint.warm5kWindow.ms / paint.warm5k.ms).toFixed(2)}); 40 messages ${paint.warm40.ms.toFixed(0)} ms (${paint.warm5k.rendered} newest entries drawn)`);
+  console.log(`  first snapshot after load: 5,000 messages ${paint.cold5k.ms.toFixed(0)} ms posted whole, ${paint.cold5kWindow.ms.toFixed(0)} ms windowed (×${(paint.cold5kWindow.ms / paint.cold5k.ms).toFixed(2)}); 40 messages ${paint.cold40.ms.toFixed(0)} ms (code still cold)`);
 }
 
 function bundleSizes(dir: string): { file: string; bytes: number; gzip: number }[] {
@@ -222,6 +241,7 @@ const ratio = (a: number, b: number) => (b > 0 ? `${((100 * a) / b).toFixed(1)}%
 
 async function main(): Promise<void> {
   const incremental = await webviewVariant('bench-incremental', {});
+  if (process.env.BENCH_ONLY === 'paint') return printPaint(incremental);
   const naive = await webviewVariant('bench-naive', { NT_BENCH_NAIVE_MARKDOWN: 'true' });
   const tokens = replyTokens(TOKENS);
   const short = replyTokens(1000);
@@ -239,13 +259,6 @@ async function main(): Promise<void> {
   // Real time, as a fast model would: whatever the page keeps up with, and the long tasks it suffers.
   const incLive = await stream(incremental, tokens, RATE, 'realtime');
   const naiLive = await stream(naive, tokens, RATE, 'realtime');
-  const paint = {
-    cold40: await firstPaint(incremental, 40, true),
-    cold5k: await firstPaint(incremental, 5000, true),
-    warm40: await firstPaint(incremental, 40, false),
-    warm5k: await firstPaint(incremental, 5000, false),
-  };
-
   const row = (name: string, r: StreamResult, n: number) =>
     `  ${name.padEnd(16)} ${r.taskMs.toFixed(0).padStart(6)} ms main thread (${r.scriptMs.toFixed(0).padStart(5)} ms script, ${r.styleMs.toFixed(0)} style, ${r.layoutMs.toFixed(0)} layout)  ${(r.taskMs / n).toFixed(3)} ms/token  ${String(r.longTasks).padStart(3)} long tasks${r.longTasks ? ` (max ${r.longestMs.toFixed(0)} ms)` : ''}  ${r.posts} posts, ${(r.wallMs / 1000).toFixed(1)} s`;
   const per = Math.round(RATE / 60);
@@ -264,9 +277,7 @@ async function main(): Promise<void> {
   console.log(`\n${TOKENS.toLocaleString('en-US')} tokens in real time at ${RATE} tok/s (posts limited to one per 16 ms)`);
   console.log(row('incremental', incLive, TOKENS));
   console.log(row('naive re-render', naiLive, TOKENS));
-  console.log('\nfirst paint of a conversation (posted → next frame, median of 3; includes structured clone and zod validation)');
-  console.log(`  opened in a running view: 5,000 messages ${paint.warm5k.ms.toFixed(0)} ms, 40 messages ${paint.warm40.ms.toFixed(0)} ms (${paint.warm5k.rendered} newest entries drawn)`);
-  console.log(`  first snapshot after load: 5,000 messages ${paint.cold5k.ms.toFixed(0)} ms, 40 messages ${paint.cold40.ms.toFixed(0)} ms (code still cold)`);
+  await printPaint(incremental);
 
   const dev = bundleSizes(join(__dirname, '..', '..', 'dist', 'webview'));
   const prod = bundleSizes(join(__dirname, '..', '..', 'test-results', 'browser', 'bundle-bench-incremental'));
