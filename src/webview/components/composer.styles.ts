@@ -115,13 +115,18 @@ export const composerStyles = css`
     caret-color: var(--nt-accent);
     outline: none;
   }
+  /* Three buttons and the hint do not fit a 240 px sidebar: the buttons wrap, never overflow. */
   .bottom {
     display: flex;
+    flex-wrap: wrap;
+    justify-content: flex-end;
     align-items: center;
     gap: var(--nt-gap-sm);
     margin-top: var(--nt-gap-sm);
   }
   .hint {
+    flex: 1 1 8em;
+    min-width: 0;
     margin-right: auto;
     font-size: 0.8em;
     color: var(--nt-dim);
