@@ -10,29 +10,17 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { api, waitFor } from './host';
 import type { NeuralTerminalApi } from '../../src/extension/extension';
 import type { AttachOutcome } from '../../src/extension/vscode/attachments/attachmentService';
 import { buildFolder } from '../../src/extension/vscode/attachments/folderSource';
 import { listWorkspaceFiles } from '../../src/extension/vscode/attachments/workspaceFiles';
 import type { AttachmentKind, SentAttachment } from '../../src/shared/attachments';
 
-const EXTENSION_ID = 'neural-terminal.neural-terminal';
 const KEY = 'sk-or-v1-nt-attach-0123456789abcdef0123456789abcdef';
 const WORD = `ntattach${Date.now().toString(36)}`;
 
-async function api(): Promise<NeuralTerminalApi> {
-  const ext = vscode.extensions.getExtension<NeuralTerminalApi>(EXTENSION_ID);
-  assert.ok(ext);
-  return ext.isActive ? ext.exports : ext.activate();
-}
 
-async function waitFor(what: string, condition: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const start = Date.now();
-  while (!(await condition())) {
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function workspaceRoot(): string {
   const folder = vscode.workspace.workspaceFolders?.[0];

@@ -4,26 +4,13 @@
  * the message with it, refuses while a reply streams, and never lowers what was spent.
  */
 import * as assert from 'node:assert/strict';
-import * as vscode from 'vscode';
+import { api, waitFor } from './host';
 import type { NeuralTerminalApi } from '../../src/extension/extension';
 import type { Question } from '../../src/extension/vscode/hostDialogs';
 
-const EXTENSION_ID = 'neural-terminal.neural-terminal';
 const KEY = 'sk-or-v1-nt-delete-0123456789abcdef0123456789abcdef';
 
-async function api(): Promise<NeuralTerminalApi> {
-  const ext = vscode.extensions.getExtension<NeuralTerminalApi>(EXTENSION_ID);
-  assert.ok(ext);
-  return ext.isActive ? ext.exports : ext.activate();
-}
 
-async function waitFor(what: string, condition: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const start = Date.now();
-  while (!(await condition())) {
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 let injected = 0;
 function inject(a: NeuralTerminalApi, raw: Record<string, unknown>): Promise<boolean> {

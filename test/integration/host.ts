@@ -14,7 +14,7 @@ export async function api(): Promise<NeuralTerminalApi> {
   return ext.isActive ? ext.exports : ext.activate();
 }
 
-export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
+export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
   const start = Date.now();
   while (!(await condition())) {
     if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);

@@ -10,25 +10,13 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { api, waitFor } from './host';
 import type { NeuralTerminalApi } from '../../src/extension/extension';
 import { formatSelection } from '../../src/extension/core/selectionPrompt';
 
-const EXTENSION_ID = 'neural-terminal.neural-terminal';
 const KEY = 'sk-or-v1-nt-location-0123456789abcdef0123456789abcdef';
 
-async function api(): Promise<NeuralTerminalApi> {
-  const ext = vscode.extensions.getExtension<NeuralTerminalApi>(EXTENSION_ID);
-  assert.ok(ext);
-  return ext.isActive ? ext.exports : ext.activate();
-}
 
-async function waitFor(what: string, condition: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const start = Date.now();
-  while (!(await condition())) {
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('Open a sent selection at its lines', function () {
   this.timeout(90_000);
