@@ -5,19 +5,12 @@
  * asked again when chips change, the read-only chips under a sent message, and axe on it all.
  */
 import * as assert from 'node:assert/strict';
-import { WebviewPage } from './harness';
+import { pagePerTest, type WebviewPage } from './harness';
 import { conversation, snapshot, userEntry } from './fixtures';
 
 describe('attachments', function () {
   let p: WebviewPage;
-
-  beforeEach(async () => {
-    p = await WebviewPage.open();
-  });
-  afterEach(async () => {
-    assert.deepEqual(p.errors, [], 'the page logged errors');
-    await p.close();
-  });
+  pagePerTest((page) => (p = page));
 
   const box = () => p.page.getByRole('textbox', { name: 'Message' });
   const chips = () => p.page.locator('nt-composer nt-attachment-chips li');

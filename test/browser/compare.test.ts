@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { ComparisonRow, ComparisonView } from '../../src/shared/protocol';
-import { WebviewPage } from './harness';
+import { pagePerTest, type WebviewPage } from './harness';
 import { assistantEntry, conversation, snapshot, userEntry } from './fixtures';
 
 const MODELS = ['openai/gpt-4o-mini', 'anthropic/claude-sonnet-4', 'google/gemini-2.5-flash'];
@@ -44,14 +44,7 @@ function withComparison(comparison: ComparisonView, streaming: boolean) {
 
 describe('compare', function () {
   let p: WebviewPage;
-
-  beforeEach(async () => {
-    p = await WebviewPage.open();
-  });
-  afterEach(async () => {
-    assert.deepEqual(p.errors, [], 'the page logged errors');
-    await p.close();
-  });
+  pagePerTest((page) => (p = page));
 
   const table = () => p.page.getByRole('region', { name: 'Comparison table' });
   const rows = () => table().locator('tbody tr');

@@ -4,19 +4,12 @@
  * survives the view being reloaded.
  */
 import * as assert from 'node:assert/strict';
-import { WebviewPage } from './harness';
+import { pagePerTest, type WebviewPage } from './harness';
 import { assistantEntry, conversation, snapshot, userEntry } from './fixtures';
 
 describe('composer', function () {
   let p: WebviewPage;
-
-  beforeEach(async () => {
-    p = await WebviewPage.open();
-  });
-  afterEach(async () => {
-    assert.deepEqual(p.errors, [], 'the page logged errors');
-    await p.close();
-  });
+  pagePerTest((page) => (p = page));
 
   const box = () => p.page.getByRole('textbox', { name: 'Message' });
 

@@ -4,21 +4,14 @@
  * send; the entry shows the served provider, the BYOK split, the cache saving and citations.
  */
 import * as assert from 'node:assert/strict';
-import { WebviewPage } from './harness';
+import { pagePerTest, type WebviewPage } from './harness';
 import { assistantEntry, conversation, snapshot, userEntry } from './fixtures';
 
 const fixed = (perMillion: string) => ({ kind: 'fixed' as const, perMillion });
 
 describe('OpenRouter controls', function () {
   let p: WebviewPage;
-
-  beforeEach(async () => {
-    p = await WebviewPage.open();
-  });
-  afterEach(async () => {
-    assert.deepEqual(p.errors, [], 'the page logged errors');
-    await p.close();
-  });
+  pagePerTest((page) => (p = page));
 
   const box = () => p.page.getByRole('textbox', { name: 'Message' });
 

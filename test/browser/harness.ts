@@ -9,6 +9,7 @@
  *
  * Loaded with mocha's `require` so the shared browser is closed after the run.
  */
+import * as assert from 'node:assert/strict';
 import { contentSecurityPolicy } from '../../src/extension/core/webviewPolicy';
 import { createServer, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -407,3 +408,22 @@ export const mochaHooks = {
     await new Promise<void>((ok) => h.server.close(() => ok()));
   },
 };
+
+/**
+ * A fresh page for each test of the calling suite, handed to `use`, and closed after the test;
+ * the test fails when the page logged an error.
+ */
+export function pagePerTest(use: (page: WebviewPage) => void): void {
+  let page: WebviewPage | undefined;
+  beforeEach(async () => {
+    page = await WebviewPage.open();
+    use(page);
+  });
+  afterEach(async () => {
+    const p = page;
+    page = undefined;
+    if (!p) return;
+    assert.deepEqual(p.errors, [], 'the page logged errors');
+    await p.close();
+  });
+}

@@ -4,7 +4,7 @@
  * and a reply that was seen streaming is never collapsed afterwards.
  */
 import * as assert from 'node:assert/strict';
-import { WebviewPage } from './harness';
+import { pagePerTest, type WebviewPage } from './harness';
 import { assistantEntry, conversation, snapshot, userEntry } from './fixtures';
 
 const COLLAPSE_AT = 100_000;
@@ -20,14 +20,7 @@ function longText(chars: number): string {
 describe('long content', function () {
   this.timeout(180_000);
   let p: WebviewPage;
-
-  beforeEach(async () => {
-    p = await WebviewPage.open();
-  });
-  afterEach(async () => {
-    assert.deepEqual(p.errors, [], 'the page logged errors');
-    await p.close();
-  });
+  pagePerTest((page) => (p = page));
 
   const drawn = (id: string, part: string): Promise<number> =>
     p.page.locator(`article[data-id="${id}"] ${part}`).evaluate((el) => el.textContent?.length ?? 0);

@@ -4,21 +4,14 @@
  * windowing of long conversations.
  */
 import * as assert from 'node:assert/strict';
-import { WebviewPage } from './harness';
+import { pagePerTest, WebviewPage } from './harness';
 import { assistantEntry, conversation, entry, richConversation, snapshot, userEntry } from './fixtures';
 
 const text = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
 
 describe('transcript', function () {
   let p: WebviewPage;
-
-  beforeEach(async () => {
-    p = await WebviewPage.open();
-  });
-  afterEach(async () => {
-    assert.deepEqual(p.errors, [], 'the page logged errors');
-    await p.close();
-  });
+  pagePerTest((page) => (p = page));
 
   it('is a log named "Transcript" with one article per entry', async () => {
     await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: richConversation() }) });

@@ -5,7 +5,7 @@
  * answer in front without moving what the reader is looking at. This test plays the host.
  */
 import * as assert from 'node:assert/strict';
-import { WebviewPage } from './harness';
+import { pagePerTest, type WebviewPage } from './harness';
 import { conversation, snapshot, userEntry } from './fixtures';
 import type { EntryView } from '../../src/shared/protocol';
 
@@ -16,14 +16,7 @@ const windowed = () => conversation(path.slice(TOTAL - WINDOW), { earlier: TOTAL
 
 describe('transcript pages from the host', function () {
   let p: WebviewPage;
-
-  beforeEach(async () => {
-    p = await WebviewPage.open();
-  });
-  afterEach(async () => {
-    assert.deepEqual(p.errors, [], 'the page logged errors');
-    await p.close();
-  });
+  pagePerTest((page) => (p = page));
 
   const rendered = () => p.page.locator('nt-entry').count();
   const earlierButton = () => p.page.getByRole('button', { name: /^show \d+ earlier entries$/ });
