@@ -11,6 +11,7 @@ import { markdownProbe } from './probe';
 import { assistantEntry, conversation, snapshot, userEntry } from './fixtures';
 import { END_MARK, evenCuts, hostileCorpus } from './hostileCorpus';
 import type { ChunkReport, GroupReport, HostileResult, TableReport } from './probe/markdownProbe';
+import type { HighlightReport, LongCodeReport } from './probe/codeProbe';
 
 describe('markdown: hostile replies', function () {
   this.timeout(600_000);
@@ -56,6 +57,44 @@ describe('markdown: hostile replies', function () {
         }
         assert.deepEqual(r.streamed, r.once, 'streamed and one-shot cut the text alike');
       }
+    });
+
+    // A closed long fence was marked's markup, sanitized, and one text node laid out at once (57–62 ms tasks for 200 KB).
+    it('builds a long code block from its token, in chunks, with the text and language class marked and the sanitizer give', async () => {
+      const body = (line: string) => Array.from({ length: 800 }, (_, i) => `${line} ${i}`).join('\n');
+      const docs = [
+        `\`\`\`ts\n${body('<script>alert(1)</script> & &amp; "q" \'a\' \u0000 \\n')}\n\`\`\``,
+        `\`\`\`c++ extra words\n${body('x++;')}\n\`\`\``,
+        `\`\`\`ts{onclick=x}\n${body('y')}\n\`\`\``,
+        `\`\`\`a"b\n${body('y')}\n\`\`\``,
+        `~~~${'l'.repeat(31)}\n${body('y')}`,
+        `\`\`\`\\&lt;py\n${body('y')}\n\`\`\``,
+        `\`\`\`\n${body('no language')}\n\n\n\`\`\``,
+        `Intro\n\n${body('    indented code')}\n`,
+        `\`\`\`\n${'x'.repeat(9000)}\n\`\`\``,
+      ];
+      const reports = await p.page.evaluate((docs) => (window as unknown as { __md: { longCode(d: string[]): LongCodeReport[] } }).__md.longCode(docs), docs);
+      for (const r of reports) {
+        assert.equal(r.built.text, r.markup.text, `${r.markdown}: the same text`);
+        assert.equal(r.built.className, r.markup.className, `${r.markdown}: the same class`);
+        assert.ok(r.built.chunks.length >= 2 && Math.max(...r.built.chunks) <= 8192, `${r.markdown}: in chunks (${r.built.chunks.join(',')})`);
+        assert.equal(r.built.buttons, 3, 'with the code toolbar');
+      }
+      assert.deepEqual(reports.map((r) => r.built.className), ['language-ts', 'language-c++', '', '', '', '', '', '', '']);
+    });
+
+    it('highlights a long code block inside its chunks, keeping every character', async () => {
+      const code = Array.from({ length: 3000 }, (_, i) => `const value${i} = compute(${i}, "text ${i}"); // note ${i}`).join('\n');
+      const text = `Intro.\n\n\`\`\`ts\n${code}\n\`\`\`\n\n${END_MARK}`;
+      const r = await p.page.evaluate(
+        ({ text, cuts }) => (window as unknown as { __md: { highlightedCode(t: string, c: number[]): Promise<HighlightReport> } }).__md.highlightedCode(text, cuts),
+        { text, cuts: evenCuts(text.length, 40) },
+      );
+      assert.equal(r.text, `${code}\n`, 'the code, unchanged');
+      assert.ok(r.chunks >= 20, `${r.chunks} chunks`);
+      assert.equal(r.otherChildren, 0, 'nothing outside the chunks');
+      assert.equal(r.coloured, r.chunks, 'every chunk highlighted');
+      assert.equal(r.keywords, 3000, 'every "const" a keyword');
     });
 
     // The definition at the end redraws the first rows (they use it) and must keep all the others.

@@ -8,6 +8,9 @@ import { Parser, Renderer, type Token, type Tokens } from 'marked';
 import { MARKDOWN_OPTIONS } from './lexing';
 import { sanitizeToFragment } from './sanitize';
 import { appendText } from './textChunks';
+import { LONG_CODE, codeBox, longCodeNodes } from './codeBlock';
+
+export { codeLanguage, type CodeActionRequest } from './codeBlock';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
@@ -25,12 +28,6 @@ renderer.html = ({ text, block }: Tokens.HTML | Tokens.Tag): string =>
 renderer.checkbox = ({ checked }: Tokens.Checkbox): string => (checked ? '[x] ' : '[ ] ');
 
 const parser = new Parser({ ...MARKDOWN_OPTIONS, renderer });
-
-export interface CodeActionRequest {
-  readonly action: 'copy' | 'insert' | 'newFile';
-  readonly code: string;
-  readonly language: string | undefined;
-}
 
 /** One top-level block to draw: its tokens, or its source shown as text. */
 export type BlockInput =
@@ -58,6 +55,10 @@ export function renderBlocks(blocks: readonly BlockInput[]): ChildNode[][] {
   blocks.forEach((block, i) => {
     if (block.kind === 'text' || !block.token) return;
     if (block.token.type === 'space' || block.token.type === 'def') return;
+    if (block.token.type === 'code' && (block.token as Tokens.Code).text.length > LONG_CODE) {
+      out[i] = longCodeNodes(block.token as Tokens.Code);
+      return;
+    }
     try {
       html.push(parser.parse([block.token]));
       drawn.push(i);
@@ -133,41 +134,13 @@ export function fallbackNode(raw: string, reason: FallbackReason): HTMLElement {
   return box;
 }
 
-/** The language a code element was fenced with (`language-ts` → "ts"). */
-export function codeLanguage(code: Element): string | undefined {
-  return /(?:^|\s)language-([\w+#.-]+)/.exec(code.className)?.[1];
-}
-
-const CODE_BUTTONS: readonly [CodeActionRequest['action'], string, string][] = [
-  ['copy', 'copy', 'Copy code'],
-  ['insert', 'insert', 'Insert at cursor'],
-  ['newFile', 'new file', 'Open as new file'],
-];
-
 /** Adds the code-block toolbar and keyboard-reachable wide tables (trusted DOM, built after sanitizing). */
 function decorate(fragment: DocumentFragment): void {
   for (const pre of fragment.querySelectorAll('pre')) {
     const code = pre.querySelector('code');
     if (!code) continue;
-    const box = document.createElement('div');
-    box.className = 'code-block';
-    const bar = document.createElement('div');
-    bar.className = 'code-bar';
-    const lang = document.createElement('span');
-    lang.className = 'code-lang';
-    lang.textContent = codeLanguage(code) ?? 'text';
-    bar.append(lang);
-    for (const [action, text, label] of CODE_BUTTONS) {
-      const button = document.createElement('button');
-      button.type = 'button';
-      button.className = 'code-action';
-      button.dataset.codeAction = action;
-      button.textContent = text;
-      button.setAttribute('aria-label', label);
-      bar.append(button);
-    }
-    pre.replaceWith(box);
-    box.append(bar, pre);
+    const { parentNode, nextSibling } = pre;
+    parentNode?.insertBefore(codeBox(pre, code), nextSibling);
   }
   for (const table of fragment.querySelectorAll('table')) {
     // A wide table scrolls sideways; the scroller must be focusable to be scrolled by keyboard.

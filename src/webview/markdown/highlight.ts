@@ -3,15 +3,19 @@
  * chunk (dynamic import), so a conversation without code never downloads or parses them.
  * Only finished code blocks are highlighted; the streaming one is redrawn too often.
  *
- * highlight.js takes ~6 ms per KB, so a 200 KB block would hold the thread for over a second.
+ * highlight.js takes ~6 ms per KB (and more on a loaded machine), so a 200 KB block would hold
+ * the thread for over a second.
  * Code is cut into pieces of about PIECE characters at line ends (at a blank line when one is
  * near, where a multi-line construct is least likely to be open) and each task highlights pieces
- * for at most SLICE_MS. The price: a string or comment spanning a cut is coloured from the cut on
+ * for at most SLICE_MS (long code is already in chunks of a few KB, textChunks.ts: pieces are cut
+ * inside each chunk). The price: a string or comment spanning a cut is coloured from the cut on
  * as code; the text itself is never changed.
  */
+import { CHUNK_CLASS } from './textChunks';
+
 type Highlighter = typeof import('./languages');
 
-const PIECE = 4 * 1024;
+const PIECE = 2 * 1024;
 const SLICE_MS = 8;
 
 interface Piece {
@@ -56,11 +60,16 @@ function enqueue(highlighter: Highlighter, code: HTMLElement): void {
   const language = /(?:^|\s)language-([\w+#.-]+)/.exec(code.className)?.[1];
   code.dataset.highlighted = language ?? '';
   if (!language || !highlighter.hasLanguage(language)) return;
-  const text = code.textContent ?? '';
-  // The same text, in one node per piece: what each task will replace with its spans.
-  const nodes = cutPieces(text).map((piece) => document.createTextNode(piece));
-  code.replaceChildren(...nodes);
-  for (const node of nodes) queue.push({ node, language });
+  // Long code comes in block chunks (textChunks.ts) that skip layout off screen: it is cut
+  // into pieces inside each chunk, so the chunks stay.
+  const chunks = [...code.children].filter((el) => el.classList.contains(CHUNK_CLASS));
+  const holders = chunks.length > 0 && chunks.length === code.childNodes.length ? chunks : [code];
+  for (const holder of holders) {
+    // The same text, in one node per piece: what each task will replace with its spans.
+    const nodes = cutPieces(holder.textContent ?? '').map((piece) => document.createTextNode(piece));
+    holder.replaceChildren(...nodes);
+    for (const node of nodes) queue.push({ node, language });
+  }
 }
 
 function schedule(highlighter: Highlighter): void {
@@ -70,7 +79,10 @@ function schedule(highlighter: Highlighter): void {
     scheduled = false;
     const deadline = performance.now() + SLICE_MS;
     while (queue.length > 0 && performance.now() < deadline) {
-      const { node, language } = queue.shift()!;
+      const { node, language } = queue[0]!;
+      // A language's first use compiles its grammar (and warms the highlighter): alone in a task.
+      if (highlighter.prepare(language)) break;
+      queue.shift();
       if (!node.isConnected) continue;
       try {
         node.replaceWith(highlighter.highlightPiece(node.data, language));

@@ -37,6 +37,16 @@ export function hasLanguage(language: string): boolean {
   return hljs.getLanguage(language) !== undefined;
 }
 
+const prepared = new Set<string>();
+
+/** Compiles a language's grammar on its first use; true when this call did that work. */
+export function prepare(language: string): boolean {
+  if (prepared.has(language)) return false;
+  prepared.add(language);
+  hljs.highlight('let x = "a"; // b', { language, ignoreIllegals: true });
+  return true;
+}
+
 /** Highlighted spans for one piece of code (sanitized to spans with classes). */
 export function highlightPiece(text: string, language: string): DocumentFragment {
   const { value } = hljs.highlight(text, { language, ignoreIllegals: true });

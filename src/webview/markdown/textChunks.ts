@@ -14,7 +14,7 @@
 export const CHUNK = 4 * 1024;
 
 /** The chunks' tag: a span made a block by CSS, so chunks can also sit inside `<code>`. */
-const CLASS = 'md-chunk';
+export const CHUNK_CLASS = 'md-chunk';
 
 /** Where the chunk starting at `start` ends, or -1 when `text` is too short to know yet. */
 export function chunkEnd(text: string, start: number): number {
@@ -47,7 +47,7 @@ export function chunkOffsets(text: string): number[] {
 
 function chunk(text: string): HTMLElement {
   const span = document.createElement('span');
-  span.className = CLASS;
+  span.className = CHUNK_CLASS;
   span.append(document.createTextNode(text));
   return span;
 }

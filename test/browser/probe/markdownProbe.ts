@@ -8,6 +8,8 @@ import { renderTokens } from '../../../src/webview/markdown/blocks';
 import { MARKDOWN_OPTIONS, lexedCharacters } from '../../../src/webview/markdown/lexing';
 import { MarkdownView, renderMarkdownOnce } from '../../../src/webview/markdown/markdownView';
 import { markdownStyles } from '../../../src/webview/markdown/markdownStyles';
+import { highlightedCode, longCode } from './codeProbe';
+import { highlighterLoaded, idle } from './idle';
 
 // The app's markdown styles (wrapping, chunk layout), so timings include the real layout work.
 if (markdownStyles.styleSheet) document.adoptedStyleSheets = [...document.adoptedStyleSheets, markdownStyles.styleSheet];
@@ -130,11 +132,15 @@ async function settled(view: MarkdownView): Promise<void> {
   while (view.busy) await new Promise((ok) => setTimeout(ok, 0));
 }
 
-/** One hostile reply, one-shot and streamed through `cuts`, with nothing flushed by force. */
-async function hostile(text: string, cuts: readonly number[]): Promise<HostileResult> {
+/**
+ * One hostile reply, one-shot and streamed through `cuts`, with nothing flushed by force;
+ * `highlight` also colours code (each render then waits until highlighting is done too).
+ */
+async function hostile(text: string, cuts: readonly number[], highlight = false): Promise<HostileResult> {
   try {
+    if (highlight) await highlighterLoaded();
     const onceRoot = shownRoot();
-    const oneShot = new MarkdownView(onceRoot, { highlight: false });
+    const oneShot = new MarkdownView(onceRoot, { highlight });
     // Marks for the bench's trace: tasks between them are the renderer's.
     console.timeStamp('nt-render-from');
     // The task that carried the text in is the probe's: the renderer starts in a task of its own.
@@ -144,8 +150,9 @@ async function hostile(text: string, cuts: readonly number[]): Promise<HostileRe
     oneShot.update(text, true);
     const onceFirstSliceMs = performance.now() - t0;
     await settled(oneShot);
+    if (highlight) await idle();
     const root = shownRoot();
-    const view = new MarkdownView(root, { highlight: false });
+    const view = new MarkdownView(root, { highlight });
     let maxUpdateMs = 0;
     for (const at of cuts) {
       t0 = performance.now();
@@ -154,6 +161,7 @@ async function hostile(text: string, cuts: readonly number[]): Promise<HostileRe
       await new Promise((ok) => setTimeout(ok, 0));
     }
     await settled(view);
+    if (highlight) await idle();
     const renderedUntil = performance.now();
     console.timeStamp('nt-render-until');
     // Reading 2 MB of DOM back is the probe's work, not the renderer's: a task of its own.
@@ -182,16 +190,6 @@ export interface LongReplyResult {
   readonly busyMs: number;
   readonly shownChars: number;
   readonly groups: number;
-}
-
-/** Resolves at the first idle period with at least 45 ms to spare (nothing else left to run). */
-function idle(): Promise<void> {
-  return new Promise((ok) => {
-    const wait = (): void => {
-      requestIdleCallback((deadline) => (deadline.timeRemaining() >= 45 ? ok() : wait()));
-    };
-    wait();
-  });
 }
 
 /**
@@ -477,4 +475,4 @@ async function grouping(text: string, cuts: readonly number[]): Promise<GroupRep
   return report;
 }
 
-(window as unknown as { __md: unknown }).__md = { once, compare, stream, spec, streamed, hostile, curve, curvePaired, chunking, tableStream, grouping, longReply };
+(window as unknown as { __md: unknown }).__md = { once, compare, stream, spec, streamed, hostile, curve, curvePaired, chunking, tableStream, grouping, longReply, longCode, highlightedCode };
