@@ -8,45 +8,11 @@ import * as assert from 'node:assert/strict';
 import { WebviewPage, THEMES, type ThemeName } from './harness';
 import { assistantEntry, conversation, richConversation, snapshot, telemetry, userEntry } from './fixtures';
 import type { Notice } from '../../src/shared/protocol';
+import { measureLayout, NO_LAYOUT_FAULTS, type LayoutReport } from './layout';
 
-interface LayoutReport {
-  /** Elements that scroll (or would scroll) sideways: selector-ish label and excess pixels. */
-  overflow: string[];
-  /** Text cut by an `overflow: hidden` box without an ellipsis. */
-  clipped: string[];
-  /** Elements scrolled sideways (a focus moved them). */
-  shifted: string[];
-}
-
-/** Walks the page through every shadow root and reports horizontal overflow and cut text. */
-async function measure(p: WebviewPage): Promise<LayoutReport> {
-  return p.page.evaluate(() => {
-    const report = { overflow: [] as string[], clipped: [] as string[], shifted: [] as string[] };
-    const label = (el: Element) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.classList.length ? `.${[...el.classList].join('.')}` : ''} "${(el.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 40)}"`;
-    const root = document.scrollingElement!;
-    if (root.scrollWidth > root.clientWidth) report.overflow.push(`document +${root.scrollWidth - root.clientWidth}px`);
-    const stack: (Element | ShadowRoot)[] = [document.body];
-    while (stack.length > 0) {
-      const node = stack.pop()!;
-      for (const child of node.children) stack.push(child);
-      if (!(node instanceof HTMLElement)) {
-        continue;
-      }
-      if (node.shadowRoot) stack.push(node.shadowRoot);
-      const cs = getComputedStyle(node);
-      if (cs.display === 'none' || cs.visibility === 'hidden' || node.getClientRects().length === 0) continue;
-      // Screen-reader-only text is clipped to nothing on purpose.
-      if (cs.clipPath !== 'none' || node.classList.contains('sr-only')) continue;
-      // Code blocks scroll sideways on purpose; everything else must fit.
-      const code = node.closest('pre') !== null || node.tagName === 'PRE';
-      const excess = node.scrollWidth - node.clientWidth;
-      if (node.scrollLeft > 0 && !code) report.shifted.push(`${label(node)} scrollLeft ${node.scrollLeft}`);
-      if (excess <= 1 || code) continue;
-      if (cs.overflowX === 'auto' || cs.overflowX === 'scroll') report.overflow.push(`${label(node)} +${excess}px`);
-      else if ((cs.overflowX === 'hidden' || cs.overflowX === 'clip') && cs.textOverflow !== 'ellipsis') report.clipped.push(`${label(node)} +${excess}px`);
-    }
-    return report;
-  });
+/** The shared layout walk (test/browser/layout.ts), run in the harness page. */
+function measure(p: WebviewPage): Promise<LayoutReport> {
+  return p.page.evaluate(measureLayout);
 }
 
 function notice(overrides: Partial<Notice> & Pick<Notice, 'id'>): Notice {
@@ -89,7 +55,7 @@ describe('sidebar at narrow widths', function () {
           }),
         });
         const first = await measure(p);
-        assert.deepEqual(first, { overflow: [], clipped: [], shifted: [] }, `at rest: ${JSON.stringify(first)}`);
+        assert.deepEqual(first, NO_LAYOUT_FAULTS, `at rest: ${JSON.stringify(first)}`);
         // Tab through everything: a focused control past the edge would scroll its box sideways.
         for (let i = 0; i < 40; i++) {
           await p.page.keyboard.press('Tab');
@@ -102,7 +68,7 @@ describe('sidebar at narrow widths', function () {
           await button.click();
           await p.settle();
           const r = await measure(p);
-          assert.deepEqual(r, { overflow: [], clipped: [], shifted: [] }, `with the ${drawer} drawer open: ${JSON.stringify(r)}`);
+          assert.deepEqual(r, NO_LAYOUT_FAULTS, `with the ${drawer} drawer open: ${JSON.stringify(r)}`);
           await p.page.keyboard.press('Escape');
         }
       });

@@ -56,6 +56,11 @@ export interface EditorSession {
   setTheme(theme: string, timeoutMs?: number): Promise<void>;
   /** Click the Neural Terminal activity-bar item and return the chat webview's inner frame. */
   openChatView(timeoutMs?: number): Promise<Frame>;
+  /**
+   * Drags the side bar's sash until the side bar is `width` px wide (the workbench has no setting
+   * for it); returns the width the view's webview then has.
+   */
+  setSidebarWidth(width: number, timeoutMs?: number): Promise<number>;
   /** The inner frame (the page's document) of the Neural Terminal webview. */
   webviewFrame(timeoutMs?: number): Promise<Frame>;
   /** Full-page screenshot into test-results/<name>.png; returns the path. */
@@ -163,6 +168,34 @@ function makeSession(
         await sleep(200);
       }
       throw new Error(`theme "${theme}" was not applied within ${timeoutMs} ms (webview reports "${await currentId()}")`);
+    },
+
+    async setSidebarWidth(width, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      const sideBar = page.locator('.part.sidebar').first();
+      const sash = page.locator('.monaco-sash.primary-sidebar-sash').first();
+      let current = 0;
+      while (Date.now() < deadline) {
+        current = (await sideBar.boundingBox({ timeout: 5000 }))?.width ?? 0;
+        if (Math.abs(current - width) < 1) {
+          const box = await page
+            .locator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}" i]`)
+            .first()
+            .boundingBox({ timeout: Math.max(1000, deadline - Date.now()) });
+          if (box) return box.width;
+        }
+        const at = await sash.boundingBox({ timeout: 5000 });
+        if (!at) throw new Error('the side bar sash is not on screen');
+        const x = at.x + at.width / 2;
+        const y = at.y + at.height / 2;
+        await page.mouse.move(x, y);
+        await page.mouse.down();
+        await page.mouse.move(x + (width - current) / 2, y, { steps: 3 });
+        await page.mouse.move(x + (width - current), y, { steps: 3 });
+        await page.mouse.up();
+        await sleep(150);
+      }
+      throw new Error(`the side bar did not reach ${width} px within ${timeoutMs} ms (it is ${current} px)`);
     },
 
     async webviewFrame(timeoutMs = 30_000) {

@@ -1,11 +1,12 @@
 /**
  * First end-to-end check in a real browser: the Neural Terminal activity-bar view opens, its
- * webview renders the Lit app, and axe-core finds no WCAG 2 A/AA violations in each theme.
+ * webview renders the Lit app and shows the endpoint it is configured with. axe-core (A, AA and
+ * AAA) in the four themes runs in sidebar.e2e.ts, at sidebar widths and with content on screen.
  * Screenshots land in test-results/.
  */
 import * as assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
-import { deepText, editorSession, formatViolations, THEMES, type EditorSession } from './harness';
+import { deepText, editorSession, type EditorSession } from './harness';
 
 describe('Neural Terminal webview (E2E, chromium + code-server)', function () {
   this.timeout(180_000);
@@ -41,15 +42,4 @@ describe('Neural Terminal webview (E2E, chromium + code-server)', function () {
     }
     assert.fail(`the webview never mentions the configured endpoint ${host}; its text: ${text.slice(0, 500)}`);
   });
-
-  for (const [key, theme] of Object.entries({ dark: THEMES.dark, light: THEMES.light, highContrast: THEMES.highContrast })) {
-    it(`has no axe-core WCAG 2 A/AA violations in ${theme}`, async () => {
-      await s.setTheme(theme);
-      frame = await s.webviewFrame(30_000);
-      await frame.locator('nt-app').waitFor({ state: 'attached', timeout: 30_000 });
-      const violations = await s.axe(frame, ['wcag2a', 'wcag2aa']);
-      await s.screenshot(`e2e-chat-view-${key}`);
-      assert.equal(violations.length, 0, `axe violations in ${theme}:\n${formatViolations(violations)}`);
-    });
-  }
 });

@@ -96,6 +96,8 @@ export const markdownStyles = css`
   }
   .md .code-bar {
     display: flex;
+    /* In a narrow sidebar the actions wrap onto a second row, whole, rather than mid-word. */
+    flex-wrap: wrap;
     align-items: baseline;
     gap: 2px;
     padding: 1px var(--nt-gap-xs) 1px var(--nt-gap-sm);
@@ -105,12 +107,14 @@ export const markdownStyles = css`
   }
   .md .code-lang {
     margin-right: auto;
+    white-space: nowrap;
     letter-spacing: 0.08em;
     text-transform: lowercase;
   }
   .md .code-action {
     ${textButton}
     color: var(--nt-dim);
+    white-space: nowrap;
   }
   .md .code-action:hover,
   .md .code-action:focus-visible {
