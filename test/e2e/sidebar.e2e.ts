@@ -58,14 +58,18 @@ describe('the sidebar at 300 and 240 px in four themes (E2E, chromium + code-ser
     await until('the composer to take the message', async () => (await textbox().inputValue({ timeout: 1000 })) === '', 10_000);
   }
 
-  /** Where `el` is against the transcript's scroller: 'in view' or what is wrong. */
-  async function placement(el: Locator, whole: boolean): Promise<string> {
+  /**
+   * Where `el` is against the transcript's scroller: 'in view' or what is wrong. `end`: its last
+   * line is on screen (a streaming reply); `some`: part of it is (a message the reply below has
+   * already pushed up).
+   */
+  async function placement(el: Locator, need: 'end' | 'some'): Promise<string> {
     const box = await transcript().boundingBox({ timeout: 5000 });
     const r = await el.boundingBox({ timeout: 5000 });
     if (!box || !r) return 'not on screen';
-    const top = r.y >= box.y - 1;
-    const bottom = r.y + r.height <= box.y + box.height + 1 && r.y + r.height > box.y;
-    return (whole ? top && bottom : bottom) ? 'in view' : `out of view (${Math.round(r.y)}..${Math.round(r.y + r.height)} vs ${Math.round(box.y)}..${Math.round(box.y + box.height)})`;
+    const [top, bottom] = [box.y - 1, box.y + box.height + 1];
+    const ok = need === 'end' ? r.y + r.height <= bottom && r.y + r.height > top : r.y < bottom && r.y + r.height > top;
+    return ok ? 'in view' : `out of view (${Math.round(r.y)}..${Math.round(r.y + r.height)} vs ${Math.round(box.y)}..${Math.round(box.y + box.height)})`;
   }
 
   async function layout(): Promise<LayoutReport> {
@@ -98,23 +102,24 @@ describe('the sidebar at 300 and 240 px in four themes (E2E, chromium + code-ser
         const viewWidth = await prepare(theme, width);
         assert.ok(viewWidth <= width && viewWidth >= width - 4, `the view is about ${width} px wide (it is ${viewWidth} px)`);
 
-        // A failure puts a notice card above the composer, squeezing the transcript.
-        await send(`[[scenario:no_credits]] a question the account cannot afford at ${width} px`);
+        // A failure puts a notice card above the composer, squeezing the transcript; the long
+        // message fills the view, so the next turn starts below the fold unless the view follows.
+        const words = Array.from({ length: 60 }, (_, i) => `word${i}`).join(' ');
+        await send(`[[scenario:no_credits]] a question the account cannot afford at ${width} px ${words}`);
         await app().locator('nt-notices').getByText(/afford|credits/i).first().waitFor({ state: 'visible', timeout: 30_000 });
 
         // The next turn: the message and its reply come into view as the reply streams.
-        const words = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ');
-        await send(`[[scenario:slow]] the next turn at ${width} px ${words}`);
+        await send(`[[scenario:slow]] the next turn at ${width} px`);
         const user = transcript().locator('article.user').filter({ hasText: 'the next turn' }).last();
         const reply = transcript().locator('article.assistant').last();
         await until('the reply to stream', async () => (await reply.getAttribute('data-status', { timeout: 1000 })) === 'streaming' && ((await reply.textContent({ timeout: 1000 })) ?? '').includes('You said'), 30_000);
-        assert.equal(await placement(user, true), 'in view', 'the sent message is in view');
-        assert.equal(await placement(reply, false), 'in view', 'the streaming reply is in view');
+        assert.equal(await placement(user, 'some'), 'in view', 'the sent message is in view');
+        assert.equal(await placement(reply, 'end'), 'in view', 'the streaming reply is in view');
         const pill = app().getByRole('button', { name: '↓ latest' });
         assert.equal(await pill.count(), 0, 'no "↓ latest" pill while following the stream');
         await until('the reply to complete', async () => (await reply.getAttribute('data-status', { timeout: 1000 })) === 'complete', 60_000);
         await until('the reply cost in its header', async () => /\$\d/.test((await reply.textContent({ timeout: 1000 })) ?? ''), 15_000);
-        assert.equal(await placement(reply, false), 'in view', 'the finished reply stays in view');
+        assert.equal(await placement(reply, 'end'), 'in view', 'the finished reply stays in view');
         assert.equal(await pill.count(), 0, 'no "↓ latest" pill after the reply');
         await s.screenshot(`e2e-sidebar-${key}-${width}`);
 
