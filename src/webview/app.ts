@@ -280,6 +280,11 @@ export class NtApp extends LitElement {
       // The composer keeps a comparison's text until it has started (picking the models may be cancelled).
       if (intent.type === 'compare/start' && reply.ok) this.composer?.sentElsewhere();
       if (reply.ok) return;
+      // Refused and already told (a notice): a send's text goes back to the composer, nothing shown twice.
+      if (reply.refused) {
+        if (intent.type === 'chat/send') this.composer?.giveBack(intent.text);
+        return;
+      }
       const failure: Notice = {
         id: `request-${reply.requestId}`,
         severity: 'error',

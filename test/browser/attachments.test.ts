@@ -130,6 +130,21 @@ describe('attachments', function () {
     assert.deepEqual(await p.postedOf('attach/remove'), [{ type: 'attach/remove', id: 'i1' }]);
   });
 
+  it('gives a refused send’s text back to the composer (told once, by the host’s notice), and keeps newer text', async () => {
+    await p.post({ type: 'view/snapshot', snapshot: snapshot() });
+    await box().fill('Describe the picture');
+    await box().press('Enter');
+    assert.equal(await box().inputValue(), '', 'the box empties at once');
+    await p.post({ type: 'host/reply', requestId: await p.lastRequestId('chat/send'), ok: false, error: 'The message was not sent.', refused: true });
+    for (let i = 0; i < 50 && (await box().inputValue()) === ''; i++) await p.page.waitForTimeout(100);
+    assert.equal(await box().inputValue(), 'Describe the picture', 'the text is back');
+    assert.equal(await p.page.getByText('The message was not sent.').count(), 0, 'no second message: the host’s notice said why');
+    await box().press('Enter');
+    await box().fill('something new');
+    await p.post({ type: 'host/reply', requestId: await p.lastRequestId('chat/send'), ok: false, error: 'The message was not sent.', refused: true });
+    assert.equal(await box().inputValue(), 'something new', 'newer text is not overwritten');
+  });
+
   it('does not read a pasted file over the size bound: the host is told its size', async () => {
     await p.post({ type: 'view/snapshot', snapshot: snapshot() });
     await box().evaluate((area) => {

@@ -12,7 +12,7 @@ import type { Frame, Locator, Page } from 'playwright-core';
 import { formatUsd } from '../../src/webview/format';
 import { readSettings } from '../../scripts/lib/codeServer.mjs';
 import { editorSession, type EditorSession } from './harness';
-import { ensureApiKey, fakeGenerations, fakeRequests, until, type FakeRequest } from './flows';
+import { ensureApiKey, fakeGenerations, fakeRequests, pickModel as pickModelIn, until, type FakeRequest } from './flows';
 
 const API_KEY = 'sk-or-v1-e2e-controls-key-0123456789abcdef';
 const MODEL = 'anthropic/claude-sonnet-4';
@@ -54,17 +54,7 @@ describe('OpenRouter controls through the composer picker (E2E, chromium + code-
     return reply;
   }
 
-  /** Picks a model in the models drawer and waits until the rail shows it. */
-  async function pickModel(id: string): Promise<void> {
-    const toggle = app().locator('.tools button[data-drawer="models"]');
-    // Under heavy load a repaint can keep the button "unstable" for Playwright: the user's click is the same event.
-    await toggle.click({ timeout: 10_000 }).catch(() => toggle.dispatchEvent('click'));
-    await app().locator('nt-models button.model', { hasText: id }).first().click({ timeout: 20_000 });
-    await until(`the rail to show ${id}`, async () => ((await app().locator('aside.rail.model dd').first().textContent()) ?? '').includes(id), 15_000);
-    // The drawer covers the sidebar's whole width: close it through its frame's button, and make sure it is gone.
-    await app().locator('nt-drawer button.close').first().click({ timeout: 5000 }).catch(() => {});
-    await until('the models drawer to close', async () => (await app().locator('nt-models').count()) === 0 || !(await app().locator('nt-models').first().isVisible()), 10_000);
-  }
+  const pickModel = (id: string): Promise<void> => pickModelIn(frame, id);
 
   /** The shown cost of an entry, once the billed figure replaced the estimate. */
   async function shownCost(entry: Locator): Promise<string> {

@@ -76,3 +76,16 @@ export async function fakeGenerations(s: EditorSession): Promise<FakeGeneration[
   const res = await fetch(`${new URL(s.fakeUrl!).origin}/__control/generations`);
   return ((await res.json()) as { data: FakeGeneration[] }).data;
 }
+
+/** Picks a model in the view's models drawer and waits until the rail shows it (the drawer closed again). */
+export async function pickModel(frame: Frame, id: string): Promise<void> {
+  const app = frame.locator('nt-app');
+  const toggle = app.locator('.tools button[data-drawer="models"]');
+  // Under heavy load a repaint can keep the button "unstable" for Playwright: the user's click is the same event.
+  await toggle.click({ timeout: 10_000 }).catch(() => toggle.dispatchEvent('click'));
+  await app.locator('nt-models button.model', { hasText: id }).first().click({ timeout: 20_000 });
+  await until(`the rail to show ${id}`, async () => ((await app.locator('aside.rail.model dd').first().textContent()) ?? '').includes(id), 15_000);
+  // The drawer covers the sidebar's whole width: close it through its frame's button, and make sure it is gone.
+  await app.locator('nt-drawer button.close').first().click({ timeout: 5000 }).catch(() => {});
+  await until('the models drawer to close', async () => (await app.locator('nt-models').count()) === 0 || !(await app.locator('nt-models').first().isVisible()), 10_000);
+}

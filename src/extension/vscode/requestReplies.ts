@@ -24,6 +24,12 @@ export interface RequestContext {
   reload(reason: string): void;
 }
 
+/**
+ * Thrown by a handler whose request was refused after the user was told why (a notice): the
+ * reply says `refused`, so the view gives back what it took and shows nothing twice.
+ */
+export class ToldRefusal extends Error {}
+
 /** Text shown when a page sends something this host cannot read. */
 export const NOT_UNDERSTOOD = 'The view sent a request the extension does not understand.';
 
@@ -44,7 +50,7 @@ export async function answerRequest(raw: unknown, context: RequestContext): Prom
     await context.reply({ type: 'host/reply', requestId, ok: true });
   } catch (err) {
     context.log.error(`Handling webview message '${type}' failed: ${String(err)}`);
-    await context.reply({ type: 'host/reply', requestId, ok: false, error: describeFailure(err) });
+    await context.reply({ type: 'host/reply', requestId, ok: false, error: describeFailure(err), ...(err instanceof ToldRefusal ? { refused: true as const } : {}) });
   }
   return true;
 }

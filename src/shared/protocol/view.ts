@@ -61,6 +61,11 @@ export const HostReply = push('host/reply', {
   ok: z.boolean(),
   /** Why the request failed, in words fit for the user. */
   error: z.optional(z.string().check(z.maxLength(2000))),
+  /**
+   * Understood and refused, and the user already told why (a notice): the view shows no second
+   * message, and gives back what the request took (a refused send's text returns to the composer).
+   */
+  refused: z.optional(z.literal(true)),
 });
 export type HostReply = z.infer<typeof HostReply>;
 

@@ -246,6 +246,13 @@ export class NtComposer extends LitElement {
     emitUi(this, { kind: 'draft', text: '' });
   }
 
+  /** A refused send's text comes back, unless the user has typed something new meanwhile. */
+  giveBack(text: string): void {
+    if (this.text.trim()) return;
+    this.text = text;
+    emitUi(this, { kind: 'draft', text });
+  }
+
   private readonly cancel = (): void => {
     if (this.streaming && this.conversationId) emitIntent(this, { type: 'chat/cancel', conversationId: this.conversationId });
   };

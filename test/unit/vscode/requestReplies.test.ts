@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { PROTOCOL_VERSION, type HostReply, type WebviewMessage } from '../../../src/shared/protocol';
 import { silentLogger } from '../../../src/extension/base/logger';
-import { answerRequest, NOT_UNDERSTOOD, type RequestContext } from '../../../src/extension/vscode/requestReplies';
+import { answerRequest, NOT_UNDERSTOOD, ToldRefusal, type RequestContext } from '../../../src/extension/vscode/requestReplies';
 
 function context(handle: (m: WebviewMessage) => Promise<void> = async () => undefined) {
   const replies: HostReply[] = [];
@@ -39,6 +39,14 @@ describe('request replies (host side of the pairing rule)', () => {
     });
     await answerRequest({ type: 'archive/rename', requestId: 'p-2', conversationId: 'gone', title: 'x' }, c.ctx);
     assert.deepEqual(c.replies, [{ type: 'host/reply', requestId: 'p-2', ok: false, error: 'That conversation no longer exists.' }]);
+  });
+
+  it('marks a refusal the user was already told of, so the view gives back what it took', async () => {
+    const c = context(async () => {
+      throw new ToldRefusal('The message was not sent.');
+    });
+    await answerRequest({ type: 'chat/send', requestId: 'p-9', text: 'hi' }, c.ctx);
+    assert.deepEqual(c.replies, [{ type: 'host/reply', requestId: 'p-9', ok: false, error: 'The message was not sent.', refused: true }]);
   });
 
   it('answers a malformed request that carries an id, and drops one without', async () => {

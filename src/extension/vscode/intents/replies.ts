@@ -9,19 +9,26 @@ import type { StartOutcome } from '../../core/orchestrator';
 import { checkedControls } from '../controlsPicker';
 import type { Needs } from './context';
 import type { HeldSend } from './noticeBoard';
+import { ToldRefusal } from '../requestReplies';
 
 /** Shows a started reply, or the refusal as a notice; true when it started. */
 export async function startReply(ctx: Needs<'view' | 'notices'>, pending: Promise<StartOutcome>, resend?: HeldSend): Promise<boolean> {
+  return (await startOrHold(ctx, pending, resend)) === 'started';
+}
+
+/** The same, saying whether a refused send is held under its notice (to be sent anyway). */
+async function startOrHold(ctx: Needs<'view' | 'notices'>, pending: Promise<StartOutcome>, resend?: HeldSend): Promise<'started' | 'held' | 'refused'> {
   const outcome = await pending;
   if (outcome.status === 'refused') {
     const id = randomUUID();
-    if (resend && (outcome.reason === 'budget' || outcome.reason === 'budget_confirm')) ctx.notices.hold(id, resend);
+    const held = resend !== undefined && (outcome.reason === 'budget' || outcome.reason === 'budget_confirm');
+    if (held) ctx.notices.hold(id, resend);
     ctx.notices.add(refusalNotice(id, outcome.reason, outcome.message, outcome.conversationId));
-    return false;
+    return held ? 'held' : 'refused';
   }
   if (outcome.conversationId !== ctx.view.activeId) await ctx.view.setActive(outcome.conversationId);
   else await ctx.view.postConversation();
-  return true;
+  return 'started';
 }
 
 export interface SendRequest {
@@ -46,7 +53,7 @@ export async function sendMessage(ctx: Needs<'view' | 'notices' | 'attachments',
     return;
   }
   const conversationId = intent.conversationId ?? ctx.view.activeId;
-  const started = await startReply(
+  const result = await startOrHold(
     ctx,
     ctx.s.engine.send({
       text: intent.text,
@@ -57,5 +64,8 @@ export async function sendMessage(ctx: Needs<'view' | 'notices' | 'attachments',
     }),
     { text: intent.text, conversationId, ...(ids.length ? { attachmentIds: ids } : {}) },
   );
-  if (started) ctx.attachments.sent(ids);
+  if (result === 'started') ctx.attachments.sent(ids);
+  // A refusal the budget holds under its notice ("Send anyway" repeats it) keeps the text there;
+  // any other gives it back to the composer, so a refused send loses nothing.
+  else if (fromView && result === 'refused') throw new ToldRefusal('The message was not sent.');
 }
