@@ -14,10 +14,8 @@ import { buildFolderDraft, MAX_TREE_LINES, treeSummary } from '../../../src/exte
 import { parseUsd, times, toDecimalString } from '../../../src/shared/money';
 import { TokenCounter } from '../../../src/extension/core/tokenCounter';
 import { parsePrice, type ModelPricing } from '../../../src/extension/openrouter/pricing';
-import type { StartOutcome } from '../../../src/extension/core/orchestrator';
 import { chatRequests } from '../openrouter/harness';
-import { cleanup } from '../storage/helpers';
-import { chatHarness, type ChatHarness } from './chatHarness';
+import { closeAfterEach, chatHarness, started, type ChatHarness } from './chatHarness';
 
 const tokens = new TokenCounter(async (name) => new Tiktoken(name === 'o200k_base' ? o200k : cl100k));
 const pricing: ModelPricing = {
@@ -31,10 +29,6 @@ const pricing: ModelPricing = {
   inputCacheWrite: undefined,
 };
 
-function started(outcome: StartOutcome): Extract<StartOutcome, { status: 'started' }> {
-  if (outcome.status !== 'started') throw new Error(`expected a started send, got ${outcome.reason}: ${outcome.message}`);
-  return outcome;
-}
 
 async function attach(text: string, label = 'src/a.ts', id = label): Promise<Attachment> {
   return buildAttachment({ kind: 'file', label, text, language: 'ts' }, { id, modelId: 'openai/gpt-4o-mini', pricing, tokens });
@@ -200,10 +194,7 @@ describe('attachments', function () {
 
   describe('sending', () => {
     let h: ChatHarness;
-    afterEach(async () => {
-      await h?.close();
-      await cleanup();
-    });
+    afterEach(closeAfterEach(() => h));
 
     it('sends the attachments in the user message, stores them as sent, and regenerates with them', async () => {
       h = await chatHarness();

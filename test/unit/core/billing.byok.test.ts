@@ -1,25 +1,16 @@
 import { strict as assert } from 'node:assert';
 import { readBilling } from '../../../src/extension/core/billing';
 import { add, parseUsd, toDecimalString, usdFromNumber } from '../../../src/shared/money';
-import type { StartOutcome } from '../../../src/extension/core/orchestrator';
 import type { StoredMessage } from '../../../src/extension/storage/types';
 import { usageCsv } from '../../../src/extension/storage/usage';
-import { cleanup } from '../storage/helpers';
-import { chatHarness, serverBilled, storedTotal, type ChatHarness } from './chatHarness';
+import { closeAfterEach, chatHarness, serverBilled, storedTotal, started, type ChatHarness } from './chatHarness';
 
-function started(outcome: StartOutcome): Extract<StartOutcome, { status: 'started' }> {
-  if (outcome.status !== 'started') throw new Error(`expected a started send, got ${outcome.reason}: ${outcome.message}`);
-  return outcome;
-}
 
 describe('BYOK billing', function () {
   this.timeout(30_000);
   let h: ChatHarness;
 
-  afterEach(async () => {
-    await h?.close();
-    await cleanup();
-  });
+  afterEach(closeAfterEach(() => h));
 
   it('stores OpenRouter’s fee and the provider’s upstream charge apart, exactly, and bills their sum', async () => {
     h = await chatHarness();

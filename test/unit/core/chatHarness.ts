@@ -6,7 +6,7 @@
 import { Tiktoken } from 'js-tiktoken/lite';
 import cl100k from 'js-tiktoken/ranks/cl100k_base';
 import o200k from 'js-tiktoken/ranks/o200k_base';
-import { DEFAULT_CHAT_SETTINGS, type ChatOrchestrator, type ChatSettings, type StartOutcome } from '../../../src/extension/core/orchestrator';
+import { DEFAULT_CHAT_SETTINGS, type ChatOrchestrator, type ChatSettings } from '../../../src/extension/core/orchestrator';
 import { createChatEngine } from '../../../src/extension/core/chatEngine';
 import type { ChatEvents } from '../../../src/extension/core/chatEvents';
 import type { BudgetLimits, CostTracker } from '../../../src/extension/core/costTracker';
@@ -138,8 +138,19 @@ export function ofType<K extends keyof ChatEvents>(events: Recorded[], type: K):
   return events.filter((e) => e.type === type).map((e) => e.payload as ChatEvents[K]);
 }
 
-/** The outcome of a send that must have started (fails the test otherwise). */
-export function started(outcome: StartOutcome): Extract<StartOutcome, { status: 'started' }> {
-  if (outcome.status !== 'started') throw new Error(`expected a started send, got ${outcome.reason}: ${outcome.message}`);
-  return outcome;
+/** The outcome of a send or a comparison that must have started (fails the test otherwise). */
+export function started<T extends { status: string; reason?: string; message?: string }>(outcome: T): Extract<T, { status: 'started' }> {
+  if (outcome.status !== 'started') throw new Error(`expected a started request, got ${outcome.reason}: ${outcome.message}`);
+  return outcome as Extract<T, { status: 'started' }>;
+}
+
+/**
+ * An `afterEach` body that closes the test's harness (if it opened one) and removes the
+ * temp history files; `current` reads the suite's `h` at the time the hook runs.
+ */
+export function closeAfterEach(current: () => ChatHarness | undefined): () => Promise<void> {
+  return async () => {
+    await current()?.close();
+    await closeStores();
+  };
 }

@@ -1,23 +1,17 @@
 import { strict as assert } from 'node:assert';
-import type { CompareOutcome } from '../../../src/extension/core/orchestrator';
 import { checkFanOutBudget } from '../../../src/extension/core/budgetGate';
 import { readComparison } from '../../../src/extension/core/compare';
 import { estimateCost } from '../../../src/extension/openrouter/pricing';
 import { estimateTokens, MESSAGE_OVERHEAD_TOKENS } from '../../../src/extension/core/tokenCounter';
 import { parseUsd, toDecimalString, usdFromNumber, type Usd } from '../../../src/shared/money';
 import { chatRequests } from '../openrouter/harness';
-import { cleanup } from '../storage/helpers';
-import { chatHarness, serverBilled, storedTotal, type ChatHarness } from './chatHarness';
+import { closeAfterEach, chatHarness, serverBilled, storedTotal, started, type ChatHarness } from './chatHarness';
 
 const MODELS = ['openai/gpt-4o-mini', 'anthropic/claude-sonnet-4', 'google/gemini-2.5-flash'];
 
 // Three streams at once on a shared 2-core machine: the client's timeouts are lifted out of the way.
 const patient = { timeouts: { connectMs: 60_000, stallMs: 60_000, requestMs: 60_000 } };
 
-function started(outcome: CompareOutcome): Extract<CompareOutcome, { status: 'started' }> {
-  if (outcome.status !== 'started') throw new Error(`expected a started compare, got ${outcome.reason}: ${outcome.message}`);
-  return outcome;
-}
 
 function lastUserText(body: unknown): string {
   const messages = (body as { messages: { role: string; content: unknown }[] }).messages;
@@ -28,10 +22,7 @@ describe('ChatOrchestrator.compare', function () {
   this.timeout(90_000);
   let h: ChatHarness;
 
-  afterEach(async () => {
-    await h?.close();
-    await cleanup();
-  });
+  afterEach(closeAfterEach(() => h));
 
   it('sends one prompt to each model over HTTP, stores sibling replies and the record, and bills each generation once', async () => {
     h = await chatHarness({ client: patient });

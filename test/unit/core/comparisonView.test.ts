@@ -1,32 +1,25 @@
 import { strict as assert } from 'node:assert';
-import type { CompareOutcome } from '../../../src/extension/core/orchestrator';
 import { loadComparison } from '../../../src/extension/core/comparisonView';
 import { comparisonRow } from '../../../src/extension/storage/comparisonRows';
 import { ZERO, add, parseUsd, toDecimalString } from '../../../src/shared/money';
 import { ComparisonView } from '../../../src/shared/protocol';
 import type { StoredMessage } from '../../../src/extension/storage/types';
-import { cleanup } from '../storage/helpers';
-import { chatHarness, type ChatHarness } from './chatHarness';
+import { closeAfterEach, chatHarness, started, type ChatHarness } from './chatHarness';
 
 const MODELS = ['openai/gpt-4o-mini', 'anthropic/claude-sonnet-4', 'google/gemini-2.5-flash'];
 const patient = { timeouts: { connectMs: 60_000, stallMs: 60_000, requestMs: 60_000 } };
 
-function started(outcome: CompareOutcome): Extract<CompareOutcome, { status: 'started' }> {
-  if (outcome.status !== 'started') throw new Error(`expected a started compare, got ${outcome.reason}: ${outcome.message}`);
-  return outcome;
-}
 
 describe('The comparison table (core/comparisonView)', function () {
   this.timeout(90_000);
   let h: ChatHarness;
 
-  afterEach(async () => {
-    await h?.close();
-    await cleanup();
-  });
+  afterEach(closeAfterEach(() => h));
 
   it('shows every model streaming, then each row filled from its stored reply, with the exact total', async () => {
-    h = await chatHarness({ client: patient, fake: { latencyScale: 0.1 } });
+    // Chunks 100 ms apart: the replies must still be streaming when the table is first read, even
+    // on a loaded machine (at a tenth of that, one reply could finish first).
+    h = await chatHarness({ client: patient, fake: { latencyScale: 1 } });
     const out = started(await h.engine.compare({ text: 'Explain quicksort [[scenario:slow]]', models: MODELS }));
     const during = await loadComparison(h.store, await h.store.activePath(out.conversationId), h.engine.isStreaming(out.conversationId));
     assert.ok(during, 'the latest user message started a comparison');

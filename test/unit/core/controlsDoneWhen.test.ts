@@ -11,8 +11,7 @@ import { DEFAULT_CONTROL_SETTINGS, type ControlSettings, type SendControls } fro
 import { add, parseUsd, sub, times, toDecimalString, ZERO, type Usd } from '../../../src/shared/money';
 import type { StoredMessage } from '../../../src/extension/storage/types';
 import { chatRequests } from '../openrouter/harness';
-import { cleanup } from '../storage/helpers';
-import { chatHarness, serverBilled, started, type ChatHarness } from './chatHarness';
+import { closeAfterEach, chatHarness, serverBilled, started, type ChatHarness } from './chatHarness';
 
 const DAY = 86_400_000;
 const exact = (text: string | undefined): Usd => parseUsd(text ?? '') ?? ZERO;
@@ -20,10 +19,7 @@ const exact = (text: string | undefined): Usd => parseUsd(text ?? '') ?? ZERO;
 describe('Each OpenRouter control: estimate, entry, usage report and bill agree to the last digit', function () {
   this.timeout(120_000);
   let h: ChatHarness;
-  afterEach(async () => {
-    await h?.close();
-    await cleanup();
-  });
+  afterEach(closeAfterEach(() => h));
 
   async function open(controls: Partial<ControlSettings> = {}, systemPrompt?: string): Promise<void> {
     h = await chatHarness({ settings: { ...(systemPrompt ? { systemPrompt } : {}), controls: { ...DEFAULT_CONTROL_SETTINGS, ...controls } } });

@@ -13,11 +13,9 @@ import { PendingAttachments } from '../../../src/extension/core/attachments/pend
 import { wireMessages } from '../../../src/extension/openrouter/requestOptions';
 import { parsePrice, type ModelPricing } from '../../../src/extension/openrouter/pricing';
 import { parseUsd, times, toDecimalString } from '../../../src/shared/money';
-import type { StartOutcome } from '../../../src/extension/core/orchestrator';
 import { mediaFromBase64, mediaFromBytes } from '../../../src/extension/vscode/attachments/mediaBytes';
 import { chatRequests } from '../openrouter/harness';
-import { cleanup } from '../storage/helpers';
-import { chatHarness, type ChatHarness } from './chatHarness';
+import { closeAfterEach, chatHarness, started, type ChatHarness } from './chatHarness';
 
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 1, 2, 3]);
 const JPEG = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46]);
@@ -47,10 +45,6 @@ function built(label: string, m: Record<string, unknown>, id = label): Attachmen
   return out.attachment;
 }
 
-function started(outcome: StartOutcome): Extract<StartOutcome, { status: 'started' }> {
-  if (outcome.status !== 'started') throw new Error(`expected a started send, got ${outcome.reason}: ${outcome.message}`);
-  return outcome;
-}
 
 type WirePart = { type: string; text?: string; image_url?: { url: string }; file?: { filename: string; file_data: string } };
 type WireBody = { messages: Array<{ role: string; content: string | WirePart[] }>; plugins?: unknown[] };
@@ -177,10 +171,7 @@ describe('image and PDF attachments', function () {
 
   describe('sending', () => {
     let h: ChatHarness;
-    afterEach(async () => {
-      await h?.close();
-      await cleanup();
-    });
+    afterEach(closeAfterEach(() => h));
 
     it('sends an image to a vision model, stores it, bills it per image, and regenerates with it', async () => {
       h = await chatHarness();

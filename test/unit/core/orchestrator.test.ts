@@ -1,26 +1,17 @@
 import { strict as assert } from 'node:assert';
 import { TRUNCATION_MARKER } from '../../../src/extension/core/contextWindow';
 import { parseUsd, toDecimalString, usdFromNumber, times } from '../../../src/shared/money';
-import type { StartOutcome } from '../../../src/extension/core/orchestrator';
 import type { StoredMessage } from '../../../src/extension/storage/types';
 import { buildReply } from '../../fixtures/fakeOpenRouter';
 import { chatRequests } from '../openrouter/harness';
-import { cleanup } from '../storage/helpers';
-import { chatHarness, ofType, serverBilled, storedTotal, type ChatHarness } from './chatHarness';
+import { closeAfterEach, chatHarness, ofType, serverBilled, storedTotal, started, type ChatHarness } from './chatHarness';
 
-function started(outcome: StartOutcome): Extract<StartOutcome, { status: 'started' }> {
-  if (outcome.status !== 'started') throw new Error(`expected a started send, got ${outcome.reason}: ${outcome.message}`);
-  return outcome;
-}
 
 describe('ChatOrchestrator', function () {
   this.timeout(90_000);
   let h: ChatHarness;
 
-  afterEach(async () => {
-    await h?.close();
-    await cleanup();
-  });
+  afterEach(closeAfterEach(() => h));
 
   it('persists the user message before the request, streams the reply and settles it with usage cost', async () => {
     h = await chatHarness();

@@ -12,8 +12,7 @@ import type { Price } from '../../../src/extension/openrouter/pricing';
 import { toDecimalString, usd, usdFromNumber } from '../../../src/shared/money';
 import type { StoredMessage } from '../../../src/extension/storage/types';
 import { chatRequests } from '../openrouter/harness';
-import { cleanup } from '../storage/helpers';
-import { chatHarness, serverBilled, started, storedTotal, type ChatHarness } from './chatHarness';
+import { closeAfterEach, chatHarness, serverBilled, started, storedTotal, type ChatHarness } from './chatHarness';
 
 const MODEL = 'anthropic/claude-sonnet-4';
 const SYSTEM = 'You are a careful assistant who answers in full sentences. '.repeat(30);
@@ -32,10 +31,7 @@ describe('Priced at the provider that serves (routing filters, cache prices)', f
     fastlane = list.find((e) => e.tag === 'fastlane')!;
     anthropic = list.find((e) => e.tag === 'anthropic')!;
   });
-  afterEach(async () => {
-    await h?.close();
-    await cleanup();
-  });
+  afterEach(closeAfterEach(() => h));
 
   async function send(text: string, extra: object): Promise<StoredMessage> {
     return started(await h.engine.send({ text, ...extra })).done;

@@ -3,8 +3,7 @@ import { replayBranch } from '../../../src/extension/core/replay';
 import { replayDiff, replayDiffMarkdown, replaySource } from '../../../src/extension/core/replayDiff';
 import { add, formatCost, parseUsd, sub, ZERO } from '../../../src/shared/money';
 import { chatRequests } from '../openrouter/harness';
-import { cleanup } from '../storage/helpers';
-import { chatHarness, type ChatHarness } from './chatHarness';
+import { closeAfterEach, chatHarness, type ChatHarness } from './chatHarness';
 
 const patient = { timeouts: { connectMs: 60_000, stallMs: 60_000, requestMs: 60_000 } };
 const OTHER = 'anthropic/claude-sonnet-4';
@@ -13,10 +12,7 @@ describe('Replay a branch on another model (core/replay, core/replayDiff)', func
   this.timeout(90_000);
   let h: ChatHarness;
 
-  afterEach(async () => {
-    await h?.close();
-    await cleanup();
-  });
+  afterEach(closeAfterEach(() => h));
 
   async function twoTurns(): Promise<string> {
     const first = await h.engine.send({ text: 'What is a monad?' });

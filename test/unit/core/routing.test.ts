@@ -8,17 +8,11 @@ import {
 } from '../../../src/extension/core/routing';
 import { parseCatalog } from '../../../src/extension/openrouter/catalog';
 import { catalogResponse } from '../../fixtures/catalog';
-import type { StartOutcome } from '../../../src/extension/core/orchestrator';
 import { toDecimalString, usdFromNumber } from '../../../src/shared/money';
 import type { StoredMessage } from '../../../src/extension/storage/types';
 import { chatRequests } from '../openrouter/harness';
-import { cleanup } from '../storage/helpers';
-import { chatHarness, serverBilled, storedTotal, type ChatHarness } from './chatHarness';
+import { closeAfterEach, chatHarness, serverBilled, storedTotal, started, type ChatHarness } from './chatHarness';
 
-function started(outcome: StartOutcome): Extract<StartOutcome, { status: 'started' }> {
-  if (outcome.status !== 'started') throw new Error(`expected a started send, got ${outcome.reason}: ${outcome.message}`);
-  return outcome;
-}
 
 type Body = Record<string, unknown> & { messages: Array<{ role: string; content: unknown }> };
 
@@ -36,10 +30,7 @@ describe('OpenRouter request controls through the chat engine', function () {
   this.timeout(90_000);
   let h: ChatHarness;
 
-  afterEach(async () => {
-    await h?.close();
-    await cleanup();
-  });
+  afterEach(closeAfterEach(() => h));
 
   async function send(text: string, extra: Parameters<ChatHarness['engine']['send']>[0] | object = {}): Promise<StoredMessage> {
     return started(await h.engine.send({ text, ...extra })).done;
