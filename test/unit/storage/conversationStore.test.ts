@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 
 import { StorageError } from '../../../src/extension/storage/errors';
 import type { HistoryEngine } from '../../../src/extension/storage/historyEngine';
-import { cleanup, openStore, TestClock } from './helpers';
+import { TestClock, storeEachTest } from './helpers';
 
 function kindOf(error: unknown): string | undefined {
   return error instanceof StorageError ? error.kind : undefined;
@@ -24,11 +24,7 @@ describe('storage/conversationStore', () => {
   let clock: TestClock;
   let store: HistoryEngine;
 
-  beforeEach(async () => {
-    clock = new TestClock();
-    store = await openStore({ clock });
-  });
-  afterEach(cleanup);
+  storeEachTest((fresh) => ({ clock, store } = fresh));
 
   describe('conversations', () => {
     it('creates a conversation with a default title, no cost and no messages', () => {

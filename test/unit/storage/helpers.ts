@@ -69,6 +69,18 @@ export async function openWorkerStore(options: Partial<OpenHistoryOptions> & { f
   return store;
 }
 
+/**
+ * A fresh in-process store on its own clock for every test of the calling suite, closed and
+ * removed after it; `use` hands the pair to the suite's variables.
+ */
+export function storeEachTest(use: (fresh: { clock: TestClock; store: HistoryEngine }) => void): void {
+  beforeEach(async () => {
+    const clock = new TestClock();
+    use({ clock, store: await openStore({ clock }) });
+  });
+  afterEach(cleanup);
+}
+
 /** Closes stores and removes temp folders created by the test that just ran. */
 export async function cleanup(): Promise<void> {
   for (const store of stores.splice(0)) {

@@ -4,7 +4,7 @@ import { EXPORT_FORMAT, EXPORT_VERSION } from '../../../src/extension/storage/ex
 import type { HistoryEngine } from '../../../src/extension/storage/historyEngine';
 import { RANK_WINDOW } from '../../../src/extension/storage/search';
 import type { SearchHit, SearchOutcome, SearchQuery } from '../../../src/extension/storage/types';
-import { cleanup, openStore, TestClock } from './helpers';
+import { TestClock, storeEachTest } from './helpers';
 
 function hitsOf(outcome: SearchOutcome): readonly SearchHit[] {
   if (outcome.kind !== 'results') assert.fail(`expected results, got: ${outcome.message}`);
@@ -19,11 +19,7 @@ describe('storage/search', () => {
   let clock: TestClock;
   let store: HistoryEngine;
 
-  beforeEach(async () => {
-    clock = new TestClock();
-    store = await openStore({ clock });
-  });
-  afterEach(cleanup);
+  storeEachTest((fresh) => ({ clock, store } = fresh));
 
   function say(conversationId: string, content: string, role: 'user' | 'assistant' = 'assistant') {
     clock.advance();

@@ -1,17 +1,13 @@
 import * as assert from 'node:assert/strict';
 
 import type { HistoryEngine } from '../../../src/extension/storage/historyEngine';
-import { cleanup, openStore, TestClock } from './helpers';
+import { TestClock, storeEachTest } from './helpers';
 
 describe('storage/spend and usage', () => {
   let clock: TestClock;
   let store: HistoryEngine;
 
-  beforeEach(async () => {
-    clock = new TestClock();
-    store = await openStore({ clock });
-  });
-  afterEach(cleanup);
+  storeEachTest((fresh) => ({ clock, store } = fresh));
 
   /** One paid reply, then a fork of it with one more paid reply: 0.25 + 0.5 was spent. */
   function spendWithFork(): void {
