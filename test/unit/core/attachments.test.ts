@@ -13,21 +13,13 @@ import { PendingAttachments } from '../../../src/extension/core/attachments/pend
 import { buildFolderDraft, MAX_TREE_LINES, treeSummary } from '../../../src/extension/core/attachments/folder';
 import { parseUsd, times, toDecimalString } from '../../../src/shared/money';
 import { TokenCounter } from '../../../src/extension/core/tokenCounter';
-import { parsePrice, type ModelPricing } from '../../../src/extension/openrouter/pricing';
+import { parsePrice } from '../../../src/extension/openrouter/pricing';
+import { testPricing } from '../../fixtures/pricing';
 import { chatRequests } from '../openrouter/harness';
 import { closeAfterEach, chatHarness, started, type ChatHarness } from './chatHarness';
 
 const tokens = new TokenCounter(async (name) => new Tiktoken(name === 'o200k_base' ? o200k : cl100k));
-const pricing: ModelPricing = {
-  prompt: parsePrice('0.000003')!,
-  completion: parsePrice('0.000015')!,
-  request: undefined,
-  image: undefined,
-  webSearch: undefined,
-  internalReasoning: undefined,
-  inputCacheRead: undefined,
-  inputCacheWrite: undefined,
-};
+const pricing = testPricing();
 
 
 async function attach(text: string, label = 'src/a.ts', id = label): Promise<Attachment> {

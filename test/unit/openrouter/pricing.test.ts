@@ -1,22 +1,11 @@
 import assert from 'node:assert/strict';
 import { parseUsd, toDecimalString } from '../../../src/shared/money';
-import { estimateCost, formatPerMillion, isFree, parsePrice, type ModelPricing, type Price } from '../../../src/extension/openrouter/pricing';
+import { estimateCost, formatPerMillion, isFree, parsePrice, type Price } from '../../../src/extension/openrouter/pricing';
+import { testPricing } from '../../fixtures/pricing';
 
 const fixed = (text: string): Price => ({ kind: 'fixed', perUnit: parseUsd(text)! });
 
-function pricing(overrides: Partial<ModelPricing> = {}): ModelPricing {
-  return {
-    prompt: fixed('0.000003'),
-    completion: fixed('0.000015'),
-    request: undefined,
-    image: undefined,
-    webSearch: undefined,
-    internalReasoning: undefined,
-    inputCacheRead: undefined,
-    inputCacheWrite: undefined,
-    ...overrides,
-  };
-}
+const pricing = testPricing;
 
 function usdText(estimate: ReturnType<typeof estimateCost>): string {
   assert.equal(estimate.kind, 'estimate');
