@@ -97,6 +97,24 @@ describe('markdown: hostile replies', function () {
       assert.equal(r.keywords, 3000, 'every "const" a keyword');
     });
 
+    // Highlighted code skips the sanitizer only when its markup is exactly highlight.js's spans.
+    it('accepts highlighted markup only as classed spans around escaped text, and highlighting hostile code leaves only spans', async () => {
+      const samples = [
+        '<span class="hljs-keyword">const</span> x &lt;img&gt; &amp; "q"',
+        '<span class="hljs-title function_">f</span>',
+        '<span class="x" onclick="y">a</span>',
+        '<span class=x>a</span>',
+        '<img src=x onerror=alert(1)>',
+        'a <script>alert(1)</script>',
+        '<span class="a"><a href="javascript:x">b</a></span>',
+        '<!-- c --> <svg onload=alert(1)>',
+      ];
+      const r = await p.page.evaluate((samples) => (window as unknown as { __md: { spanCheck(s: string[]): Promise<{ accepted: boolean[]; tags: string[][] }> } }).__md.spanCheck(samples), samples);
+      assert.deepEqual(r.accepted, [true, true, false, false, false, false, false, false]);
+      for (const tags of r.tags) for (const tag of tags) assert.equal(tag, 'span class', `only classed spans: ${tags.join(', ')}`);
+      assert.deepEqual(p.errors, []);
+    });
+
     // The definition at the end redraws the first rows (they use it) and must keep all the others.
     it('draws a 10,000-row table as a table in parts of 50 rows, adding rows as they stream in and never redrawing drawn rows', async () => {
       const rows = Array.from({ length: 10_000 }, (_, i) => `| ${i} | row **${i}** | ${i < 10 ? '[x][r1]' : 'x'} |`).join('\n');

@@ -69,3 +69,10 @@ export async function highlightedCode(text: string, cuts: readonly number[]): Pr
   root.remove();
   return report;
 }
+
+/** The highlighter's markup check on each sample, and what highlighting each sample as HTML leaves in the DOM. */
+export async function spanCheck(samples: readonly string[]): Promise<{ accepted: boolean[]; tags: string[][] }> {
+  const { onlySpans, highlightPiece } = await import('../../../src/webview/markdown/languages');
+  const tags = samples.map((sample) => [...new Set([...highlightPiece(sample, 'xml').querySelectorAll('*')].map((el) => `${el.tagName.toLowerCase()}${[...el.attributes].map((a) => ` ${a.name}`).join('')}`))]);
+  return { accepted: samples.map(onlySpans), tags };
+}

@@ -8,7 +8,7 @@ import { renderTokens } from '../../../src/webview/markdown/blocks';
 import { MARKDOWN_OPTIONS, lexedCharacters } from '../../../src/webview/markdown/lexing';
 import { MarkdownView, renderMarkdownOnce } from '../../../src/webview/markdown/markdownView';
 import { markdownStyles } from '../../../src/webview/markdown/markdownStyles';
-import { highlightedCode, longCode } from './codeProbe';
+import { highlightedCode, longCode, spanCheck } from './codeProbe';
 import { highlighterLoaded, idle } from './idle';
 
 // The app's markdown styles (wrapping, chunk layout), so timings include the real layout work.
@@ -475,4 +475,4 @@ async function grouping(text: string, cuts: readonly number[]): Promise<GroupRep
   return report;
 }
 
-(window as unknown as { __md: unknown }).__md = { once, compare, stream, spec, streamed, hostile, curve, curvePaired, chunking, tableStream, grouping, longReply, longCode, highlightedCode };
+(window as unknown as { __md: unknown }).__md = { once, compare, stream, spec, streamed, hostile, curve, curvePaired, chunking, tableStream, grouping, longReply, longCode, highlightedCode, spanCheck };
