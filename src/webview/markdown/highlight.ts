@@ -10,6 +10,11 @@
  * for at most SLICE_MS (long code is already in chunks of a few KB, textChunks.ts: pieces are cut
  * inside each chunk). The price: a string or comment spanning a cut is coloured from the cut on
  * as code; the text itself is never changed.
+ *
+ * Once the chunk is loaded and the language compiled, a block of one piece is highlighted at
+ * once, in the task that drew it: the browser then lays out and paints it once, coloured,
+ * instead of plain in one frame and again when a later task replaced its text (a frame of
+ * style, layout and paint per finished block of a streaming reply).
  */
 import { CHUNK_CLASS } from './textChunks';
 
@@ -17,6 +22,8 @@ type Highlighter = typeof import('./languages');
 
 const PIECE = 2 * 1024;
 const SLICE_MS = 8;
+/** At most this long highlighting in the drawing task; later blocks go to the queue. */
+const NOW_MS = 4;
 
 interface Piece {
   readonly node: Text;
@@ -24,6 +31,8 @@ interface Piece {
 }
 
 let loading: Promise<Highlighter> | undefined;
+/** The chunk, once loaded. */
+let loaded: Highlighter | undefined;
 const queue: Piece[] = [];
 let scheduled = false;
 
@@ -42,10 +51,17 @@ export function highlightCode(nodes: readonly Node[]): void {
     for (const code of node.querySelectorAll<HTMLElement>(selector)) codes.push(code);
   }
   if (codes.length === 0) return;
+  if (loaded) {
+    const until = performance.now() + NOW_MS;
+    for (const code of codes) enqueue(loaded, code, performance.now() < until);
+    schedule(loaded);
+    return;
+  }
   loading ??= import('./languages');
   loading.then(
     (highlighter) => {
-      for (const code of codes) enqueue(highlighter, code);
+      loaded = highlighter;
+      for (const code of codes) enqueue(highlighter, code, false);
       schedule(highlighter);
     },
     () => {
@@ -55,11 +71,20 @@ export function highlightCode(nodes: readonly Node[]): void {
   );
 }
 
-function enqueue(highlighter: Highlighter, code: HTMLElement): void {
+/** Queues a block's pieces; `now`: a block of one piece is highlighted in this task instead. */
+function enqueue(highlighter: Highlighter, code: HTMLElement, now: boolean): void {
   if (!code.isConnected || code.dataset.highlighted !== undefined) return;
   const language = /(?:^|\s)language-([\w+#.-]+)/.exec(code.className)?.[1];
   code.dataset.highlighted = language ?? '';
   if (!language || !highlighter.hasLanguage(language)) return;
+  if (now && highlighter.isPrepared(language) && code.childElementCount === 0 && (code.textContent ?? '').length <= PIECE) {
+    try {
+      code.replaceChildren(highlighter.highlightPiece(code.textContent ?? '', language));
+    } catch {
+      // Left plain, like a piece that fails in the queue.
+    }
+    return;
+  }
   // Long code comes in block chunks (textChunks.ts) that skip layout off screen: it is cut
   // into pieces inside each chunk, so the chunks stay.
   const chunks = [...code.children].filter((el) => el.classList.contains(CHUNK_CLASS));

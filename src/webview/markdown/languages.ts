@@ -39,6 +39,11 @@ export function hasLanguage(language: string): boolean {
 
 const prepared = new Set<string>();
 
+/** True once the language's grammar is compiled (highlighting it is then cheap). */
+export function isPrepared(language: string): boolean {
+  return prepared.has(language);
+}
+
 /** Compiles a language's grammar on its first use; true when this call did that work. */
 export function prepare(language: string): boolean {
   if (prepared.has(language)) return false;
