@@ -249,12 +249,16 @@ export class WebviewPage {
     await this.settle();
   }
 
-  /** Waits for pending message tasks, Lit updates and one animation frame. */
+  /**
+   * Waits for pending message tasks, Lit updates and two animation frames: streamed text goes
+   * out at most every other frame (streamBuffer.ts), so a delta that arrived in the frame after
+   * an update is shown in the second.
+   */
   async settle(): Promise<void> {
     await this.page.evaluate(
       () =>
         new Promise<void>((ok) => {
-          setTimeout(() => requestAnimationFrame(() => setTimeout(ok, 0)), 0);
+          setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(ok, 0))), 0);
         }),
     );
     await this.page.evaluate(async () => {
