@@ -10,9 +10,9 @@
  * the client over (b) on short replies (medians of alternating runs).
  *
  * Made to be read on a shared, loaded machine:
- * - CPU, not wall time: the main thread's own CPU time (Linux schedstat, in ns), so
- *   waiting for a core and other processes do not count; the process total
- *   (`process.cpuUsage`, GC helper threads included) is printed beside it.
+ * - CPU, not wall time: the main thread's own CPU time (the process's minus its other
+ *   threads', Linux only), so waiting for a core and other processes do not count; the
+ *   process total (`process.cpuUsage`, GC and compiler threads included) beside it.
  * - A full GC before every measured run, so one variant's garbage is not collected
  *   (and billed) during the next variant's run.
  * - Many rounds with the variants interleaved in a rotating order; (d)/(b) is taken
@@ -26,7 +26,7 @@
  * slow path on every chunk: its worst case).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -62,16 +62,27 @@ interface Figures {
   chars: number;
 }
 
-// The main thread's tid is the pid; field 1 of schedstat is its time on a CPU in ns.
-const SCHEDSTAT = `/proc/self/task/${process.pid}/schedstat`;
-function threadCpuNs(): number | undefined {
+// The main thread's CPU time: the process's (getrusage brings the calling thread's own figure
+// up to date) minus every other thread's (schedstat, in ns). The main thread's own schedstat,
+// like process.threadCpuUsage, lags by up to a scheduler tick (~4 ms here): too coarse.
+const SELF = String(process.pid);
+function otherThreadsNs(): number | undefined {
   try {
-    return Number(readFileSync(SCHEDSTAT, 'latin1').split(' ', 1)[0]);
+    let sum = 0;
+    for (const tid of readdirSync('/proc/self/task')) {
+      if (tid === SELF) continue;
+      try {
+        sum += Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'latin1').split(' ', 1)[0]);
+      } catch {
+        // The thread ended between the listing and the read.
+      }
+    }
+    return sum;
   } catch {
     return undefined;
   }
 }
-const HAS_THREAD_CPU = threadCpuNs() !== undefined;
+const HAS_THREAD_CPU = otherThreadsNs() !== undefined;
 
 v8.setFlagsFromString('--expose-gc');
 const fullGc = vm.runInNewContext('gc') as () => void;
@@ -124,15 +135,15 @@ function post(f: Fetch, url: string, text: string): Promise<Response> {
 
 async function measure(run: () => Promise<{ events: number; chars: number }>): Promise<Figures> {
   fullGc();
-  const thread0 = threadCpuNs();
+  const others0 = otherThreadsNs();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const { events, chars } = await run();
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  const thread1 = threadCpuNs();
+  const others1 = otherThreadsNs();
   const processMs = (cpu.user + cpu.system) / 1000;
-  const threadMs = thread0 !== undefined && thread1 !== undefined ? (thread1 - thread0) / 1e6 : processMs;
+  const threadMs = others0 !== undefined && others1 !== undefined ? processMs - (others1 - others0) / 1e6 : processMs;
   return { threadMs, processMs, wallMs, events, chars };
 }
 
@@ -324,7 +335,7 @@ function varyEveryChunk(bytes: Uint8Array): Uint8Array {
 async function main(): Promise<void> {
   const { url, child } = await startFake();
   try {
-    console.log(`CPU per token; ${HAS_THREAD_CPU ? "the main thread's CPU time (schedstat)" : 'process CPU time (no schedstat here)'}, a full GC before each run`);
+    console.log(`CPU per token; ${HAS_THREAD_CPU ? "the main thread's CPU time" : 'process CPU time (no per-thread figures here)'}, a full GC before each run`);
     if (ROUNDS > 0) await table(`Over sockets, fake server in a child process, ~${SOCKET_TOKENS} tokens`, socketFetch, url, promptOf(SOCKET_TOKENS), ROUNDS);
     const prompt = promptOf(TOKENS);
     const bytes = await record(url, prompt);

@@ -26,7 +26,8 @@ import {
 } from './errors';
 import { errorFromMidstream } from './errorStatus';
 import { errorFromResponse } from './http';
-import { ChunkDecoder, type StreamChunk } from './sse';
+import { ChunkDecoder } from './chunkDecoder';
+import type { StreamChunk } from './sse';
 import type { Logger } from '../base/logger';
 import type { ChatStreamEvent, FetchLike, Timeouts } from './types';
 
@@ -239,6 +240,10 @@ export async function* streamAttempt(input: AttemptInput): AsyncGenerator<readon
 
     const decoder = new ChunkDecoder({
       onChunk: take,
+      // The last chunk again with other text: its id, model and first token were taken already.
+      onText: (kind, text) => {
+        if (text.length > 0) addText(kind, text);
+      },
       onDone: () => {
         sawDone = true;
         stopped = true;

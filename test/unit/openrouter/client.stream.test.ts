@@ -415,6 +415,26 @@ describe('OpenRouterClient.streamChat over the fake server', () => {
       assert.equal(ofType(events, 'content').length, 1);
     });
 
+    it('announces a generation that changes in the middle of otherwise repeated chunks', async () => {
+      const other = `data: ${JSON.stringify({ id: 'gen-y', model: 'm/x', provider: 'P', choices: [{ delta: { content: 'c' }, finish_reason: null }] })}\n\n`;
+      const { client } = makeClient(fake, { fetch: inMemory(chunk('a') + chunk('b') + other + chunk('d'), chunk('', 'stop'), 'data: [DONE]\n\n') });
+      const { events, content, error } = await drain(client.streamChat(userRequest('hi')));
+      assert.equal(error, undefined);
+      assert.equal(content, 'abcd');
+      assert.deepEqual(ofType(events, 'generation').map((e) => e.id), ['gen-x', 'gen-y', 'gen-x']);
+    });
+
+    it('reads escaped text in repeated chunks exactly, and skips one whose text is not a string', async () => {
+      const notText = chunk('x').replace('"x"', '42');
+      const { client, logger } = makeClient(fake, {
+        fetch: inMemory(chunk('say '), chunk('"hi"\n'), notText, chunk('\\ é🙂'), chunk('', 'stop'), 'data: [DONE]\n\n'),
+      });
+      const { content, error } = await drain(client.streamChat(userRequest('hi')));
+      assert.equal(error, undefined);
+      assert.equal(content, 'say "hi"\n\\ é🙂');
+      assert.ok(logger.lines.some((l) => l.startsWith('warn') && l.includes('malformed')));
+    });
+
     it('ignores events with an unknown event name', async () => {
       const named = `event: something-new\ndata: ${JSON.stringify({ choices: [{ delta: { content: 'NOT TEXT' } }] })}\n\n`;
       const { client } = makeClient(fake, { fetch: inMemory(chunk('Hi'), named, chunk('', 'stop'), 'data: [DONE]\n\n') });
