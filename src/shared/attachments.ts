@@ -95,7 +95,7 @@ export function sentAttachmentsJson(list: readonly SentAttachment[]): Array<Reco
     tokens: a.tokens,
     ...(a.cost !== undefined ? { cost: a.cost } : {}),
     ...(a.note !== undefined ? { note: a.note } : {}),
-    ...(a.media ? { media: { mime: a.media.mime, data: a.media.data, bytes: a.media.bytes, sha256: a.media.sha256 } } : {}),
+    ...(a.media ? { media: { mime: a.media.mime, data: a.media.data, bytes: a.media.bytes, sha256: a.media.sha256, ...(a.media.thumb ? { thumb: a.media.thumb } : {}) } } : {}),
   }));
 }
 

@@ -17,6 +17,17 @@ export const MAX_MEDIA_TOTAL_BYTES = 10 * 1024 * 1024;
 /** Base64 characters of MAX_MEDIA_BYTES: what a request may carry before it is decoded. */
 export const MAX_MEDIA_BASE64 = Math.ceil(MAX_MEDIA_BYTES / 3) * 4;
 
+/**
+ * An image's thumbnail: made by the view (it can decode images; the host cannot without a
+ * dependency), at most THUMB_SIDE pixels on its short side, as a small `data:` URL. Stored
+ * beside the image so a sent message never puts the image itself through the view again.
+ */
+export const THUMB_SIDE = 160;
+/** Longest thumbnail `data:` URL accepted, in characters (about 36 KB of image). */
+export const MAX_THUMB_CHARS = 48_000;
+/** What a thumbnail may be: the types a canvas encodes, base64. */
+export const THUMB_URL = /^data:(image\/(?:png|jpeg|webp));base64,([A-Za-z0-9+/]+={0,2})$/;
+
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const SHA256 = /^[0-9a-f]{64}$/;
 
@@ -70,6 +81,16 @@ export interface SentMedia {
   readonly bytes: number;
   /** SHA-256 of the bytes, hex: what exports print instead of the bytes. */
   readonly sha256: string;
+  /** An image's thumbnail (`readThumb`), when the view has made one. */
+  readonly thumb?: string;
+}
+
+/** A thumbnail `data:` URL, checked: bounded, well-formed base64 whose first bytes are the type it names. */
+export function readThumb(raw: unknown): string | undefined {
+  if (typeof raw !== 'string' || raw.length > MAX_THUMB_CHARS) return undefined;
+  const m = THUMB_URL.exec(raw);
+  if (!m || m[2]!.length % 4 !== 0) return undefined;
+  return sniffMedia(base64Head(m[2]!)) === m[1] ? raw : undefined;
 }
 
 /**
@@ -78,11 +99,13 @@ export interface SentMedia {
  */
 export function readSentMedia(raw: unknown): SentMedia | undefined {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
-  const { mime, data, sha256 } = raw as Record<string, unknown>;
+  const { mime, data, sha256, thumb } = raw as Record<string, unknown>;
   if (typeof data !== 'string' || data.length === 0 || data.length > MAX_MEDIA_BASE64 || data.length % 4 !== 0) return undefined;
   if (typeof sha256 !== 'string' || !SHA256.test(sha256) || typeof mime !== 'string') return undefined;
   if (!BASE64.test(data) || sniffMedia(base64Head(data)) !== mime) return undefined;
-  return { mime: mime as MediaMime, data, bytes: base64Bytes(data), sha256 };
+  // A malformed thumbnail is dropped alone: the image itself is fine.
+  const checkedThumb = isImageMime(mime) ? readThumb(thumb) : undefined;
+  return { mime: mime as MediaMime, data, bytes: base64Bytes(data), sha256, ...(checkedThumb ? { thumb: checkedThumb } : {}) };
 }
 
 /** The `data:` URL of a media record (what the request and a thumbnail carry). */

@@ -33,6 +33,7 @@ import './components/notices';
 import './components/archive';
 import { filterModels } from './components/models';
 import './components/drawer';
+import { base64Blob, makeThumbnail } from './thumbnails';
 
 const DRAWER_LABEL: Record<DrawerName, string> = { archive: 'History', models: 'Models', telemetry: 'Telemetry' };
 
@@ -217,6 +218,8 @@ export class NtApp extends LitElement {
 
   // ── host → view ─────────────────────────────────────────────────────────────
 
+  private thumbs: Promise<void> = Promise.resolve();
+
   private onHostMessage(message: HostMessage): void {
     if (message.type === 'chat/stream') {
       this.onStream(message);
@@ -238,7 +241,16 @@ export class NtApp extends LitElement {
       case 'chat/reveal':
         void this.updateComplete.then(() => this.transcript?.reveal(message.messageId));
         return;
+      case 'attach/thumbWanted':
+        this.thumbs = this.thumbs.then(() => this.makeThumb(message.id, message.mime, message.data));
+        return;
     }
+  }
+
+  /** One image at a time: decode, scale down, answer the host (which keeps the thumbnail, not the view). */
+  private async makeThumb(id: string, mime: string, data: string): Promise<void> {
+    const thumb = await makeThumbnail(await base64Blob(data, mime));
+    if (thumb) this.send({ type: 'attach/thumb', id, thumb });
   }
 
   /** The prose font and size settings, as custom properties the entries read (set through the CSSOM, which the CSP allows). */

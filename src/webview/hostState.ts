@@ -114,6 +114,7 @@ export function reduceHost(state: HostState, message: StateMessage, context: Red
         },
       };
     case 'chat/reveal':
+    case 'attach/thumbWanted':
       return state;
     case 'attach/list':
       return { ...state, attachments: message.items };

@@ -13,6 +13,7 @@ import type { Frame, Locator, Page } from 'playwright-core';
 import { CATALOG_MODELS } from '../fixtures/catalog';
 import { splitPng } from '../fixtures/png';
 import { formatUsd } from '../../src/webview/format';
+import { MAX_THUMB_CHARS } from '../../src/shared/media';
 import { deepText, editorSession, type EditorSession } from './harness';
 import { ensureApiKey, fakeRequests, pickModel, until } from './flows';
 
@@ -82,7 +83,11 @@ describe('Images: attach, price, send, refuse (E2E, chromium + code-server)', fu
     await chip.waitFor({ state: 'visible', timeout: 30_000 });
     const price = formatUsd(imagePrice(VISION));
     assert.match((await chip.textContent()) ?? '', new RegExp(`@image[\\s\\S]*${price.replace(/[$.]/g, '\\$&')}`), `the chip shows the catalog's per-image price ${price}`);
+    // The host cannot decode images: it asked the view for a thumbnail, and the chip shows that, not the image.
     await until('the chip’s thumbnail', async () => (await chip.locator('img.thumb').count()) === 1, 20_000);
+    const thumb = (await chip.locator('img.thumb').getAttribute('src')) ?? '';
+    assert.match(thumb, /^data:image\/(webp|png|jpeg);base64,/);
+    assert.ok(thumb.length <= MAX_THUMB_CHARS && thumb.length * 20 < photo.length, `a small thumbnail (${thumb.length} chars for a ${photo.length}-byte image)`);
     await s.screenshot('e2e-media-chip');
 
     const before = (await fakeRequests(s)).filter((r) => r.path.endsWith('/chat/completions')).length;
@@ -103,7 +108,9 @@ describe('Images: attach, price, send, refuse (E2E, chromium + code-server)', fu
     assert.equal(await chips().count(), 0, 'the chip left the composer with the send');
     // The sent message lists the image, with its thumbnail.
     const user = app().getByRole('log', { name: 'Transcript' }).locator('article.user').last();
-    await user.locator('nt-attachment-chips li', { hasText: `photo-${STAMP}.png` }).locator('img.thumb').waitFor({ state: 'visible', timeout: 20_000 });
+    const sentThumb = user.locator('nt-attachment-chips li', { hasText: `photo-${STAMP}.png` }).locator('img.thumb');
+    await sentThumb.waitFor({ state: 'visible', timeout: 20_000 });
+    assert.equal(await sentThumb.getAttribute('src'), thumb, 'the stored message keeps the same thumbnail');
     await s.screenshot('e2e-media-sent');
   });
 
@@ -119,6 +126,7 @@ describe('Images: attach, price, send, refuse (E2E, chromium + code-server)', fu
     const chip = chips().filter({ hasText: 'clip.png' });
     await chip.waitFor({ state: 'visible', timeout: 30_000 });
     await until('the pasted chip’s thumbnail', async () => (await chip.locator('img.thumb').count()) === 1, 20_000);
+    assert.ok(((await chip.locator('img.thumb').getAttribute('src')) ?? '').length <= MAX_THUMB_CHARS, 'made by the view from the pasted file');
 
     await pickModel(frame, TEXT_ONLY);
     // The text-only model's chip price: none for images (it cannot take them).

@@ -11,7 +11,6 @@ import { replyFigures } from '../storage/replyFigures';
 import { perMillion, toDecimalString } from '../../shared/money';
 import { conversationCacheSaving, entryExtras } from './entryExtras';
 import { readSentAttachments } from '../../shared/attachments';
-import { dataUrl } from '../../shared/media';
 
 /** Most characters of one sent selection the view draws (the store keeps all of it). */
 const MAX_SENT_CODE = 200_000;
@@ -52,8 +51,8 @@ export function entryView(entry: PathEntry, siblingIds: readonly string[], strea
       tokens,
       ...(cost !== undefined ? { cost } : {}),
       ...(note ? { note } : {}),
-      // A sent image shows its thumbnail (bytes already checked by readSentAttachments).
-      ...(media && kind === 'image' ? { thumb: dataUrl(media) } : {}),
+      // A sent image shows its small thumbnail (checked by readSentAttachments), never the image itself.
+      ...(media?.thumb ? { thumb: media.thumb } : {}),
     }));
   }
   const code = attached.filter((a) => a.kind === 'selection').map((a) => ({ label: a.label, language: a.language, code: a.text.slice(0, MAX_SENT_CODE) }));

@@ -70,6 +70,7 @@ export class ChatController implements vscode.Disposable {
       tokens: async () => (await this.ready()).tokens,
       recorder: deps.terminals ?? new TerminalRecorder(),
       changed: () => void this.view.postAttachments(),
+      wantThumb: (id, mime, data) => void deps.post({ type: 'attach/thumbWanted', id, mime, data }),
     });
     this.view = new ViewSync({
       services: () => this.ready(),

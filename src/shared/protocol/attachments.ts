@@ -6,10 +6,12 @@
  */
 import * as z from 'zod/mini';
 import { ATTACHMENT_KINDS, MAX_ATTACHMENTS, SOURCE_KINDS } from '../attachments';
-import { MAX_MEDIA_BASE64 } from '../media';
+import { IMAGE_MIMES, MAX_MEDIA_BASE64, MAX_THUMB_CHARS, THUMB_URL } from '../media';
 import { Count, Id, Money, push, request } from './common';
 
 export const AttachmentKind = z.enum(ATTACHMENT_KINDS);
+/** An image's thumbnail as the view made it: a small `data:` URL (shared/media.ts `readThumb` checks its bytes too). */
+export const ThumbUrl = z.string().check(z.maxLength(MAX_THUMB_CHARS), z.regex(THUMB_URL));
 export const SourceKind = z.enum(SOURCE_KINDS);
 
 /** A chip: what is attached and what it costs — never its text. */
@@ -22,8 +24,8 @@ export const AttachmentView = z.object({
   cost: z.optional(Money),
   /** What the source said (a folder's included files). */
   note: z.optional(z.string().check(z.maxLength(500))),
-  /** An image's thumbnail: its own bytes as a base64 `data:` URL of an accepted image type only. */
-  thumb: z.optional(z.string().check(z.maxLength(MAX_MEDIA_BASE64 + 32), z.regex(/^data:image\/(?:png|jpeg|webp|gif);base64,[A-Za-z0-9+/]+={0,2}$/))),
+  /** An image's thumbnail (small; never the image itself), once the view has made it. */
+  thumb: z.optional(ThumbUrl),
 });
 export type AttachmentView = z.infer<typeof AttachmentView>;
 
@@ -42,7 +44,11 @@ export const attachmentRequests = [
     data: z.string().check(z.maxLength(MAX_MEDIA_BASE64)),
     /** Set (with empty `data`) when the file was over the bound and not read: the host says why. */
     size: z.optional(Count),
+    /** The view's thumbnail of the image, made before sending (absent for a PDF or what it cannot decode). */
+    thumb: z.optional(ThumbUrl),
   }),
+  /** The thumbnail the host asked for (`attach/thumbWanted`) of the pending image `id`. */
+  request('attach/thumb', { id: Id, thumb: ThumbUrl }),
 ] as const;
 
 export const attachmentPushes = [
@@ -51,4 +57,9 @@ export const attachmentPushes = [
     /** The attachment limit in tokens (setting), for the composer's hint. */
     limit: Count,
   }),
+  /**
+   * An image the host attached itself (`@image`) and has no thumbnail of: its bytes, once, for
+   * the view to scale down (off the DOM) and answer with `attach/thumb`.
+   */
+  push('attach/thumbWanted', { id: Id, mime: z.enum(IMAGE_MIMES), data: z.string().check(z.maxLength(MAX_MEDIA_BASE64)) }),
 ] as const;

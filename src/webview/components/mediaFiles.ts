@@ -1,10 +1,12 @@
 /**
  * Pasted and dropped files become `attach/media` requests: each file's bytes, base64, for the
- * host to check (it decides what they are from the bytes, never from this name or type). A
- * file over the size bound is not read at all: the host is told its size and answers why.
+ * host to check (it decides what they are from the bytes, never from this name or type), with
+ * a thumbnail when the file decodes as an image. A file over the size bound is not read at
+ * all: the host is told its size and answers why.
  */
 import { MAX_MEDIA_BYTES } from '../../shared/media';
 import type { ViewIntent } from '../../shared/protocol';
+import { makeThumbnail } from '../thumbnails';
 
 /** Most files one paste or drop attaches (the host bounds the message's attachments anyway). */
 const MAX_FILES = 10;
@@ -32,7 +34,9 @@ export async function mediaRequests(files: readonly File[]): Promise<ViewIntent[
       continue;
     }
     try {
-      out.push({ type: 'attach/media', name, data: await base64Of(file) });
+      // The thumbnail is made here, from the file itself, so the host never sends the image back to be shown.
+      const thumb = await makeThumbnail(file);
+      out.push({ type: 'attach/media', name, data: await base64Of(file), ...(thumb ? { thumb } : {}) });
     } catch {
       // Unreadable (revoked by the OS): nothing to attach.
     }

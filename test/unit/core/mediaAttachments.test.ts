@@ -7,7 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import { readSentAttachments, sentAttachmentsJson } from '../../../src/shared/attachments';
-import { base64Head, MAX_MEDIA_BASE64, MAX_MEDIA_BYTES, readSentMedia, sniffMedia } from '../../../src/shared/media';
+import { base64Head, MAX_MEDIA_BASE64, MAX_MEDIA_BYTES, MAX_THUMB_CHARS, readSentMedia, readThumb, sniffMedia } from '../../../src/shared/media';
 import { buildMediaAttachment, type Attachment } from '../../../src/extension/core/attachments/attachment';
 import { PendingAttachments } from '../../../src/extension/core/attachments/pending';
 import { wireMessages } from '../../../src/extension/openrouter/requestOptions';
@@ -94,6 +94,45 @@ describe('image and PDF attachments', function () {
       const read = readSentAttachments({ attachments: list });
       assert.deepEqual(read.map((a) => a.label), ['shot.png', 'paper.pdf']);
       assert.deepEqual(readSentAttachments({ attachments: sentAttachmentsJson(read) }), read, 'what is stored reads back the same');
+    });
+
+    it('keeps an image’s thumbnail only when it is a small, well-formed image of the type it names; a bad one is dropped alone', () => {
+      const thumb = `data:image/webp;base64,${Buffer.from(WEBP).toString('base64')}`;
+      assert.equal(readThumb(thumb), thumb);
+      assert.equal(readThumb(`data:image/png;base64,${Buffer.from(PNG).toString('base64')}`)?.startsWith('data:image/png'), true);
+      for (const bad of [
+        `data:image/png;base64,${Buffer.from(WEBP).toString('base64')}`, // bytes of another type
+        `data:image/gif;base64,${Buffer.from(GIF).toString('base64')}`, // not a type a canvas makes
+        `data:image/svg+xml;base64,${Buffer.from('<svg onload=alert(1)>').toString('base64')}`,
+        `data:image/webp;base64,${Buffer.from(WEBP).toString('base64')}" onerror="x`,
+        `data:image/webp;base64,${Buffer.from(WEBP).toString('base64')}${'A'.repeat(MAX_THUMB_CHARS)}`, // over the bound
+        `https://example.invalid/x.webp`,
+        42,
+      ]) assert.equal(readThumb(bad), undefined, String(bad).slice(0, 60));
+      const withThumb = { kind: 'image', label: 'shot.png', text: '', language: '', tokens: 0, media: { ...media(PNG, 'image/png'), thumb } };
+      const badThumb = { ...withThumb, label: 'bad-thumb.png', media: { ...withThumb.media, thumb: 'data:image/png;base64,PHN2Zz4=' } };
+      const pdfThumb = { kind: 'pdf', label: 'paper.pdf', text: '', language: '', tokens: 0, media: { ...media(PDF, 'application/pdf'), thumb } };
+      const read = readSentAttachments({ attachments: [withThumb, badThumb, pdfThumb] });
+      assert.deepEqual(read.map((a) => [a.label, a.media?.thumb]), [['shot.png', thumb], ['bad-thumb.png', undefined], ['paper.pdf', undefined]]);
+      assert.deepEqual(readSentAttachments({ attachments: sentAttachmentsJson(read) }), read, 'the thumbnail is stored and reads back');
+    });
+
+    it('gives a pending image the view’s thumbnail, checked, and nothing else', () => {
+      const thumb = `data:image/webp;base64,${Buffer.from(WEBP).toString('base64')}`;
+      const pending = new PendingAttachments(() => 50_000);
+      const built = buildMediaAttachment({ label: 'shot.png', media: media(PNG, 'image/png') }, { id: 'i1', pricing });
+      const pdf = buildMediaAttachment({ label: 'paper.pdf', media: media(PDF, 'application/pdf') }, { id: 'p1', pricing });
+      assert.ok(built.ok && pdf.ok);
+      pending.add(built.attachment);
+      pending.add(pdf.attachment);
+      assert.equal(pending.setThumb('i1', 'data:image/png;base64,PHN2Zz4='), false, 'malformed');
+      assert.equal(pending.setThumb('p1', thumb), false, 'a PDF has none');
+      assert.equal(pending.setThumb('gone', thumb), false, 'no such image');
+      assert.equal(pending.list()[0]!.media?.thumb, undefined);
+      assert.equal(pending.setThumb('i1', thumb), true);
+      assert.equal(pending.list()[0]!.media?.thumb, thumb);
+      const resolved = pending.resolve(['i1']);
+      assert.equal(resolved.ok ? resolved.attachments[0]?.media?.thumb : undefined, thumb, 'the send stores it');
     });
 
     it('bounds the images of one message together', () => {

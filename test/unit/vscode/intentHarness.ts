@@ -65,6 +65,7 @@ export const TEST_SETTINGS: Settings = {
 const noAttachments: Attachments = {
   pick: async () => ({ ok: true }),
   pasted: async () => ({ ok: true }),
+  setThumb: () => false,
   remove: () => false,
   resolve: (ids) => (ids.length ? { ok: false, message: 'Those attachments are gone.' } : { ok: true, attachments: [] }),
   sent: () => undefined,

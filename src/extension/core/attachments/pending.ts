@@ -7,7 +7,7 @@
  */
 import { MAX_ATTACHMENTS } from '../../../shared/attachments';
 import type { ModelPricing } from '../../openrouter/pricing';
-import { formatBytes, MAX_MEDIA_TOTAL_BYTES } from '../../../shared/media';
+import { formatBytes, isImageMime, MAX_MEDIA_TOTAL_BYTES, readThumb } from '../../../shared/media';
 import { mediaCost, promptCost, type Attachment } from './attachment';
 
 export type AddOutcome = { ok: true } | { ok: false; message: string };
@@ -55,6 +55,16 @@ export class PendingAttachments {
     const before = this.items.length;
     this.items = this.items.filter((a) => a.id !== id);
     return this.items.length !== before;
+  }
+
+  /** Gives a pending image its thumbnail (checked); false when there is no such image or it is malformed. */
+  setThumb(id: string, thumb: string): boolean {
+    const checked = readThumb(thumb);
+    const index = this.items.findIndex((a) => a.id === id && a.media !== undefined && isImageMime(a.media.mime));
+    const item = this.items[index];
+    if (!checked || !item?.media) return false;
+    this.items = this.items.with(index, { ...item, media: { ...item.media, thumb: checked } });
+    return true;
   }
 
   clear(): void {

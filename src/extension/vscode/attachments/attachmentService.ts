@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import type { SentAttachment, SourceKind } from '../../../shared/attachments';
 import { buildAttachment, buildMediaAttachment, type Attachment, type AttachmentDraft } from '../../core/attachments/attachment';
-import { dataUrl } from '../../../shared/media';
+import { isImageMime, type ImageMime } from '../../../shared/media';
 import { mediaFromBase64, type MediaOutcome } from './mediaBytes';
 import { pickMediaFile } from './mediaSource';
 import { PendingAttachments } from '../../core/attachments/pending';
@@ -33,6 +33,8 @@ export interface AttachmentServiceDeps {
   recorder: TerminalRecorder;
   /** The list changed: the view is sent the chips again. */
   changed(): void;
+  /** An image without a thumbnail: its bytes go to the view once, which answers `attach/thumb`. */
+  wantThumb(id: string, mime: ImageMime, data: string): void;
 }
 
 export type AttachOutcome = { ok: true; chip?: AttachmentChip; shown?: string } | { ok: false; message: string };
@@ -70,20 +72,33 @@ export class AttachmentService {
     return { ok: true, chip: chipOf(attachment) };
   }
 
-  /** A pasted or dropped image or PDF (base64 from the view, checked here before and after decoding). */
-  pasted(name: string, data: string, size?: number): Promise<AttachOutcome> {
-    return this.addMedia(mediaFromBase64(name, data, size));
+  /**
+   * A pasted or dropped image or PDF (base64 from the view, checked here before and after
+   * decoding), with the thumbnail the view made of it (checked too; dropped when malformed).
+   */
+  pasted(name: string, data: string, size?: number, thumb?: string): Promise<AttachOutcome> {
+    return this.addMedia(mediaFromBase64(name, data, size), thumb);
   }
 
-  private async addMedia(outcome: MediaOutcome): Promise<AttachOutcome> {
+  private async addMedia(outcome: MediaOutcome, thumb?: string): Promise<AttachOutcome> {
     if (!outcome) return { ok: true };
     if (!outcome.ok) return outcome;
-    const built = buildMediaAttachment({ label: outcome.label, media: outcome.media }, { id: randomUUID(), pricing: (await this.deps.model()).pricing });
+    const media = thumb ? { ...outcome.media, thumb } : outcome.media;
+    const built = buildMediaAttachment({ label: outcome.label, media }, { id: randomUUID(), pricing: (await this.deps.model()).pricing });
     if (!built.ok) return built;
     const added = this.pending.add(built.attachment);
     if (!added.ok) return added;
     this.deps.changed();
+    const m = built.attachment.media;
+    if (m && !m.thumb && isImageMime(m.mime)) this.deps.wantThumb(built.attachment.id, m.mime, m.data);
     return { ok: true, chip: chipOf(built.attachment) };
+  }
+
+  /** The view's thumbnail of a pending image; false when there is no such image or the thumbnail is malformed. */
+  setThumb(id: string, thumb: string): boolean {
+    const set = this.pending.setThumb(id, thumb);
+    if (set) this.deps.changed();
+    return set;
   }
 
   remove(id: string): boolean {
@@ -152,8 +167,8 @@ function chipOf(a: Attachment): AttachmentChip {
     tokens: a.tokens,
     ...(a.cost !== undefined ? { cost: a.cost } : {}),
     ...(a.note ? { note: a.note } : {}),
-    // An image's thumbnail is its own bytes (already checked); a PDF has none.
-    ...(a.media && a.kind === 'image' ? { thumb: dataUrl(a.media) } : {}),
+    // An image's small thumbnail, once the view has made it (never the image itself); a PDF has none.
+    ...(a.media?.thumb ? { thumb: a.media.thumb } : {}),
   };
 }
 

@@ -38,7 +38,7 @@ export interface HostActions {
 }
 
 /** The composer's attachments, as handlers see them. */
-export type Attachments = Pick<AttachmentService, 'pick' | 'pasted' | 'remove' | 'resolve' | 'sent' | 'chips' | 'totalTokens'>;
+export type Attachments = Pick<AttachmentService, 'pick' | 'pasted' | 'setThumb' | 'remove' | 'resolve' | 'sent' | 'chips' | 'totalTokens'>;
 
 /** The services any handler uses (the editor passes all of `ChatServices`). */
 export type IntentServices = Pick<ChatServices, 'history' | 'engine' | 'catalog' | 'endpoints' | 'telemetry' | 'costs' | 'bus' | 'recovery'>;
