@@ -21,7 +21,8 @@
  *
  * Tables: over real sockets (the fake writes every event in its own TCP segment, so
  * per-read I/O dominates); the same recorded bytes replayed from memory in 16 KB
- * reads through each variant's `fetch` (the per-event work alone); and that replay
+ * reads through each variant's `fetch` (the per-event work alone); replayed one event
+ * per read (the per-read work without the socket's noise); and the 16 KB replay
  * with a stream whose chunks differ beyond their text in every event (the client's
  * slow path on every chunk: its worst case).
  */
@@ -118,6 +119,34 @@ function replayFetch(bytes: Uint8Array, readSize: number): Fetch {
     });
     return new Response(body, { status: 200, headers: { 'Content-Type': 'text/event-stream' } });
   };
+}
+
+/** A fetch that answers with `pieces`, one per read (one SSE event each, as a slow model's socket gives them). */
+function replayPiecesFetch(pieces: readonly Uint8Array[]): Fetch {
+  return async () => {
+    let i = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (i >= pieces.length) return controller.close();
+        controller.enqueue(pieces[i++]!);
+      },
+    });
+    return new Response(body, { status: 200, headers: { 'Content-Type': 'text/event-stream' } });
+  };
+}
+
+/** The recorded bytes cut after every blank line that ends an event. */
+function eventPieces(bytes: Uint8Array): Uint8Array[] {
+  const pieces: Uint8Array[] = [];
+  let start = 0;
+  for (let i = 1; i < bytes.length; i++) {
+    if (bytes[i] === 10 && bytes[i - 1] === 10) {
+      pieces.push(bytes.subarray(start, i + 1));
+      start = i + 1;
+    }
+  }
+  if (start < bytes.length) pieces.push(bytes.subarray(start));
+  return pieces;
 }
 
 async function record(url: string, text: string): Promise<Uint8Array> {
@@ -343,6 +372,13 @@ async function main(): Promise<void> {
     const prompt = promptOf(TOKENS);
     const bytes = await record(url, prompt);
     await table(`Replayed from memory in 16 KB reads (no sockets), ~${TOKENS} tokens`, replayFetch(bytes, 16 * 1024), url, prompt, REPLAY_ROUNDS);
+    await table(
+      `The same bytes replayed one event per read (as a slow model's socket delivers them), ~${TOKENS} tokens`,
+      replayPiecesFetch(eventPieces(bytes)),
+      url,
+      prompt,
+      REPLAY_ROUNDS,
+    );
     await table(
       `The same replay, every chunk's envelope different (no fast path), ~${TOKENS} tokens`,
       replayFetch(varyEveryChunk(bytes), 16 * 1024),
