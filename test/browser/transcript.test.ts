@@ -46,6 +46,16 @@ describe('transcript', function () {
         return getComputedStyle(last, '::after').content;
       });
     assert.notEqual(await cursor(), 'none', 'a block cursor follows the text while streaming');
+    const blink = () =>
+      article.locator('.md').evaluate((md) => getComputedStyle(md.lastElementChild ?? md, '::after').animationName);
+    // Solid while text arrives (a blink restarted every frame cost style work), blinking while it waits.
+    assert.equal(await blink(), 'none', 'the cursor is solid while text arrives');
+    await p.page.waitForFunction(() => {
+      const md = document.querySelector('nt-app')?.shadowRoot?.querySelector('nt-transcript')?.shadowRoot?.querySelector('nt-entry:last-of-type')?.shadowRoot?.querySelector('.md');
+      return md?.lastElementChild && getComputedStyle(md.lastElementChild, '::after').animationName === 'nt-blink';
+    });
+    await p.post({ type: 'chat/stream', conversationId: 'c1', messageId: 'a9', content: '!', reasoning: '' });
+    assert.equal(await blink(), 'none', 'new text makes it solid again');
 
     await p.post({
       type: 'chat/conversation',

@@ -1,9 +1,24 @@
 /** Styles of <nt-entry> (entry.ts): one transcript entry, its metadata line and its actions. */
-import { css } from 'lit';
+import { css, unsafeCSS } from 'lit';
 import { markdownStyles } from '../markdown/markdownStyles';
 import { sharedStyles, visuallyHidden } from '../styles/shared';
-import { cursorBlock, cursorKeyframes } from '../styles/cursor';
+import { cursorBlink, cursorKeyframes, cursorShape } from '../styles/cursor';
 import { entryExtrasStyles } from './entryExtras.styles';
+
+/** Where a streaming reply's cursor goes after text (its `::after`; see the rules below). */
+const CURSOR_AFTER_TEXT = [
+  '.md.streaming > :not(.md-group, .code-block, .md-raw):last-child',
+  '.md.streaming > .md-group:last-child > :not(.code-block, .md-raw):last-child',
+  '.md.streaming:empty',
+];
+/** …and after code or raw text, without the glow. */
+const CURSOR_AFTER_CODE = [
+  '.md.streaming > .code-block:last-child code:not(:has(> .md-chunk))',
+  '.md.streaming > .md-raw:last-child > pre:not(:has(> .md-chunk))',
+  '.md.streaming > :is(.code-block, .md-raw):last-child pre .md-chunk:last-child',
+];
+const after = (selectors: readonly string[], idle = false) =>
+  unsafeCSS(selectors.map((s) => `${idle ? s.replace('.md.streaming', '.md.streaming[data-idle]') : s}::after`).join(',\n'));
 
 export const entryStyles = [
   sharedStyles,
@@ -169,31 +184,25 @@ export const entryStyles = [
        alone. Long text is drawn in block-level chunks (textChunks.ts) and a long reply's
        finished blocks in groups (blockGroups.ts): the cursor goes into the last chunk or block,
        never after it on a line of its own. */
-    .md.streaming > :not(.md-group, .code-block, .md-raw):last-child::after,
-    .md.streaming > .md-group:last-child > :not(.code-block, .md-raw):last-child::after,
-    .md.streaming:empty::after {
+    ${after(CURSOR_AFTER_TEXT)} {
       content: '';
-      ${cursorBlock}
+      ${cursorShape}
       margin-left: 1px;
       box-shadow: var(--nt-glow);
     }
-    .md.streaming > .code-block:last-child code:not(:has(> .md-chunk))::after,
-    .md.streaming > .md-raw:last-child > pre:not(:has(> .md-chunk))::after,
-    .md.streaming > :is(.code-block, .md-raw):last-child pre .md-chunk:last-child::after {
+    ${after(CURSOR_AFTER_CODE)} {
       content: '';
-      ${cursorBlock}
+      ${cursorShape}
     }
-    ${cursorKeyframes}
-    @media (prefers-reduced-motion: reduce) {
-      .md.streaming > :not(.md-group, .code-block, .md-raw):last-child::after,
-      .md.streaming > .md-group:last-child > :not(.code-block, .md-raw):last-child::after,
-      .md.streaming:empty::after,
-      .md.streaming > .code-block:last-child code:not(:has(> .md-chunk))::after,
-      .md.streaming > .md-raw:last-child > pre:not(:has(> .md-chunk))::after,
-      .md.streaming > :is(.code-block, .md-raw):last-child pre .md-chunk:last-child::after {
-        animation: none;
+    /* Solid while text arrives, blinking once the reply waits (data-idle, cursorIdle.ts): a
+       blink restarted on every update cost a style pass and a new animation per frame, and
+       looked the same. */
+    @media (prefers-reduced-motion: no-preference) {
+      ${after([...CURSOR_AFTER_TEXT, ...CURSOR_AFTER_CODE], true)} {
+        ${cursorBlink}
       }
     }
+    ${cursorKeyframes}
     details.reasoning {
       margin: 2px 0 var(--nt-gap-xs);
       color: var(--nt-dim);

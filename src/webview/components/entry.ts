@@ -13,6 +13,7 @@ import { emitIntent } from './events';
 import { extraStats, renderCitations } from './entryExtras';
 import { entryStyles } from './entry.styles';
 import { LongContent } from './longContent';
+import { CursorIdle } from './cursorIdle';
 import { longContentStyles } from './longContent.styles';
 import './attachmentChips';
 import './sentCode';
@@ -37,6 +38,8 @@ export class NtEntry extends LitElement {
   private split: { content: string; typed: string; code: SentCode | undefined } | undefined;
   /** Bounds what this entry draws: a very long text opens collapsed. */
   private readonly long = new LongContent(this);
+  /** The streaming cursor blinks only while no text arrives. */
+  private readonly cursorIdle = new CursorIdle();
 
   /** What a screen reader should hear for this entry: the rendered text, without toolbar labels. */
   spokenText(): string {
@@ -91,6 +94,7 @@ export class NtEntry extends LitElement {
     if (!this.markdown || changed.size !== 1 || !changed.has('content') || this.long.collapsed) return true;
     if (this.entry.role !== 'assistant' || this.entry.status !== 'streaming') return true;
     this.markdown.update(this.content, false);
+    this.cursorIdle.grew(this.markdown.root);
     return false;
   }
 
@@ -127,10 +131,13 @@ export class NtEntry extends LitElement {
     // Every update: "show all" changes what is shown without changing a property.
     const shown = this.long.visible(this.content);
     this.markdown.update(shown, this.entry.status !== 'streaming' && shown.length === this.content.length);
+    if (this.entry.status === 'streaming') this.cursorIdle.grew(this.markdown.root);
+    else this.cursorIdle.stop(this.markdown.root);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.cursorIdle.stop(this.markdown?.root);
     this.markdown?.dispose();
     this.markdown = undefined;
   }

@@ -5,13 +5,22 @@
  */
 import { css } from 'lit';
 
-export const cursorBlock = css`
+/** The block itself, without the blink. */
+export const cursorShape = css`
   display: inline-block;
   width: 0.55em;
   height: 1.05em;
   vertical-align: text-bottom;
   background: var(--nt-accent);
+`;
+
+export const cursorBlink = css`
   animation: nt-blink 1.06s steps(1) infinite;
+`;
+
+export const cursorBlock = css`
+  ${cursorShape}
+  ${cursorBlink}
 `;
 
 export const cursorKeyframes = css`
