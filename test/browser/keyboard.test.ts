@@ -7,25 +7,11 @@
 import * as assert from 'node:assert/strict';
 import { WebviewPage } from './harness';
 import { assistantEntry, conversation, richConversation, snapshot, userEntry } from './fixtures';
+import { focusedElement, type FocusReport } from './focus';
 
-/** The element that really has focus, through shadow roots: tag, label and its entry's id. */
-async function focused(p: WebviewPage): Promise<{ tag: string; label: string; entry: string | null; inTranscript: boolean }> {
-  return p.page.evaluate(() => {
-    let el: Element | null = document.activeElement;
-    const hosts: Element[] = [];
-    while (el?.shadowRoot?.activeElement) {
-      hosts.push(el);
-      el = el.shadowRoot.activeElement;
-    }
-    const entryHost = hosts.find((h) => h.localName === 'nt-entry') ?? (el?.localName === 'nt-entry' ? el : null);
-    const article = el?.closest('article') ?? null;
-    return {
-      tag: el?.localName ?? '',
-      label: el?.getAttribute('aria-label') ?? el?.textContent?.trim() ?? '',
-      entry: article?.getAttribute('data-id') ?? entryHost?.shadowRoot?.querySelector('article')?.getAttribute('data-id') ?? null,
-      inTranscript: hosts.some((h) => h.localName === 'nt-transcript'),
-    };
-  });
+/** The element that really has focus, through shadow roots (test/browser/focus.ts, shared with the E2E). */
+function focused(p: WebviewPage): Promise<FocusReport> {
+  return p.page.evaluate(focusedElement);
 }
 
 describe('keyboard and focus', function () {
@@ -69,6 +55,9 @@ describe('keyboard and focus', function () {
     }
     assert.deepEqual(stops, ['copy', 'regenerate', 'Fork from here', 'Delete message'], 'only the current entry’s actions are stops');
     assert.equal((await focused(p)).inTranscript, false, 'the next Tab leaves the log');
+    await p.page.keyboard.press('Shift+Tab');
+    const back = await focused(p);
+    assert.deepEqual([back.tag, back.entry], ['article', 'a2'], `Shift+Tab comes back to the entry itself, not its last button (${back.label})`);
   });
 
   it('moves between entries with the arrow keys and keeps the chosen entry as the Tab stop', async () => {
@@ -84,7 +73,9 @@ describe('keyboard and focus', function () {
     // Leave and come back: the same entry holds the stop.
     await p.page.getByRole('textbox', { name: 'Message', exact: true }).focus();
     await tabIntoLog();
-    assert.equal((await focused(p)).entry, 'a1');
+    const back = await focused(p);
+    assert.equal(back.entry, 'a1');
+    assert.equal(back.tag, 'article', 'Shift+Tab lands on the entry again, not on its last button');
   });
 
   it('moves between an entry’s actions with ArrowLeft and ArrowRight', async () => {

@@ -121,7 +121,13 @@ export class TranscriptKeys implements ReactiveController {
     // Seen from this host, focus leaving an entry comes from the <nt-entry> element itself.
     const from = event.relatedTarget;
     const fromEntry = from instanceof HTMLElement && (from.localName === 'nt-entry' || entryOf(from) !== undefined);
-    const intoEdge = target.getAttribute('role') === 'log' || (entry !== undefined && target.localName !== 'article' && entry.entry.id !== this.currentId);
+    // From a control below or above the log (Shift+Tab from the composer lands on the current
+    // entry's last button otherwise). Not a focus restored with nothing focused before (no
+    // relatedTarget): that one keeps its control.
+    const fromOutside = from instanceof Node && !fromEntry && !this.host.renderRoot.contains(from);
+    const intoEdge =
+      target.getAttribute('role') === 'log' ||
+      (entry !== undefined && target.localName !== 'article' && (entry.entry.id !== this.currentId || fromOutside));
     if (!fromEntry && intoEdge && !this.pointing) {
       // Tab (or Shift+Tab) into the log: land on the current entry, not on the first button in it.
       if (this.focusCurrent()) return;
