@@ -97,6 +97,10 @@ export async function traced<T>(p: WebviewPage, work: () => Promise<T>): Promise
       console.log(`    task #${tasks.findIndex((t) => t.e === e)} of ${tasks.length} at +${((e.ts - from.ts) / 1000).toFixed(0)} ms: ${((e.dur ?? 0) / 1000).toFixed(1)} ms wall, ${((e.tdur ?? 0) / 1000).toFixed(1)} ms CPU: ${[...inner].sort((a, b) => (b.tdur ?? 0) - (a.tdur ?? 0)).slice(0, 12).map((x) => `${x.name} ${((x.dur ?? 0) / 1000).toFixed(1)}/${((x.tdur ?? 0) / 1000).toFixed(1)}`).join(', ')}`);
       console.log(`      ${hotFunctions(samples, e.ts, e.ts + (e.dur ?? 0))}`);
       for (const x of inner.filter((x) => x.name === 'Layout' && (x.tdur ?? 0) > 5000)) console.log(`      layout ${JSON.stringify(x.args).slice(0, 400)}`);
+      if (e.tdur !== undefined && e.tdur > 50_000) {
+        const all = events.filter((x) => x.tid === e.tid && x.pid === e.pid && x.ts >= e.ts && x.ts <= e.ts + (e.dur ?? 0) && x !== e);
+        console.log(`      all events: ${all.map((x) => `${x.ph}:${x.name}@${((x.ts - e.ts) / 1000).toFixed(1)}${x.dur !== undefined ? `/${(x.dur / 1000).toFixed(1)}/${((x.tdur ?? 0) / 1000).toFixed(1)}` : ''}`).join(' ').slice(0, 3000)}`);
+      }
     }
   }
   return { result, tasks };
