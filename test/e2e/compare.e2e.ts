@@ -5,15 +5,12 @@
  * cost and timings; the fake must have received the prompt once per model. Pick a winner (the
  * conversation goes on with its model), ask once more, then "Replay Branch on Another Model…"
  * from the palette and open the diff from the notification: a Markdown table of both turns with
- * the original and replayed cost and latency. The table's screenshot is the README's.
+ * the original and replayed cost and latency. (The README's pictures: screenshots.e2e.ts.)
  */
 import * as assert from 'node:assert/strict';
-import { copyFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
-import { REPO_ROOT } from '../../scripts/lib/tools.mjs';
 import { editorSession, type EditorSession } from './harness';
-import { ensureApiKey, fakeRequests, until } from './flows';
+import { ensureApiKey, fakeRequests, tickExactly as tickIn, until } from './flows';
 
 const API_KEY = 'sk-or-v1-e2e-compare-key-0123456789abcdef';
 const MODELS = ['openai/gpt-4o-mini', 'anthropic/claude-sonnet-4', 'google/gemini-2.5-flash'];
@@ -22,7 +19,6 @@ const STAMP = Date.now().toString(36);
 // The fake echoes the prompt, ~100 ms a chunk with `slow`: a longer prompt streams for several seconds.
 const PROMPT = `Which sorting algorithms are stable ${STAMP}? ${'Weigh merge sort, insertion sort, timsort and heapsort on stability and memory. '.repeat(4)}[[scenario:slow]]`;
 const FOLLOW_UP = `And which of them sort in place ${STAMP}?`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('Compare models and replay a branch (E2E, chromium + code-server)', function () {
   this.timeout(300_000);
@@ -41,25 +37,7 @@ describe('Compare models and replay a branch (E2E, chromium + code-server)', fun
     return rows().evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-status') ?? '?'));
   }
 
-  /** Ticks exactly `wanted` in the open multi-select quick pick (rows carry aria-checked). */
-  async function tickExactly(wanted: readonly string[]): Promise<void> {
-    const list = quickInput().locator('.monaco-list-row');
-    await until('the model rows', async () => (await list.count()) >= wanted.length, 20_000);
-    for (let pass = 0; pass < 3; pass++) {
-      const n = await list.count();
-      for (let i = 0; i < n; i++) {
-        const row = list.nth(i);
-        const text = (await row.textContent()) ?? '';
-        const checked = await row.getAttribute('aria-checked');
-        if (checked === null) continue; // a separator
-        const want = wanted.some((id) => text.includes(id));
-        if (want !== (checked === 'true')) await row.click({ timeout: 5000 });
-      }
-      const title = (await quickInput().textContent()) ?? '';
-      if (title.includes(`${wanted.length} picked`)) return;
-      await sleep(300);
-    }
-  }
+  const tickExactly = (wanted: readonly string[]): Promise<void> => tickIn(page, wanted);
 
   async function runFromPalette(title: string): Promise<void> {
     await page.locator('.part.editor').first().click({ position: { x: 200, y: 200 }, timeout: 10_000 });
@@ -123,11 +101,7 @@ describe('Compare models and replay a branch (E2E, chromium + code-server)', fun
     const sent = (await fakeRequests(s)).filter((r) => r.path.endsWith('/chat/completions')).slice(before);
     assert.deepEqual(sent.map((r) => (r.body as { model: string }).model).sort(), [...MODELS].sort(), 'one request per model');
     await table().scrollIntoViewIfNeeded();
-    const shot = await s.screenshot('e2e-compare-table');
-    // The README's picture: the side bar alone, the table under the shown reply.
-    if (process.env.NT_UPDATE_SCREENSHOTS === '1') {
-      await page.locator('.part.sidebar').screenshot({ path: join(REPO_ROOT, 'docs', 'screenshot-compare.png'), timeout: 15_000 }).catch(() => copyFileSync(shot, join(REPO_ROOT, 'docs', 'screenshot-compare.png')));
-    }
+    await s.screenshot('e2e-compare-table');
 
     // Sort by cost with the keyboard: aria-sort says so.
     const costHeader = table().getByRole('columnheader', { name: /Exact cost/ });

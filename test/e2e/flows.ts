@@ -89,3 +89,24 @@ export async function pickModel(frame: Frame, id: string): Promise<void> {
   await app.locator('nt-drawer button.close').first().click({ timeout: 5000 }).catch(() => {});
   await until('the models drawer to close', async () => (await app.locator('nt-models').count()) === 0 || !(await app.locator('nt-models').first().isVisible()), 10_000);
 }
+
+/** Ticks exactly the rows naming `wanted` in the open multi-select quick pick (rows carry aria-checked). */
+export async function tickExactly(page: Page, wanted: readonly string[]): Promise<void> {
+  const quickInput = page.locator('.quick-input-widget');
+  const list = quickInput.locator('.monaco-list-row');
+  await until('the quick pick rows', async () => (await list.count()) >= wanted.length, 20_000);
+  for (let pass = 0; pass < 3; pass++) {
+    const n = await list.count();
+    for (let i = 0; i < n; i++) {
+      const row = list.nth(i);
+      const text = (await row.textContent()) ?? '';
+      const checked = await row.getAttribute('aria-checked');
+      if (checked === null) continue; // a separator
+      const want = wanted.some((id) => text.includes(id));
+      if (want !== (checked === 'true')) await row.click({ timeout: 5000 });
+    }
+    const title = (await quickInput.textContent()) ?? '';
+    if (title.includes(`${wanted.length} picked`)) return;
+    await sleep(300);
+  }
+}
