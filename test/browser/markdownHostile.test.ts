@@ -305,7 +305,9 @@ describe('markdown: hostile replies', function () {
           const range = document.createRange();
           range.setStart(last, last.length - 1);
           range.setEnd(last, last.length);
-          const cursors = [...root.querySelectorAll('*')].filter((el) => getComputedStyle(el, '::after').content !== 'none' && getComputedStyle(el, '::after').animationName === 'nt-blink');
+          // The block cursor (styles/cursor.ts), solid while text arrives or blinking while it waits.
+          const isCursor = (after: CSSStyleDeclaration) => after.content !== 'none' && after.display === 'inline-block' && after.verticalAlign === 'text-bottom';
+          const cursors = [...root.querySelectorAll('*')].filter((el) => isCursor(getComputedStyle(el, '::after')));
           return {
             chunks: holder.querySelectorAll('.md-chunk').length,
             cursorOnChunk: cursors.length === 1 && cursors[0] === chunk,
