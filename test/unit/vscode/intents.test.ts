@@ -13,6 +13,7 @@ import { WebviewMessage } from '../../../src/shared/protocol';
 import { chatRequests } from '../openrouter/harness';
 import { formatSelection } from '../../../src/extension/core/selectionPrompt';
 import { intentHarness, TEST_SETTINGS, type IntentHarness } from './intentHarness';
+import { ToldRefusal } from '../../../src/extension/vscode/requestReplies';
 
 let h: IntentHarness;
 afterEach(async () => h?.close());
@@ -92,6 +93,16 @@ describe('intent handlers (vscode/intents)', function () {
     // The held send went with its notice: a second override has nothing to send.
     await run({ type: 'notice/act', noticeId: notice.id, action: 'overrideBudget', requestId: 'r-5' });
     assert.equal(chatRequests(h.chat.fake).length, 1);
+  });
+
+  it('answers a send refused for another reason as `refused` (the view gives its text back), told once in a notice', async () => {
+    h = await intentHarness();
+    await assert.rejects(run({ type: 'chat/send', text: '   ', requestId: 'r-6' }), (e: unknown) => e instanceof ToldRefusal);
+    assert.deepEqual(h.ctx.notices.list.map((n) => n.kind), ['refused_empty']);
+    // A command has no reply to mark: the notice alone.
+    await run({ type: 'chat/send', text: '   ' });
+    assert.equal(h.ctx.notices.list.length, 2);
+    assert.equal(chatRequests(h.chat.fake).length, 0);
   });
 
   it('archive/search answers with the request id and the hits', async () => {
