@@ -12,7 +12,7 @@ import { Notice } from './notices';
 import { Telemetry } from './telemetry';
 
 /** Bumped when a message changes shape incompatibly; a view that speaks another version is reloaded. */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 /** What the webview needs to render after (re)loading: the host is the source of truth. */
 export const ViewSnapshot = z.object({
