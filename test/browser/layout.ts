@@ -24,7 +24,8 @@ export const NO_LAYOUT_FAULTS: LayoutReport = { overflow: [], clipped: [], shift
 export function measureLayout(): LayoutReport {
   const report: LayoutReport = { overflow: [], clipped: [], shifted: [], broken: [] };
   // Where a word must never be split across lines: controls, and the figures of the view's and an
-  // entry's header and of the telemetry strip. Prose may wrap anywhere (a long URL has to).
+  // entry's header and of the telemetry strip. Prose may wrap anywhere (a long URL has to). A
+  // break after a hyphen or a slash is a normal one ("openai/ gpt- 4o-mini"): the parts count.
   const unbreakable = 'button, summary, a, label, select, [role="button"], [role="tab"], [role="option"], .tbtn, .code-lang, header, .meta';
   const root = document.scrollingElement!;
   if (root.scrollWidth > root.clientWidth) report.overflow.push(`document +${root.scrollWidth - root.clientWidth}px`);
@@ -50,7 +51,7 @@ export function measureLayout(): LayoutReport {
     if (!code && (inTelemetry || node.closest(unbreakable))) {
       for (const text of node.childNodes) {
         if (text.nodeType !== Node.TEXT_NODE) continue;
-        for (const word of (text.textContent ?? '').matchAll(/\S+/g)) {
+        for (const word of (text.textContent ?? '').matchAll(/[^\s/-]+[/-]?/g)) {
           const range = document.createRange();
           range.setStart(text, word.index);
           range.setEnd(text, word.index + word[0].length);

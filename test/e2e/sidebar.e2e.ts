@@ -37,6 +37,12 @@ describe('the sidebar at 300 and 240 px in four themes (E2E, chromium + code-ser
   async function prepare(theme: string, width: number): Promise<number> {
     await s.setTheme(theme);
     frame = await s.openChatView(90_000);
+    // A drawer an earlier test left open comes back with the view's saved state: close it.
+    const drawer = app().locator('nt-drawer');
+    if (await drawer.isVisible().catch(() => false)) {
+      await drawer.getByRole('button', { name: /^Close / }).click({ timeout: 10_000 });
+      await drawer.waitFor({ state: 'hidden', timeout: 10_000 });
+    }
     const viewWidth = await s.setSidebarWidth(width);
     await newConversation();
     await axeAAA(`on the empty view (${theme}, ${width} px)`);

@@ -47,6 +47,8 @@ export const archiveStyles = [
     .meta {
       font-size: 0.82em;
       color: var(--nt-dim);
+      /* Break a figure or an id only when it cannot fit on a line of its own. */
+      overflow-wrap: break-word;
     }
     .meta .cost {
       color: var(--nt-warn);

@@ -125,7 +125,7 @@ export class NtArchive extends LitElement {
             ${c.title || 'Untitled'}
           </button>`}
       <div class="meta">
-        ${formatDate(c.updatedAt)} · ${c.modelId} · ${c.messageCount} msg · <span class="cost">${formatUsd(c.totalCost)}</span>
+        ${formatDate(c.updatedAt)} · ${breakableModel(c.modelId)} · ${c.messageCount} msg · <span class="cost">${formatUsd(c.totalCost)}</span>
         ${c.archived ? html` · <span class="archived-tag">archived</span>` : nothing}
       </div>
       ${c.parentConversationId
@@ -255,4 +255,10 @@ declare global {
   interface HTMLElementTagNameMap {
     'nt-archive': NtArchive;
   }
+}
+
+/** A model id that may wrap after its provider ("openai/<wbr>gpt-4o-mini"), never mid-name. */
+function breakableModel(id: string): TemplateResult {
+  const slash = id.indexOf('/');
+  return slash < 0 ? html`${id}` : html`${id.slice(0, slash + 1)}<wbr />${id.slice(slash + 1)}`;
 }
