@@ -16,7 +16,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { deepText, editorSession, type EditorSession } from './harness';
-import { until } from './flows';
+import { ensureApiKey, until } from './flows';
 
 const API_KEY = 'sk-or-v1-e2e-demo-key-0123456789abcdef';
 /** A word that only flow 1 sends, so the history search finds exactly that conversation's text. */
@@ -37,35 +37,9 @@ describe('Neural Terminal chat flows (E2E, chromium + code-server)', function ()
   const quickInput = (): Locator => page.locator('.quick-input-widget');
 
 
-  /** The view's webview frame, re-found after a reload; the chat view opened. */
-  async function view(): Promise<Frame> {
-    frame = await s.openChatView(90_000);
-    return frame;
-  }
-
   /** Sets the API key through the UI when the view says none is stored. */
   async function ensureKey(): Promise<void> {
-    await view();
-    // The welcome (with the button) only shows for an empty conversation: start a new one if the
-    // rail says the key is missing but a conversation is open.
-    const missing = async () => (await app().locator('aside.rail.model dd').nth(2).textContent({ timeout: 5000 }))?.trim() === 'missing';
-    await until('the snapshot (api key state)', async () => {
-      const t = (await app().locator('aside.rail.model dd').nth(2).textContent({ timeout: 2000 }))?.trim();
-      return t === 'missing' || t === 'stored';
-    });
-    if (!(await missing())) return;
-    const button = app().locator('vscode-button', { hasText: 'Set API Key' });
-    if (!(await button.isVisible())) {
-      await page.locator('.part.sidebar a.action-label[aria-label^="New Conversation"]').first().click({ timeout: 10_000 });
-      await button.waitFor({ state: 'visible', timeout: 15_000 });
-    }
-    await button.click({ timeout: 10_000 });
-    const input = quickInput().locator('input');
-    await input.waitFor({ state: 'visible', timeout: 15_000 });
-    await input.fill(API_KEY);
-    await input.press('Enter');
-    await until('the view to report the key as stored', async () => !(await missing()), 20_000);
-    await quickInput().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
+    frame = await ensureApiKey(s, API_KEY);
   }
 
   async function send(text: string): Promise<void> {

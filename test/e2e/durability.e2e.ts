@@ -12,7 +12,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { deepText, editorSession, type EditorSession } from './harness';
-import { until } from './flows';
+import { ensureApiKey, until } from './flows';
 
 const API_KEY = 'sk-or-v1-e2e-durability-key-0123456789abcdef';
 const UNIQUE = `kestrelmarmot${Date.now().toString(36)}`;
@@ -41,30 +41,11 @@ describe('Crash durability (E2E, kill -9 of the extension host mid-stream)', fun
 
   const app = (): Locator => frame.locator('nt-app');
   const transcript = (): Locator => app().getByRole('log', { name: 'Transcript' });
-  const quickInput = (): Locator => page.locator('.quick-input-widget');
 
 
-  /** Opens the chat view and sets the API key through the UI when the view says none is stored. */
+  /** Opens the chat view (slow after a kill) and sets the API key through the UI when none is stored. */
   async function ready(): Promise<void> {
-    frame = await s.openChatView(120_000);
-    const keyState = async () => (await app().locator('aside.rail.model dd').nth(2).textContent({ timeout: 2000 }))?.trim();
-    const state = await until('the api key state', async () => {
-      const t = await keyState();
-      return t === 'missing' || t === 'stored' ? t : undefined;
-    }, 60_000);
-    if (state === 'stored') return;
-    const button = app().locator('vscode-button', { hasText: 'Set API Key' });
-    if (!(await button.isVisible())) {
-      await page.locator('.part.sidebar a.action-label[aria-label^="New Conversation"]').first().click({ timeout: 10_000 });
-      await button.waitFor({ state: 'visible', timeout: 15_000 });
-    }
-    await button.click({ timeout: 10_000 });
-    const input = quickInput().locator('input');
-    await input.waitFor({ state: 'visible', timeout: 15_000 });
-    await input.fill(API_KEY);
-    await input.press('Enter');
-    await until('the key to be stored', async () => (await keyState()) === 'stored', 30_000);
-    await quickInput().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
+    frame = await ensureApiKey(s, API_KEY, 120_000);
   }
 
   before(async () => {

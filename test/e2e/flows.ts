@@ -21,9 +21,9 @@ export async function until<T>(what: string, fn: () => Promise<T>, ms = 30_000):
 }
 
 /** Opens the chat view and sets the key through "Set API Key" → InputBox when none is stored; returns the view's frame. */
-export async function ensureApiKey(s: EditorSession, key: string): Promise<Frame> {
+export async function ensureApiKey(s: EditorSession, key: string, openMs = 90_000): Promise<Frame> {
   const page: Page = s.page;
-  const frame = await s.openChatView(90_000);
+  const frame = await s.openChatView(openMs);
   const app = (): Locator => frame.locator('nt-app');
   const keyState = async () => (await app().locator('aside.rail.model dd').nth(2).textContent({ timeout: 2000 }))?.trim();
   const state = await until('the api key state', async () => {
