@@ -18,8 +18,8 @@ export type EncoderLoader = (name: EncodingName) => Promise<Encoder>;
 
 /** Longest piece handed to the encoder in one call. */
 export const MAX_CHUNK_CHARS = 2048;
-/** Longest stretch of counting work between yields to the event loop. */
-const YIELD_AFTER_MS = 8;
+/** Longest stretch of counting work between yields to the event loop (see attachments/folder.ts). */
+const YIELD_AFTER_MS = 4;
 /** Per-message framing tokens in chat formats (role, separators), per OpenAI's guidance. */
 export const MESSAGE_OVERHEAD_TOKENS = 4;
 
