@@ -9,8 +9,8 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Frame, Locator, Page } from 'playwright-core';
-import { editorSession, type EditorSession } from './harness';
-import { ensureApiKey, fakeRequests, tickExactly as tickIn, until } from './flows';
+import type { EditorSession } from './harness';
+import { fakeRequests, tickExactly as tickIn, until, keyedSession } from './flows';
 
 const API_KEY = 'sk-or-v1-e2e-compare-key-0123456789abcdef';
 const MODELS = ['openai/gpt-4o-mini', 'anthropic/claude-sonnet-4', 'google/gemini-2.5-flash'];
@@ -51,10 +51,7 @@ describe('Compare models and replay a branch (E2E, chromium + code-server)', fun
 
   before(async function () {
     this.timeout(240_000);
-    s = await editorSession();
-    page = s.page;
-    if (!s.fakeUrl) this.skip();
-    frame = await ensureApiKey(s, API_KEY);
+    ({ s, page, frame } = await keyedSession(this, API_KEY));
   });
 
   afterEach(async function () {

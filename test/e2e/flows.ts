@@ -4,7 +4,7 @@
  * its `/__control` endpoints.
  */
 import type { Frame, Locator, Page } from 'playwright-core';
-import type { EditorSession } from './harness';
+import { editorSession, type EditorSession } from './harness';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -44,6 +44,16 @@ export async function ensureApiKey(s: EditorSession, key: string, openMs = 90_00
   await until('the key to be stored', async () => (await keyState()) === 'stored', 30_000);
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
   return frame;
+}
+
+/**
+ * A suite's start: the shared editor session with the chat view open and `key` stored. Skips
+ * the suite (through its hook's `ctx`) when no fake OpenRouter runs.
+ */
+export async function keyedSession(ctx: Mocha.Context, key: string): Promise<{ s: EditorSession; page: Page; frame: Frame }> {
+  const s = await editorSession();
+  if (!s.fakeUrl) ctx.skip();
+  return { s, page: s.page, frame: await ensureApiKey(s, key) };
 }
 
 /** A request as the fake recorded it (`GET /__control/requests`). */

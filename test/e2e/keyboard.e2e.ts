@@ -12,8 +12,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { focusedElement, type FocusReport } from '../browser/focus';
-import { ensureApiKey, until } from './flows';
-import { editorSession, type EditorSession } from './harness';
+import { until, keyedSession } from './flows';
+import type { EditorSession } from './harness';
 
 const API_KEY = 'sk-or-v1-e2e-keyboard-key-0123456789abcdef';
 /** A word only this file sends, so the history search finds this conversation. */
@@ -79,10 +79,7 @@ describe('keyboard only: focus box → send → cancel → branch → fork → s
 
   before(async function () {
     this.timeout(240_000);
-    s = await editorSession();
-    page = s.page;
-    if (!s.fakeUrl) this.skip();
-    frame = await ensureApiKey(s, API_KEY);
+    ({ s, page, frame } = await keyedSession(this, API_KEY));
     await s.page.locator('.part.sidebar a.action-label[aria-label^="New Conversation"]').first().click({ timeout: 10_000 });
     await until('an empty transcript', async () => (await transcript().locator('article').count()) === 0, 15_000);
   });

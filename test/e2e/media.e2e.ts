@@ -14,8 +14,8 @@ import { CATALOG_MODELS } from '../fixtures/catalog';
 import { splitPng } from '../fixtures/png';
 import { formatUsd } from '../../src/webview/format';
 import { MAX_THUMB_CHARS } from '../../src/shared/media';
-import { deepText, editorSession, type EditorSession } from './harness';
-import { ensureApiKey, fakeRequests, pickModel, until } from './flows';
+import { deepText, type EditorSession } from './harness';
+import { fakeRequests, pickModel, until, keyedSession } from './flows';
 
 const API_KEY = 'sk-or-v1-e2e-media-key-0123456789abcdef';
 const VISION = 'openai/gpt-4o-mini';
@@ -45,10 +45,7 @@ describe('Images: attach, price, send, refuse (E2E, chromium + code-server)', fu
 
   before(async function () {
     this.timeout(240_000);
-    s = await editorSession();
-    page = s.page;
-    if (!s.fakeUrl) this.skip();
-    frame = await ensureApiKey(s, API_KEY);
+    ({ s, page, frame } = await keyedSession(this, API_KEY));
   });
 
   after(async () => {
