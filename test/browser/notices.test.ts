@@ -109,6 +109,7 @@ describe('notices', function () {
     await p.post({
       type: 'notice/list',
       notices: [
+        { id: 'stop', severity: 'info', kind: 'cancelled', message: 'Reply cancelled; the partial text was kept.', conversationId: 'c1', messageId: 'a3', actions: [{ action: 'retry', label: 'Retry' }] },
         { id: 'f1', severity: 'error', kind: 'provider', message: 'Provider disconnected.', conversationId: 'c1', messageId: 'a2', actions: [{ action: 'switchModel', label: 'Switch Model' }, { action: 'retry', label: 'Retry' }] },
         { id: 'ok', severity: 'info', kind: 'forked', message: 'Forked into “fork at 14:02 · hello”.' },
       ],
@@ -116,8 +117,12 @@ describe('notices', function () {
     const failure = p.page.locator('nt-notices li[data-id="f1"]');
     assert.equal(await failure.getByRole('button', { name: 'Retry' }).count(), 0, 'the failed entry has the Retry');
     assert.equal(await failure.getByRole('button', { name: 'Switch Model' }).count(), 1);
-    await p.waitForPosted((m) => m.type === 'notice/dismiss' && m.noticeId === 'ok', 10_000);
-    assert.deepEqual(await p.postedOf('notice/dismiss'), [{ type: 'notice/dismiss', noticeId: 'ok' }], 'only the success notice fades');
+    await p.waitForPosted((m) => m.type === 'notice/dismiss' && m.noticeId === 'stop', 10_000);
+    assert.deepEqual(
+      (await p.postedOf('notice/dismiss')).map((m) => m.noticeId).sort(),
+      ['ok', 'stop'],
+      'the success notice and the cancel confirmation fade; the failure stays',
+    );
   });
 
   it('never takes focus: typing goes on while notices arrive', async () => {

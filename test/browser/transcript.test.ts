@@ -129,11 +129,18 @@ describe('transcript', function () {
           assistantEntry('a1', 'half an ans', { status: 'partial', error: { kind: 'cut_off', message: 'The connection closed before the reply finished.' } }),
           userEntry('u2', 'q2'),
           assistantEntry('a2', '', { status: 'failed', error: { kind: 'stalled', message: 'The reply stalled: nothing arrived for 30 s.' } }),
+          userEntry('u3', 'q3'),
+          assistantEntry('a3', 'stopped by', { status: 'partial', finishReason: 'cancelled' }),
+          userEntry('u4', 'q4'),
+          assistantEntry('a4', 'cut', { status: 'partial' }),
         ]),
       }),
     });
     const partial = p.page.locator('article[data-id="a1"] .problem');
     assert.match(text(await partial.textContent()), /^PARTIAL The connection closed before the reply finished\. Retry$/);
+    // A cancel says who stopped it; a reply cut short with no reason on record says only that.
+    assert.match(text(await p.page.locator('article[data-id="a3"] .problem').textContent()), /^PARTIAL You cancelled this reply; the text that arrived was kept\. Retry$/);
+    assert.match(text(await p.page.locator('article[data-id="a4"] .problem').textContent()), /^PARTIAL The reply stopped before it finished\. Retry$/);
     const failed = p.page.locator('article[data-id="a2"] .problem');
     assert.match(text(await failed.textContent()), /^FAILED The reply stalled/);
     await failed.getByRole('button', { name: 'Retry' }).click();

@@ -9,6 +9,8 @@ export const MAX_TITLE_CHARS = 60;
 export function titleFromFirstMessage(text: string): string {
   const lines = text
     .replace(/```[\s\S]*?(```|$)/g, ' ') // code blocks say little about the topic
+    // The demo endpoint's reply directives steer a reply; they are not the topic.
+    .replace(/\[\[scenario:[\w-]*\]\]/g, ' ')
     .split('\n')
     .map((l) => l.replace(/^[#>*\-\s]+/, '').replace(/[`*_~[\]]/g, '').trim())
     .filter((l) => l.length > 0);

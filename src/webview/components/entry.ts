@@ -218,7 +218,7 @@ export class NtEntry extends LitElement {
   private renderProblem(e: EntryView): TemplateResult | typeof nothing {
     if (e.status !== 'failed' && e.status !== 'partial') return nothing;
     const tag = e.status === 'failed' ? 'FAILED' : 'PARTIAL';
-    const why = e.error?.message ?? (e.status === 'partial' ? 'The reply stopped before it finished.' : 'The request failed.');
+    const why = e.error?.message ?? (e.status === 'failed' ? 'The request failed.' : e.finishReason === 'cancelled' ? 'You cancelled this reply; the text that arrived was kept.' : 'The reply stopped before it finished.');
     return html`<p class="problem ${e.status}">
       <span class="tag">${tag}</span> <span>${why}</span>
       <button type="button" class="tbtn" @click=${() => emitIntent(this, { type: 'chat/retry', messageId: e.id })}>Retry</button>

@@ -28,8 +28,11 @@ const DEFAULT_ACTIONS: Readonly<Record<string, readonly ActionView[]>> = {
   budget_exceeded: [{ action: 'overrideBudget', label: 'Send anyway' }],
 };
 
-/** Success feedback: shown as a status that goes away by itself, never a card that piles up. */
-const TRANSIENT_KINDS = new Set(['forked', 'exported', 'imported', 'renamed', 'saved']);
+/**
+ * Success feedback: shown as a status that goes away by itself, never a card that piles up. A cancel
+ * is the user's own act, and the cancelled entry says so beside its Retry: its card only confirms.
+ */
+const TRANSIENT_KINDS = new Set(['forked', 'exported', 'imported', 'renamed', 'saved', 'cancelled']);
 const TRANSIENT_MS = 8000;
 /** Past this many notices only the newest show, with a toggle for the rest. */
 const COLLAPSE_AFTER = 2;

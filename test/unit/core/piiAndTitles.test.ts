@@ -33,6 +33,11 @@ describe('titleFromFirstMessage', () => {
     assert.ok(!t.includes('code'));
   });
 
+  it('leaves out the demo endpoint\'s [[scenario:…]] directives', () => {
+    assert.equal(titleFromFirstMessage('[[scenario:long]] Explain the  borrow checker'), 'Explain the borrow checker');
+    assert.equal(titleFromFirstMessage('[[scenario:slow]]\nWhy is the sky blue? [[scenario:cached]]'), 'Why is the sky blue?');
+  });
+
   it('falls back to a neutral title for empty input', () => {
     assert.equal(titleFromFirstMessage('   \n```\n```'), 'New conversation');
   });
