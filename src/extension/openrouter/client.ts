@@ -12,7 +12,7 @@ import { toDecimalString, usdFromNumber } from '../../shared/money';
 import { sleep } from '../base/clock';
 import type { Logger } from '../base/logger';
 import { acquireChat } from './chatLease';
-import { AttemptProgress, streamAttempt, type AttemptEnd } from './chatStream';
+import { AttemptProgress, StreamAttempt, type AttemptEnd } from './chatStream';
 import { CircuitBreakers, DEFAULT_CIRCUIT_OPTIONS, type CircuitOptions } from './circuitBreaker';
 import { cancelledError, invalidResponseError, isOpenRouterError, networkError, OpenRouterError } from './errors';
 import { joinUrl, requestHeaders, scrubbingLogger } from './http';
@@ -55,9 +55,6 @@ export interface ModelEndpoint {
 
 /** How `/endpoints/zdr` names one endpoint: permaslug and provider tag. */
 export const zdrKey = (modelId: string, tag: string): string => `${modelId}\u0000${tag.toLowerCase()}`;
-
-/** Passed to `return()` of an attempt we stop reading; the value itself is never used. */
-const ABANDONED: AttemptEnd = { finishReason: 'abandoned' };
 
 export class OpenRouterClient {
   /** Breakers by endpoint and model; subscribe to `circuits.onChange` for `circuit.changed` events. */
@@ -107,10 +104,10 @@ export class OpenRouterClient {
       const { lease, models } = acquireChat(this.circuits, request, this.log);
       const progress = new AttemptProgress();
       const attemptStartedAt = clock.now();
-      let batches: AsyncGenerator<readonly ChatStreamEvent[], AttemptEnd, undefined> | undefined;
+      let stream: StreamAttempt | undefined;
       try {
         this.log.debug(`openrouter: chat attempt ${attempt} model=${models[0]}${models.length > 1 ? ` fallbacks=${models.length - 1}` : ''}`);
-        batches = streamAttempt({
+        stream = await StreamAttempt.open({
           url: joinUrl(this.deps.baseUrl(), 'chat/completions'),
           headers: { ...requestHeaders(apiKey, this.deps.app, 'text/event-stream'), 'Content-Type': 'application/json' },
           body: chatBody(request, models),
@@ -123,14 +120,12 @@ export class OpenRouterClient {
           signal,
           progress,
         });
-        let end: AttemptEnd;
+        // `open` may leave the header's generation event; each `read` refills the same array.
+        const events = stream.events;
+        let end: AttemptEnd | undefined;
         for (;;) {
-          const step = await batches.next();
-          if (step.done) {
-            end = step.value;
-            break;
-          }
-          for (const event of step.value) {
+          for (let i = 0; i < events.length; i++) {
+            const event = events[i]!;
             // Counted on delivery: `partial` must say what the consumer really got.
             if (event.type === 'content') progress.contentChars += event.text.length;
             else if (event.type === 'reasoning') progress.reasoningChars += event.text.length;
@@ -138,6 +133,8 @@ export class OpenRouterClient {
             // A cancel during a yield stops delivery at once, not after the rest of this read.
             if (signal?.aborted) throw cancelledError();
           }
+          if (end !== undefined) break;
+          end = await stream.read();
         }
         lease.settle('success', progress.servedModel);
         this.log.debug(`openrouter: chat done generation=${progress.generationId ?? '?'} reason=${end.finishReason}`);
@@ -180,7 +177,7 @@ export class OpenRouterClient {
         }
       } finally {
         // Aborts the request if it is still open (consumer stopped, cancel, failure).
-        await batches?.return(ABANDONED);
+        stream?.close();
         // Reached with nothing settled only when the consumer stopped iterating.
         lease.settle(undefined, progress.servedModel);
       }
