@@ -11,16 +11,15 @@
 import { toDecimalString, usdFromNumber } from '../../shared/money';
 import { sleep } from '../base/clock';
 import type { Logger } from '../base/logger';
-import { acquireChat } from './chatLease';
-import { AttemptProgress, StreamAttempt, type AttemptEnd } from './chatStream';
+import { ChatAttempt, type ChatAttemptContext } from './chatAttempt';
+import type { AttemptEnd } from './chatStream';
 import { CircuitBreakers, DEFAULT_CIRCUIT_OPTIONS, type CircuitOptions } from './circuitBreaker';
-import { cancelledError, invalidResponseError, isOpenRouterError, networkError, OpenRouterError } from './errors';
-import { joinUrl, requestHeaders, scrubbingLogger } from './http';
+import { cancelledError, invalidResponseError, isOpenRouterError, OpenRouterError } from './errors';
+import { scrubbingLogger } from './http';
 import { JsonRequests } from './jsonRequests';
 import { keyInfoFrom } from './account';
 import { parsePrice, type Price } from './pricing';
-import { chatBody } from './requestOptions';
-import { decideRetry, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';
 import { endpointsSchema, generationSchema, keyInfoSchema, zdrEndpointsSchema } from './schemas';
 import {
   DEFAULT_GENERATION_LOOKUP,
@@ -65,6 +64,7 @@ export class OpenRouterClient {
   private readonly retryPolicy: RetryPolicy;
   private readonly lookupPolicy: GenerationLookupPolicy;
   private readonly json: JsonRequests;
+  private readonly attemptContext: ChatAttemptContext;
 
   constructor(private readonly deps: OpenRouterClientDeps) {
     this.log = scrubbingLogger(deps.logger, this.secrets);
@@ -72,6 +72,15 @@ export class OpenRouterClient {
     this.retryPolicy = { ...DEFAULT_RETRY_POLICY, ...deps.retry };
     this.lookupPolicy = { ...DEFAULT_GENERATION_LOOKUP, ...deps.generationLookup };
     this.circuits = new CircuitBreakers({ ...DEFAULT_CIRCUIT_OPTIONS, ...deps.circuit }, deps.clock);
+    this.attemptContext = {
+      deps,
+      log: this.log,
+      secrets: this.secrets,
+      circuits: this.circuits,
+      retryPolicy: this.retryPolicy,
+      timeouts: () => this.timeouts,
+      readKey: () => this.json.readKey(),
+    };
     this.json = new JsonRequests({
       client: deps,
       circuits: this.circuits,
@@ -95,33 +104,16 @@ export class OpenRouterClient {
    * Breaking out of the loop or aborting `options.signal` cancels the request.
    */
   async *streamChat(request: ChatRequest, options: StreamOptions = {}): AsyncGenerator<ChatStreamEvent, void, undefined> {
-    const { clock } = this.deps;
     const { signal } = options;
-    const startedAt = clock.now();
+    const startedAt = this.deps.clock.now();
     for (let attempt = 1; ; attempt++) {
-      if (signal?.aborted) throw cancelledError();
-      const apiKey = await this.json.readKey();
-      const { lease, models } = acquireChat(this.circuits, request, this.log);
-      const progress = new AttemptProgress();
-      const attemptStartedAt = clock.now();
-      let stream: StreamAttempt | undefined;
+      // Everything but delivery is in ChatAttempt: this loop is what gets compiled hot.
+      const run = new ChatAttempt(this.attemptContext, request, signal, attempt, startedAt);
+      await run.prepare();
       try {
-        this.log.debug(`openrouter: chat attempt ${attempt} model=${models[0]}${models.length > 1 ? ` fallbacks=${models.length - 1}` : ''}`);
-        stream = await StreamAttempt.open({
-          url: joinUrl(this.deps.baseUrl(), 'chat/completions'),
-          headers: { ...requestHeaders(apiKey, this.deps.app, 'text/event-stream'), 'Content-Type': 'application/json' },
-          body: chatBody(request, models),
-          requestedModel: models[0] ?? request.model,
-          fetch: this.deps.fetch,
-          clock,
-          logger: this.log,
-          timeouts: this.timeouts,
-          secrets: this.secrets,
-          signal,
-          progress,
-        });
-        // `open` may leave the header's generation event; each `read` refills the same array.
-        const events = stream.events;
+        // `send` may leave the header's generation event; each `read` refills the same array.
+        const events = await run.send();
+        const { progress } = run;
         let end: AttemptEnd | undefined;
         for (;;) {
           for (let i = 0; i < events.length; i++) {
@@ -134,52 +126,17 @@ export class OpenRouterClient {
             if (signal?.aborted) throw cancelledError();
           }
           if (end !== undefined) break;
-          end = await stream.read();
+          end = await run.read();
         }
-        lease.settle('success', progress.servedModel);
-        this.log.debug(`openrouter: chat done generation=${progress.generationId ?? '?'} reason=${end.finishReason}`);
-        yield {
-          type: 'finish',
-          reason: end.finishReason,
-          timing: {
-            startedAt,
-            attemptStartedAt,
-            headersAt: progress.headersAt ?? attemptStartedAt,
-            firstTokenAt: progress.firstTokenAt,
-            endedAt: clock.now(),
-            attempts: attempt,
-          },
-        };
+        yield run.finish(end);
         return;
       } catch (caught) {
-        const error = (isOpenRouterError(caught) ? caught : networkError(caught, this.secrets)).withContext({
-          partial: progress.partial,
-          generationId: progress.generationId,
-        });
-        lease.settle(error, progress.servedModel);
-        this.log.info(
-          `openrouter: chat attempt ${attempt} failed kind=${error.kind}${error.status ? ` status=${error.status}` : ''}` +
-            ` generation=${error.generationId ?? '-'} delivered=${error.partial.delivered}`,
-        );
-        const decision = decideRetry({
-          error,
-          attempts: attempt,
-          elapsedMs: clock.now() - startedAt,
-          policy: this.retryPolicy,
-          random: this.deps.random,
-        });
-        if (!decision.retry) throw error;
-        yield { type: 'retry', attempt: attempt + 1, delayMs: decision.delayMs, error };
-        try {
-          await sleep(clock, decision.delayMs, signal);
-        } catch {
-          throw cancelledError();
-        }
+        const retry = run.failed(caught);
+        yield retry;
+        await run.backOff(retry.delayMs);
       } finally {
         // Aborts the request if it is still open (consumer stopped, cancel, failure).
-        stream?.close();
-        // Reached with nothing settled only when the consumer stopped iterating.
-        lease.settle(undefined, progress.servedModel);
+        run.close();
       }
     }
   }
