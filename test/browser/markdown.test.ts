@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { WebviewPage, harness } from './harness';
 import { markdownProbe } from './probe';
 import { assistantEntry, conversation, snapshot, userEntry } from './fixtures';
-import type { ProbeCase, ProbeMismatch } from './probe/markdownProbe';
+import type { ProbeCase, ProbeMismatch, WarmUpReport } from './probe/markdownProbe';
 
 const HOSTILE = [
   'Here is some output.',
@@ -194,6 +194,23 @@ describe('markdown rendering of model output', function () {
     assert.match(result[3]!.expected, /href="https:\/\/later\.example\/"/, 'bare URLs after a raw <a> still link');
     assert.doesNotMatch(result[4]!.expected, /second\.example/, 'the first definition wins');
     assert.doesNotMatch(result[5]!.expected, /<a /, 'lines in code define nothing');
+  });
+
+  it('warms the renderer while idle on texts that take every block kind, one text per idle period, leaving the page untouched', async () => {
+    const script = await markdownProbe();
+    await p.goto({ script });
+    await p.page.waitForFunction(() => '__md' in window);
+    const report = await p.page.evaluate(() => (window as unknown as { __md: { warmUp(): Promise<WarmUpReport> } }).__md.warmUp());
+    // Drawn as a stream draws (half open, then final): the same as a one-shot render.
+    for (const { warm, once } of report.drawn) assert.equal(warm, once);
+    const all = report.drawn.map((d) => d.once).join('\n');
+    for (const shape of [/<h1>/, /<h2>/, /<ul>/, /<ol>/, /<li>[^]*<ul>/, /<blockquote>/, /<hr>/, /<em>/, /<strong>/, /<del>/, /<code>2<\/code>/, /<a href="https:\/\/example\.com" title="title"/, /<a href="https:\/\/example\.org"/, /class="code-block"[^]*<code class="language-ts">/, /<pre[^>]*><code>indented code/, /class="table-scroll"[^]*<th>a<\/th>[^]*<td><code>2<\/code><\/td>/, /&lt;b&gt;raw&lt;\/b&gt;/]) {
+      assert.match(all, shape, `the warm-up texts take ${shape}`);
+    }
+    // Every text twice (a regular expression reaches machine code on its second run), one per idle period.
+    assert.deepEqual(report.perPeriod, [...Array.from({ length: report.drawn.length * 2 }, () => 1), 0]);
+    assert.ok(report.lexed > 0, 'the warm-up finished');
+    assert.equal(report.bodyUnchanged, true, 'nothing of the warm-up reaches the page');
   });
 
   it('renders incrementally exactly what a one-shot render produces, for 200 random documents split at random points', async function () {

@@ -8,6 +8,7 @@ import { renderTokens } from '../../../src/webview/markdown/blocks';
 import { MARKDOWN_OPTIONS, lexedCharacters } from '../../../src/webview/markdown/lexing';
 import { MarkdownView, renderMarkdownOnce } from '../../../src/webview/markdown/markdownView';
 import { markdownStyles } from '../../../src/webview/markdown/markdownStyles';
+import { WARM_UP_TEXTS, warmUpMarkdown, warmUpOnce } from '../../../src/webview/markdown/warmUp';
 import { highlightedCode, longCode, spanCheck } from './codeProbe';
 import { highlighterLoaded, idle } from './idle';
 
@@ -475,4 +476,32 @@ async function grouping(text: string, cuts: readonly number[]): Promise<GroupRep
   return report;
 }
 
-(window as unknown as { __md: unknown }).__md = { once, compare, stream, spec, streamed, hostile, curve, curvePaired, chunking, tableStream, grouping, longReply, longCode, highlightedCode, spanCheck };
+export interface WarmUpReport {
+  /** Each warm-up text as drawn by the warm-up (half open, then final), and one-shot. */
+  readonly drawn: { readonly warm: string; readonly once: string }[];
+  /** Per idle period the warm-up asked for: 1 when it drew (lexed) a text in it, else 0. */
+  readonly perPeriod: number[];
+  readonly lexed: number;
+  readonly bodyUnchanged: boolean;
+}
+
+/** Runs the warm-up with a scheduler the probe steps by hand. */
+async function warmUp(): Promise<WarmUpReport> {
+  const drawn = WARM_UP_TEXTS.map((text) => ({ warm: warmUpOnce(text).innerHTML, once: once(text) }));
+  const body = document.body.innerHTML;
+  const queued: (() => void)[] = [];
+  const perPeriod: number[] = [];
+  const lexed0 = lexedCharacters.count;
+  let finished = false;
+  const done = warmUpMarkdown((work) => queued.push(work)).then(() => (finished = true));
+  while (queued.length > 0) {
+    const before = lexedCharacters.count;
+    queued.shift()!();
+    perPeriod.push(lexedCharacters.count > before ? 1 : 0);
+    await Promise.resolve();
+  }
+  await done;
+  return { drawn, perPeriod, lexed: finished ? lexedCharacters.count - lexed0 : -1, bodyUnchanged: document.body.innerHTML === body };
+}
+
+(window as unknown as { __md: unknown }).__md = { once, compare, stream, spec, streamed, hostile, curve, curvePaired, chunking, tableStream, grouping, longReply, longCode, highlightedCode, spanCheck, warmUp };
