@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { HostMessage, WebviewMessage } from '../../src/shared/protocol';
+import { UPDATE_GAP_MS } from '../../src/webview/controllers/streamBuffer';
 
 export const ROOT = resolve(__dirname, '..', '..');
 export const RESULTS_DIR = join(ROOT, 'test-results', 'browser');
@@ -246,20 +247,21 @@ export class WebviewPage {
   async postRaw(message: unknown): Promise<void> {
     await this.page.evaluate((m) => window.postMessage(m, '*'), message);
     // A message event is a task; let it and the render it schedules run.
-    await this.settle();
+    await this.settle(isStreamDelta(message));
   }
 
   /**
-   * Waits for pending message tasks, Lit updates and two animation frames: streamed text goes
-   * out at most every other frame (streamBuffer.ts), so a delta that arrived in the frame after
-   * an update is shown in the second.
+   * Waits for pending message tasks, Lit updates and two animation frames. After streamed text
+   * (`stream`), first for the gap the stream buffer keeps between two updates (streamBuffer.ts):
+   * a delta that arrived just after an update is shown in the first frame after the gap.
    */
-  async settle(): Promise<void> {
+  async settle(stream = false): Promise<void> {
     await this.page.evaluate(
-      () =>
+      (gap) =>
         new Promise<void>((ok) => {
-          setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(ok, 0))), 0);
+          setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(ok, 0))), gap);
         }),
+      stream ? UPDATE_GAP_MS : 0,
     );
     await this.page.evaluate(async () => {
       const app = document.querySelector('nt-app') as (HTMLElement & { updateComplete?: Promise<unknown> }) | null;
@@ -430,4 +432,9 @@ export function pagePerTest(use: (page: WebviewPage) => void): void {
     assert.deepEqual(p.errors, [], 'the page logged errors');
     await p.close();
   });
+}
+
+/** A `chat/stream` delta: the page shows it within the stream buffer's gap, not the next frame. */
+function isStreamDelta(message: unknown): boolean {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'chat/stream';
 }
