@@ -56,7 +56,9 @@ const host = {
     extension: 'src/extension/extension.ts',
     // The history engine (sql.js, journal, compaction) runs in this worker thread.
     storageWorker: 'src/extension/storage/storageWorker.ts',
-    // Tokenizer rank tables: separate files, required on first exact count.
+    // The tokenizer runs in this worker thread (building an encoder holds its thread for
+    // hundreds of ms); each rank table is a separate file it requires on first use.
+    countWorker: 'src/extension/core/encoders/countWorker.ts',
     'encoders/o200k_base': 'src/extension/core/encoders/o200k_base.ts',
     'encoders/cl100k_base': 'src/extension/core/encoders/cl100k_base.ts',
   },

@@ -48,6 +48,10 @@ describe('The packaged .vsix (E2E, installed into code-server)', function () {
       .filter(Boolean);
     assert.ok(listing.includes('extension/dist/extension.js'));
     assert.ok(listing.includes('extension/dist/webview/main.js'));
+    // The worker threads the host starts: the history engine and the tokenizer with its rank tables.
+    for (const file of ['storageWorker.js', 'countWorker.js', 'encoders/cl100k_base.js', 'encoders/o200k_base.js']) {
+      assert.ok(listing.includes(`extension/dist/${file}`), `dist/${file} is packaged`);
+    }
     const leaked = listing.filter((f) => /(^extension\/(src|test|scripts|node_modules)\/)|\.map$|\.ts$/.test(f));
     assert.deepEqual(leaked, [], 'sources, tests, maps and node_modules stay out of the .vsix');
   });

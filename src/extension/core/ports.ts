@@ -36,4 +36,6 @@ export interface HistoryPort {
 /** Counts tokens the way the model's tokenizer would (or a close estimate). */
 export interface TokenCounterPort {
   countMessage(modelId: string, content: string): Promise<number>;
+  /** Starts loading the model's tokenizer ahead of a count (e.g. while a picker is open). */
+  warm?(modelId: string): void;
 }

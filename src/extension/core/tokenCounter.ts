@@ -1,9 +1,11 @@
 /**
  * Token counting for context fitting and estimates. Exact counts use js-tiktoken with
  * the encoding of the model's family, loaded lazily through an injected loader (the
- * rank tables are megabytes; activation must not pay for them). Input is cut into
- * bounded chunks first: BPE on one long unbroken run (100k characters without a space)
- * is super-linear and would stall the extension host. No `vscode` import.
+ * rank tables are megabytes; activation must not pay for them). In the extension the
+ * loader's encoders live in a worker thread (encoders/countClient.ts): building one
+ * takes far longer than the host may be held. Input is cut into bounded chunks first:
+ * BPE on one long unbroken run (100k characters without a space) is super-linear and
+ * would stall the thread it runs on. No `vscode` import.
  */
 import type { TokenCounterPort } from './ports';
 
@@ -14,7 +16,12 @@ export interface Encoder {
   encode(text: string): number[];
 }
 
-export type EncoderLoader = (name: EncodingName) => Promise<Encoder>;
+/** An encoder that counts somewhere else (the tokenizer worker): the host only waits for the number. */
+export interface OffThreadEncoder {
+  countTokens(text: string): Promise<number>;
+}
+
+export type EncoderLoader = (name: EncodingName) => Promise<Encoder | OffThreadEncoder>;
 
 /** Longest piece handed to the encoder in one call. */
 export const MAX_CHUNK_CHARS = 2048;
@@ -98,12 +105,12 @@ export function estimateTokens(text: string): number {
 }
 
 export class TokenCounter implements TokenCounterPort {
-  private readonly encoders = new Map<EncodingName, Promise<Encoder>>();
+  private readonly encoders = new Map<EncodingName, Promise<Encoder | OffThreadEncoder>>();
 
   constructor(private readonly load: EncoderLoader) {}
 
   /** Loads (once) and returns the encoder for a model. */
-  encoderFor(modelId: string): Promise<Encoder> {
+  encoderFor(modelId: string): Promise<Encoder | OffThreadEncoder> {
     const name = encodingForModel(modelId);
     let encoder = this.encoders.get(name);
     if (!encoder) {
@@ -122,6 +129,7 @@ export class TokenCounter implements TokenCounterPort {
    */
   async count(modelId: string, text: string): Promise<number> {
     const encoder = await this.encoderFor(modelId);
+    if ('countTokens' in encoder) return encoder.countTokens(text);
     if (text.length <= MAX_CHUNK_CHARS) return countWith(encoder, text);
     let total = 0;
     let sliceStart = performance.now();
@@ -133,6 +141,15 @@ export class TokenCounter implements TokenCounterPort {
       }
     }
     return total;
+  }
+
+  /**
+   * Starts loading the model's encoder without waiting for it, so a count that follows soon
+   * (the user is choosing what to attach) does not wait for the load. A failed load is
+   * forgotten (see encoderFor) and surfaces on the count that needs it.
+   */
+  warm(modelId: string): void {
+    this.encoderFor(modelId).catch(() => undefined);
   }
 
   /** Tokens a chat message occupies, with framing overhead. */

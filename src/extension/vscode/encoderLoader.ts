@@ -1,20 +1,21 @@
 /**
- * Loads a tokenizer encoder from its own bundle next to the host bundle, on first use.
- * A runtime `require` of a computed path keeps esbuild from inlining megabytes of rank
- * tables into dist/extension.js.
+ * The tokenizer as the extension runs it: a worker thread (dist/countWorker.js) that loads
+ * each encoding from its own bundle next to the host bundle (dist/encoders/*.js) on first
+ * use. Building an encoder holds its thread for hundreds of milliseconds, so it never runs
+ * on the extension host's; the host posts text and gets counts back.
  */
 import path from 'node:path';
-import type { Encoder, EncoderLoader, EncodingName } from '../core/tokenCounter';
+import { CountWorkerClient } from '../core/encoders/countClient';
 
-interface EncoderModule {
-  createEncoder(): Encoder;
-}
-
-export function bundledEncoderLoader(distDir: string): EncoderLoader {
-  return async (name: EncodingName) => {
-    const file = path.join(distDir, 'encoders', `${name}.js`);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(file) as EncoderModule;
-    return mod.createEncoder();
-  };
+export function tokenizerWorker(distDir: string, onError: (message: string) => void): CountWorkerClient {
+  return new CountWorkerClient(
+    path.join(distDir, 'countWorker.js'),
+    {
+      encoders: {
+        cl100k_base: path.join(distDir, 'encoders', 'cl100k_base.js'),
+        o200k_base: path.join(distDir, 'encoders', 'o200k_base.js'),
+      },
+    },
+    onError,
+  );
 }

@@ -132,6 +132,8 @@ export class AttachmentService {
   private async context(): Promise<SourceContext> {
     const { id } = await this.deps.model();
     const tokens = await this.deps.tokens();
+    // The picker opens next: the user's choosing time builds the tokenizer (in its worker).
+    tokens.warm?.(id);
     return {
       maxTokens: this.deps.maxTokens(),
       remainingTokens: this.pending.remainingTokens,
