@@ -2,7 +2,7 @@
  * Bytes in, checked chat chunks out: SSE decoding, the full chunk check (`sse.ts`) and the fast
  * path for chunks that repeat the last one but for their text (`chunkTemplate.ts`). No `vscode` import.
  */
-import { buildTemplate, matchTemplate, plainTextKind, type ChunkTemplate, type TextKind } from './chunkTemplate';
+import { buildTemplate, matchTemplate, plainTextKind, widenTemplate, type ChunkTemplate, type TextKind } from './chunkTemplate';
 import { DONE_SENTINEL, parseChunk, SseDecoder, type ChunkRejection, type SseSink, type StreamChunk } from './sse';
 
 export interface ChunkSink {
@@ -84,10 +84,23 @@ export class ChunkDecoder implements SseSink {
     this.sink.onSkip(message);
   }
 
-  /** Any chunk that took the full parse ends the template (`onText` promises the last chunk's envelope). */
+  /**
+   * Any chunk that took the full parse ends the template (`onText` promises the last chunk's
+   * envelope). When it differs from the template's chunk only in its text and one number, the
+   * next template has a slot for that number too.
+   */
   private nextTemplate(data: string, chunk: StreamChunk): void {
-    if (this.template !== undefined) {
+    const last = this.template;
+    if (last !== undefined) {
       this.template = undefined;
+      const widened = widenTemplate(last, data, chunk);
+      if (widened !== undefined) {
+        this.template = widened;
+        this.templateHits = 0;
+        this.backoff = 0;
+        this.wait = 0;
+        return;
+      }
       if (this.templateHits > 0) this.backoff = 0;
       else this.backOff();
     }

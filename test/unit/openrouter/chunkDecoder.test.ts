@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { ChunkDecoder } from '../../../src/extension/openrouter/chunkDecoder';
-import { buildTemplate, matchTemplate } from '../../../src/extension/openrouter/chunkTemplate';
+import { buildTemplate, matchTemplate, widenTemplate } from '../../../src/extension/openrouter/chunkTemplate';
 import { isRejection, parseChunk, type StreamChunk } from '../../../src/extension/openrouter/sse';
 
 interface Decoded {
@@ -175,12 +175,83 @@ describe('ChunkDecoder', () => {
     assert.equal(matchTemplate(t, finish), undefined);
   });
 
+  it('keeps the fast path when every chunk carries its own number (a per-chunk `created`)', () => {
+    const stamped = (n: number, content: string): string => text(content, { created: 1764100000 + n });
+    const events = Array.from({ length: 8 }, (_, n) => stamped(n * 37, `w${n} `));
+    // The first chunk cuts a template, the second shows which number changes, the rest match it.
+    assert.equal(assertSameMeaning(events).fast, 6);
+    // A number after the text (a sequence number behind `choices`), negative and fractional ones.
+    const seq = (n: number | string, content: string): string =>
+      JSON.stringify({ ...envelope, choices: [{ index: 0, delta: { content }, finish_reason: null }], seq: n });
+    assert.equal(assertSameMeaning([seq(1, 'a'), seq(2, 'b'), seq(-3.5, 'c'), seq(4e-7, 'd'), seq(0, 'e'), seq(10, 'f')]).fast, 4);
+  });
+
+  it('gives a number slot only to a whole number value the check does not read', () => {
+    // Digits inside a read string (the id) are not a number: every chunk is announced.
+    const ids = ['gen-1', 'gen-2', 'gen-3', 'gen-4'].map((id, n) => text(`t${n}`, { id }));
+    const got = assertSameMeaning(ids);
+    assert.equal(got.fast, 0);
+    assert.deepEqual(got.chunks.map((c) => c.id), ['gen-1', 'gen-2', 'gen-3', 'gen-4']);
+    // Digits inside an unread string, and in a key, are not a number slot either (the probe fails).
+    const a = text('a', { system_fingerprint: 'fp_1' });
+    const b = text('b', { system_fingerprint: 'fp_2' });
+    const last = buildTemplate(a, parseChunk(a) as StreamChunk, 'content');
+    assert.ok(last);
+    assert.equal(widenTemplate(last, b, parseChunk(b) as StreamChunk), undefined);
+    const keyed = (k: string, c: string): string => JSON.stringify({ ...envelope, [k]: 1, choices: [{ delta: { content: c } }] });
+    const ka = keyed('k1', 'a');
+    const kt = buildTemplate(ka, parseChunk(ka) as StreamChunk, 'content');
+    assert.ok(kt);
+    assert.equal(widenTemplate(kt, keyed('k2', 'b'), parseChunk(keyed('k2', 'b')) as StreamChunk), undefined);
+    // Two numbers changing at once: no slot, the full check for each.
+    const two = [1, 2, 3, 4].map((n) => text(`x${n}`, { created: n, seq: n }));
+    assert.equal(assertSameMeaning(two).fast, 0);
+  });
+
+  it('skips a chunk whose number slot holds anything but one number, as the full check does', () => {
+    const stamped = (created: string, content: string): string => text(content, { created: 0 }).replace('"created":0', `"created":${created}`);
+    const hostile = ['"1"', '1.', '01', '-', '1e', '+1', 'true', 'null', '{}', '[1]', '1 ', ' 1', '1,"x":2', '--1', '1e+', '.5', '1.5e3'];
+    for (const h of hostile) assertSameMeaning([stamped('1', 'a'), stamped('2', 'b'), stamped('3', 'c'), stamped(h, 'd'), stamped('4', 'e')]);
+  });
+
   it('stops after [DONE] and after stop()', () => {
     const got = decode([text('a'), '[DONE]', text('b')]);
     assert.deepEqual(got.chunks.map((c) => c.content), ['a']);
     assert.equal(got.done, true);
     const stopped = decodeSse([text('a'), text('b'), text('c')].map((e) => `data: ${e}\n\n`).join(''), 1 << 20, 2);
     assert.deepEqual(stopped.chunks.map((c) => c.content), ['a', 'b']);
+  });
+
+  it('means the same as the full check on randomly damaged streams whose chunks carry their own numbers', () => {
+    let seed = 1515;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const alphabet = ['"', '\\', ',', ':', '{', '}', '0', '9', '-', '.', 'e', 'E', '+', ' ', 'a'];
+    const numbers = ['0', '7', '-1', '2.5', '1e3', '1764100000', '-0.25E-2'];
+    let fast = 0;
+    for (let round = 0; round < 1000; round++) {
+      const events: string[] = [];
+      const before = random(2) === 0;
+      for (let i = 0; i < 6; i++) {
+        const n = numbers[random(numbers.length)]!;
+        let e =
+          before
+            ? text(`w${i} `, { created: 0 }).replace('"created":0', `"created":${n}`)
+            : JSON.stringify({ ...envelope, choices: [{ index: 0, delta: { content: `v${i}` }, finish_reason: null }], seq: 0 }).replace('"seq":0', `"seq":${n}`);
+        if (random(3) === 0) {
+          const at = random(e.length);
+          const ch = alphabet[random(alphabet.length)]!;
+          const op = random(3);
+          e = e.slice(0, at) + (op === 1 ? '' : ch) + e.slice(op === 0 ? at : at + 1);
+        }
+        events.push(e);
+      }
+      fast += assertSameMeaning(events).fast;
+    }
+    // The damaged streams must have gone through number slots, not only the full check.
+    assert.ok(fast > 1000, `only ${fast} chunks took the fast path`);
   });
 
   it('means the same as the full check on thousands of randomly damaged streams', () => {
