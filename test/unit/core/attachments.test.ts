@@ -182,6 +182,26 @@ describe('attachments', function () {
       );
       assert.ok(yields >= 30, `yielded ${yields} times`);
     });
+
+    it('ends a slice after sorting when the sort took one, before summarising the tree', async () => {
+      const files: Record<string, string> = { 'b.ts': 'b', 'a.ts': 'a' };
+      const steps: string[] = [];
+      let t = 0;
+      await buildFolderDraft(
+        { label: './', files: Object.keys(files).map((path) => ({ path, size: 1 })), budgetTokens: 1000 },
+        {
+          ...deps(files),
+          // Every reading of the clock is a full slice later: each step that checks it yields.
+          now: () => (t += 5),
+          yieldNow: async () => void steps.push('yield'),
+          count: async (text) => {
+            steps.push(text.startsWith('./') ? 'count tree' : 'count file');
+            return count(text);
+          },
+        },
+      );
+      assert.deepEqual(steps.slice(0, 3), ['yield', 'yield', 'count tree'], 'sort | tree summary | count');
+    });
   });
 
   describe('sending', () => {
