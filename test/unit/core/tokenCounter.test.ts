@@ -94,6 +94,25 @@ describe('tokenCounter', () => {
     assert.equal(calls, 2);
   });
 
+  it('warm starts the load without a count, once; a failed warm leaves the count to retry', async () => {
+    const loads: EncodingName[] = [];
+    let fail = true;
+    const counter = new TokenCounter(async (name) => {
+      loads.push(name);
+      if (fail) throw new Error('disk');
+      return load(name);
+    });
+    counter.warm('openai/gpt-4');
+    assert.deepEqual(loads, ['cl100k_base'], 'the load started at once');
+    await new Promise((r) => setImmediate(r));
+    fail = false;
+    assert.equal(await counter.count('openai/gpt-4', 'Hello world'), 2);
+    assert.deepEqual(loads, ['cl100k_base', 'cl100k_base'], 'the failed warm was not kept');
+    counter.warm('openai/gpt-4');
+    await counter.count('openai/gpt-4', 'hi');
+    assert.equal(loads.length, 2, 'a warm encoder is reused');
+  });
+
   it('estimates roughly four ASCII characters per token', () => {
     assert.equal(estimateTokens(''), 0);
     assert.equal(estimateTokens('abcdefgh'), 2);
