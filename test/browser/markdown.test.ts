@@ -142,6 +142,17 @@ describe('markdown rendering of model output', function () {
     assert.deepEqual(await p.cspViolations(), []);
   });
 
+  it('spreads a language’s first use over three tasks: the highlighter’s code, the grammar, a sample', async () => {
+    const script = await markdownProbe();
+    await p.goto({ script });
+    await p.page.waitForFunction(() => '__md' in window);
+    type Steps = { preparedBefore: boolean[]; preparedAfter: boolean; keyword: string };
+    const r = await p.page.evaluate(() => (window as unknown as { __md: { prepareSteps(l: string): Promise<Steps> } }).__md.prepareSteps('rust'));
+    assert.deepEqual(r.preparedBefore, [false, false, false]);
+    assert.equal(r.preparedAfter, true);
+    assert.equal(r.keyword, 'fn');
+  });
+
   it('keeps a finished block’s DOM node while later tokens stream in', async () => {
     await p.post({
       type: 'view/snapshot',

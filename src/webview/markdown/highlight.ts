@@ -105,7 +105,7 @@ function schedule(highlighter: Highlighter): void {
     const deadline = performance.now() + SLICE_MS;
     while (queue.length > 0 && performance.now() < deadline) {
       const { node, language } = queue[0]!;
-      // A language's first use compiles its grammar (and warms the highlighter): alone in a task.
+      // A language's first use (the highlighter warmed, its grammar compiled): in tasks of their own.
       if (highlighter.prepare(language)) break;
       queue.shift();
       if (!node.isConnected) continue;

@@ -76,3 +76,16 @@ export async function spanCheck(samples: readonly string[]): Promise<{ accepted:
   const tags = samples.map((sample) => [...new Set([...highlightPiece(sample, 'xml').querySelectorAll('*')].map((el) => `${el.tagName.toLowerCase()}${[...el.attributes].map((a) => ` ${a.name}`).join('')}`))]);
   return { accepted: samples.map(onlySpans), tags };
 }
+
+/** Steps a language's first use by hand: whether it was prepared before each step that did work. */
+export async function prepareSteps(language: string): Promise<{ preparedBefore: boolean[]; preparedAfter: boolean; keyword: string }> {
+  const { prepare, isPrepared, highlightPiece } = await import('../../../src/webview/markdown/languages');
+  const preparedBefore: boolean[] = [];
+  for (let step = 0; step < 10; step++) {
+    const before = isPrepared(language);
+    if (!prepare(language)) break;
+    preparedBefore.push(before);
+  }
+  const keyword = highlightPiece('fn main() {}', language).querySelector('.hljs-keyword')?.textContent ?? '';
+  return { preparedBefore, preparedAfter: isPrepared(language), keyword };
+}

@@ -9,7 +9,7 @@ import { MARKDOWN_OPTIONS, lexedCharacters } from '../../../src/webview/markdown
 import { MarkdownView, renderMarkdownOnce } from '../../../src/webview/markdown/markdownView';
 import { markdownStyles } from '../../../src/webview/markdown/markdownStyles';
 import { WARM_UP_TEXTS, warmUpMarkdown, warmUpOnce } from '../../../src/webview/markdown/warmUp';
-import { highlightedCode, longCode, spanCheck } from './codeProbe';
+import { highlightedCode, longCode, prepareSteps, spanCheck } from './codeProbe';
 import { highlighterLoaded, idle } from './idle';
 
 // The app's markdown styles (wrapping, chunk layout), so timings include the real layout work.
@@ -504,4 +504,4 @@ async function warmUp(): Promise<WarmUpReport> {
   return { drawn, perPeriod, lexed: finished ? lexedCharacters.count - lexed0 : -1, bodyUnchanged: document.body.innerHTML === body };
 }
 
-(window as unknown as { __md: unknown }).__md = { once, compare, stream, spec, streamed, hostile, curve, curvePaired, chunking, tableStream, grouping, longReply, longCode, highlightedCode, spanCheck, warmUp };
+(window as unknown as { __md: unknown }).__md = { once, compare, stream, spec, streamed, hostile, curve, curvePaired, chunking, tableStream, grouping, longReply, longCode, highlightedCode, spanCheck, prepareSteps, warmUp };
