@@ -13,6 +13,8 @@
  *           same rate, one post per frame as the host sends. Figures: main-thread time, long
  *           tasks (> 50 ms wall, PerformanceObserver) and each task's CPU time from a DevTools
  *           trace (a loaded machine stretches wall time, not the work in a task). Goal: none.
+ *           Each round also streams six into the same build without the markdown warm-up
+ *           (src/webview/markdown/warmUp.ts): the warm-up's same-run baseline.
  *
  * Nothing here asserts a time: `npx tsx test/bench/fanout.bench.ts`. BENCH_TOKENS (default 3000
  * per reply) and BENCH_RATE (tokens/s per reply, default 300) change the streams; the webview
