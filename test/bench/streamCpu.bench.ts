@@ -22,9 +22,9 @@
  * Tables: over real sockets (the fake writes every event in its own TCP segment, so
  * per-read I/O dominates); the same recorded bytes replayed from memory in 16 KB
  * reads through each variant's `fetch` (the per-event work alone); replayed one event
- * per read (the per-read work without the socket's noise); and the 16 KB replay
- * with a stream whose chunks differ beyond their text in every event (the client's
- * slow path on every chunk: its worst case).
+ * per read (the per-read work without the socket's noise); the 16 KB replay with a
+ * different `created` in every chunk (the fast path's number slot); and with a number and
+ * a string different in every chunk (the full check on every chunk: the client's worst case).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -355,12 +355,16 @@ async function table(title: string, f: Fetch, url: string, text: string, rounds:
 }
 
 /**
- * The same stream with a different `created` in every chunk: nothing but the text repeats
- * from one chunk to the next, so no chunk takes the client's fast path.
+ * The same stream with a different `created` in every chunk (a provider stamping each chunk
+ * with its own time); with `fingerprint`, also a different string in every chunk, so no chunk
+ * takes the client's fast path.
  */
-function varyEveryChunk(bytes: Uint8Array): Uint8Array {
+function varyEveryChunk(bytes: Uint8Array, fingerprint = false): Uint8Array {
   let n = 0;
-  const text = new TextDecoder().decode(bytes).replace(/"created":\d+/g, () => `"created":${1_700_000_000 + n++}`);
+  const text = new TextDecoder().decode(bytes).replace(/"created":\d+/g, () => {
+    n++;
+    return `"created":${1_700_000_000 + n}${fingerprint ? `,"system_fingerprint":"fp_${n.toString(36)}"` : ''}`;
+  });
   return new TextEncoder().encode(text);
 }
 
@@ -380,8 +384,15 @@ async function main(): Promise<void> {
       REPLAY_ROUNDS,
     );
     await table(
-      `The same replay, every chunk's envelope different (no fast path), ~${TOKENS} tokens`,
+      `The same replay, every chunk with its own \`created\` (the fast path's number slot), ~${TOKENS} tokens`,
       replayFetch(varyEveryChunk(bytes), 16 * 1024),
+      url,
+      prompt,
+      REPLAY_ROUNDS,
+    );
+    await table(
+      `The same replay, every chunk with its own \`created\` and fingerprint (no fast path: the worst case), ~${TOKENS} tokens`,
+      replayFetch(varyEveryChunk(bytes, true), 16 * 1024),
       url,
       prompt,
       REPLAY_ROUNDS,
