@@ -66,6 +66,51 @@ describe('transcript', function () {
     assert.equal(text(await article.locator('.md').textContent()), 'Hello, world!', 'the host text replaces the streamed text');
   });
 
+  it('shows the first text after a pause in the next frame, and a fast stream at most every third frame', async () => {
+    const streaming = assistantEntry('a9', '', { status: 'streaming' });
+    await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: conversation([userEntry('u9', 'hi'), streaming], { streamingId: 'a9' }) }) });
+    const result = await p.page.evaluate(
+      () =>
+        new Promise<{ firstShown: boolean; frames: number; updates: number; shown: number; sent: number }>((done) => {
+          const md = () =>
+            document.querySelector('nt-app')?.shadowRoot?.querySelector('nt-transcript')?.shadowRoot?.querySelector('nt-entry:last-of-type')?.shadowRoot?.querySelector('.md');
+          const length = () => md()?.textContent?.length ?? 0;
+          const post = (content: string) => window.postMessage({ type: 'chat/stream', conversationId: 'c1', messageId: 'a9', content, reasoning: '' }, '*');
+          post('First. ');
+          // The message task, then the next frame: a delta after a pause is not held back.
+          setTimeout(() =>
+            requestAnimationFrame(() =>
+              setTimeout(() => {
+                const firstShown = length() >= 'First. '.length;
+                // Then one delta every frame, as a fast model brings them: count the frames the text grew in.
+                let frames = 0;
+                let updates = 0;
+                let last = length();
+                let sent = 0;
+                const frame = () => {
+                  const now = length();
+                  if (now !== last) updates++;
+                  last = now;
+                  if (sent < 40) {
+                    frames++;
+                    post('word ');
+                    sent++;
+                    requestAnimationFrame(frame);
+                  } else done({ firstShown, frames, updates, shown: now, sent });
+                };
+                requestAnimationFrame(frame);
+              }, 0),
+            ),
+          );
+        }),
+    );
+    assert.ok(result.firstShown, 'the first delta after a pause is shown in the next frame');
+    assert.ok(result.updates >= 2, `the text grows while the stream runs (${result.updates} updates)`);
+    assert.ok(result.updates <= Math.ceil(result.frames / 3) + 1, `${result.updates} updates in ${result.frames} frames: at most one every third frame`);
+    await p.settle(true);
+    assert.equal(text(await p.page.locator('article[data-id="a9"] .md').textContent()), `First. ${'word '.repeat(result.sent)}`.trim(), 'nothing is lost');
+  });
+
   it('announces a finished reply once through a polite live region, never per token', async () => {
     const streaming = assistantEntry('a9', '', { status: 'streaming' });
     await p.post({ type: 'view/snapshot', snapshot: snapshot({ conversation: conversation([userEntry('u9', 'hi'), streaming]) }) });
