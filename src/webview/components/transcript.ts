@@ -151,6 +151,9 @@ export class NtTranscript extends LitElement {
     for (const [id, extra] of this.appended) {
       if (previous.get(id) === extra) continue;
       const el = this.renderedEntries.get(id);
+      // Not an entry of this log (a comparison's reply, a stream ahead of its conversation): a
+      // full render would draw nothing more.
+      if (!el && !this.entries.some((e) => e.id === id)) continue;
       if (!el || !el.isConnected || el.entry.id !== id) return true;
       targets.push([el, el.entry, extra]);
     }
