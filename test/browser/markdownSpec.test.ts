@@ -10,7 +10,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { WebviewPage, ROOT } from './harness';
 import { markdownProbe } from './probe';
-import type { SpecCase, SpecReport } from './probe/markdownProbe';
+import { marked } from 'marked';
+import type { PlainReport, SpecCase, SpecReport } from './probe/markdownProbe';
 
 interface SpecExample {
   markdown: string;
@@ -77,6 +78,37 @@ describe('markdown: the CommonMark spec examples', function () {
     assert.equal(report.markedCompared, expected);
     const numbers = report.markedMismatches.map((m) => m.number);
     assert.deepEqual(report.markedMismatches.slice(0, 2), [], `${numbers.length}/${expected} differ: ${numbers.join(', ')}`);
+  });
+
+  // Plain markup (tags without attributes) is parsed in a <template> without the sanitizer.
+  it('skips the sanitizer only for markup of plain tags, which then gives what the sanitizer gives (marked’s output of every example, raw HTML kept)', async () => {
+    const htmls = examples.map((e) => marked.parse(e.markdown, { gfm: true, async: false }));
+    const hostile = [
+      ['<p>a &lt;script&gt; &amp; <em>b</em></p>\n<ul>\n<li><strong>c</strong></li>\n</ul>', true],
+      ['<h2>t</h2><blockquote><p><del>d</del><code>e</code><br></p></blockquote><hr><b>\uE000</b>', true],
+      ['<p onclick="x">a</p>', false],
+      ['<p >a</p>', false],
+      ['<P>a</P>', false],
+      ['<p>a</p\n>', false],
+      ['<br/>', false],
+      ['<h7>a</h7>', false],
+      ['<bb>a</bb>', false],
+      ['<p>a<img src=x onerror=alert(1)></p>', false],
+      ['<p>a</p><!-- c -->', false],
+      ['<p>a</p><script>alert(1)</script>', false],
+      ['<p><a href="https://x.example/">a</a></p>', false],
+      ['<pre><code>x</code></pre>', false],
+      ['<ol start="2"><li>a</li></ol>', false],
+      ['<p>a</p><svg><p>b</p></svg>', false],
+    ] as const;
+    const r = await p.page.evaluate(
+      (h) => (window as unknown as { __md: { plainTags(h: string[]): PlainReport } }).__md.plainTags(h),
+      [...htmls, ...hostile.map(([html]) => html)],
+    );
+    assert.deepEqual(r.accepted.slice(htmls.length), hostile.map(([, plain]) => plain));
+    const plain = r.accepted.slice(0, htmls.length).filter(Boolean).length;
+    assert.ok(plain > 150 && plain < htmls.length, `${plain} of ${htmls.length} examples are plain markup`);
+    assert.deepEqual(r.differ.slice(0, 3), [], `${r.differ.length} differ from the sanitizer`);
   });
 
   it('nothing in the examples broke the page or the CSP', async () => {

@@ -8,6 +8,7 @@ import { renderTokens } from '../../../src/webview/markdown/blocks';
 import { MARKDOWN_OPTIONS, lexedCharacters } from '../../../src/webview/markdown/lexing';
 import { MarkdownView, renderMarkdownOnce } from '../../../src/webview/markdown/markdownView';
 import { markdownStyles } from '../../../src/webview/markdown/markdownStyles';
+import { onlyPlainTags, purifyToFragment, sanitizeToFragment } from '../../../src/webview/markdown/sanitize';
 import { WARM_UP_TEXTS, warmUpMarkdown, warmUpOnce } from '../../../src/webview/markdown/warmUp';
 import { highlightedCode, longCode, prepareSteps, spanCheck } from './codeProbe';
 import { highlighterLoaded, idle } from './idle';
@@ -504,4 +505,28 @@ async function warmUp(): Promise<WarmUpReport> {
   return { drawn, perPeriod, lexed: finished ? lexedCharacters.count - lexed0 : -1, bodyUnchanged: document.body.innerHTML === body };
 }
 
-(window as unknown as { __md: unknown }).__md = { once, compare, stream, spec, streamed, hostile, curve, curvePaired, chunking, tableStream, grouping, longReply, longCode, highlightedCode, spanCheck, prepareSteps, warmUp };
+export interface PlainReport {
+  readonly accepted: boolean[];
+  /** Accepted markup whose fragment differs from the sanitizer's: [markup, fast, sanitizer]. */
+  readonly differ: [string, string, string][];
+}
+
+/** Which markup skips the sanitizer, and whether what it gives then equals the sanitizer's output. */
+function plainTags(htmls: readonly string[]): PlainReport {
+  const serial = (f: DocumentFragment) => {
+    const box = document.createElement('div');
+    box.append(f);
+    return box.innerHTML;
+  };
+  const accepted = htmls.map(onlyPlainTags);
+  const differ: [string, string, string][] = [];
+  htmls.forEach((html, i) => {
+    if (!accepted[i]) return;
+    const fast = serial(sanitizeToFragment(html));
+    const sanitized = serial(purifyToFragment(html));
+    if (fast !== sanitized) differ.push([html, fast, sanitized]);
+  });
+  return { accepted, differ };
+}
+
+(window as unknown as { __md: unknown }).__md = { once, compare, stream, spec, streamed, hostile, curve, curvePaired, chunking, tableStream, grouping, longReply, longCode, highlightedCode, spanCheck, prepareSteps, warmUp, plainTags };
