@@ -4,7 +4,7 @@
  * Owns the stream's success rule (docs/openrouter.md): `[DONE]` or a finish_reason
  * ends it well; an `error` chunk or `finish_reason: "error"` is a mid-stream
  * failure; a body that ends with neither was cut off. Retrying, breakers and the
- * `finish`/`retry` events belong to client.ts. No `vscode` import.
+ * `finish`/`retry` events belong to chatAttempt.ts and client.ts. No `vscode` import.
  *
  * Events leave in batches, one per network read, with the text of adjacent chunks of one kind
  * joined into one event. The attempt is a plain object with one async `read()` per network read

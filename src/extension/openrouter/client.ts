@@ -1,6 +1,7 @@
 /**
  * The OpenRouter client every reply flows through: streaming chat with retries
- * (only before the first token), circuit breakers (`chatLease.ts`), fallback models, and
+ * (only before the first token; one attempt's work in `chatAttempt.ts`), circuit breakers
+ * (`chatLease.ts`), fallback models, and
  * the JSON endpoints /models, /key and /generation (their GETs in `jsonRequests.ts`; /credits
  * and /activity in `account.ts`; the
  * request body in `requestOptions.ts`). Everything it touches — base URL, key,
