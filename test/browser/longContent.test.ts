@@ -26,6 +26,16 @@ describe('long content', function () {
     p.page.locator(`article[data-id="${id}"] ${part}`).evaluate((el) => el.textContent?.length ?? 0);
   const has = (id: string, part: string, text: string): Promise<boolean> =>
     p.page.locator(`article[data-id="${id}"] ${part}`).evaluate((el, t) => el.textContent?.includes(t) ?? false, text);
+  /** Waits (polling: drawing a long reply takes many tasks) until the newest entry's text holds `text`. */
+  const lastEntryShows = (text: string) =>
+    p.page.waitForFunction(
+      (end) =>
+        [...document.querySelectorAll('nt-app')].some((app) =>
+          app.shadowRoot?.querySelector('nt-transcript')?.shadowRoot?.querySelector('nt-entry:last-of-type')?.shadowRoot?.querySelector('.md')?.textContent?.includes(end),
+        ),
+      text,
+      { timeout: 150_000, polling: 250 },
+    );
 
   it('opens a very long reply collapsed to a bounded preview; "show all" draws the rest', async () => {
     const reply = longText(COLLAPSE_AT + 60_000);
@@ -37,14 +47,7 @@ describe('long content', function () {
     const note = (await article.locator('.collapsed-note').textContent()) ?? '';
     assert.match(note, /\d+ k characters more not shown/);
     await article.getByRole('button', { name: 'show all' }).click();
-    await p.page.waitForFunction(
-      (end) =>
-        [...document.querySelectorAll('nt-app')].some((app) =>
-          app.shadowRoot?.querySelector('nt-transcript')?.shadowRoot?.querySelector('nt-entry:last-of-type')?.shadowRoot?.querySelector('.md')?.textContent?.includes(end),
-        ),
-      END,
-      { timeout: 150_000, polling: 250 },
-    );
+    await lastEntryShows(END);
     assert.equal(await article.getByRole('button', { name: 'show all' }).count(), 0, 'nothing is hidden any more');
     assert.ok((await drawn('a1', '.md')) > COLLAPSE_AT);
   });
@@ -76,13 +79,6 @@ describe('long content', function () {
     }
     await p.post({ type: 'chat/conversation', conversation: conversation([userEntry('u9', 'hi'), assistantEntry('a9', whole)]) });
     assert.equal(await p.page.locator('article[data-id="a9"]').getByRole('button', { name: 'show all' }).count(), 0);
-    await p.page.waitForFunction(
-      (end) =>
-        [...document.querySelectorAll('nt-app')].some((app) =>
-          app.shadowRoot?.querySelector('nt-transcript')?.shadowRoot?.querySelector('nt-entry:last-of-type')?.shadowRoot?.querySelector('.md')?.textContent?.includes(end),
-        ),
-      END,
-      { timeout: 150_000, polling: 250 },
-    );
+    await lastEntryShows(END);
   });
 });
