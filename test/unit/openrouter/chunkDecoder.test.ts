@@ -223,11 +223,7 @@ describe('ChunkDecoder', () => {
   });
 
   it('means the same as the full check on randomly damaged streams whose chunks carry their own numbers', () => {
-    let seed = 1515;
-    const random = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      return seed % n;
-    };
+    const random = seeded(1515);
     const alphabet = ['"', '\\', ',', ':', '{', '}', '0', '9', '-', '.', 'e', 'E', '+', ' ', 'a'];
     const numbers = ['0', '7', '-1', '2.5', '1e3', '1764100000', '-0.25E-2'];
     let fast = 0;
@@ -236,17 +232,11 @@ describe('ChunkDecoder', () => {
       const before = random(2) === 0;
       for (let i = 0; i < 6; i++) {
         const n = numbers[random(numbers.length)]!;
-        let e =
+        const e =
           before
             ? text(`w${i} `, { created: 0 }).replace('"created":0', `"created":${n}`)
             : JSON.stringify({ ...envelope, choices: [{ index: 0, delta: { content: `v${i}` }, finish_reason: null }], seq: 0 }).replace('"seq":0', `"seq":${n}`);
-        if (random(3) === 0) {
-          const at = random(e.length);
-          const ch = alphabet[random(alphabet.length)]!;
-          const op = random(3);
-          e = e.slice(0, at) + (op === 1 ? '' : ch) + e.slice(op === 0 ? at : at + 1);
-        }
-        events.push(e);
+        events.push(random(3) === 0 ? damage(e, random, alphabet) : e);
       }
       fast += assertSameMeaning(events).fast;
     }
@@ -255,26 +245,31 @@ describe('ChunkDecoder', () => {
   });
 
   it('means the same as the full check on thousands of randomly damaged streams', () => {
-    let seed = 15;
-    const random = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      return seed % n;
-    };
+    const random = seeded(15);
     const alphabet = ['"', '\\', ',', ':', '{', '}', '[', ']', 'a', ' ', '\t', 'u', '0', 'n', 'é', '🙂'];
     for (let round = 0; round < 1000; round++) {
       const events: string[] = [];
       for (let i = 0; i < 6; i++) {
-        let e = random(3) === 0 ? reasoning(`r${i}`) : text(`w${i} `);
-        if (random(3) === 0) {
-          // Damage one place: insert, delete or replace a character.
-          const at = random(e.length);
-          const ch = alphabet[random(alphabet.length)]!;
-          const op = random(3);
-          e = e.slice(0, at) + (op === 1 ? '' : ch) + e.slice(op === 0 ? at : at + 1);
-        }
-        events.push(e);
+        const e = random(3) === 0 ? reasoning(`r${i}`) : text(`w${i} `);
+        events.push(random(3) === 0 ? damage(e, random, alphabet) : e);
       }
       assertSameMeaning(events.filter((e) => !e.includes('\n')));
     }
   });
 });
+
+/** A small deterministic generator: the same damaged streams on every run. */
+function seeded(seed: number): (n: number) => number {
+  return (n) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+}
+
+/** Damages one place of an event: inserts, deletes or replaces a character. */
+function damage(event: string, random: (n: number) => number, alphabet: readonly string[]): string {
+  const at = random(event.length);
+  const ch = alphabet[random(alphabet.length)]!;
+  const op = random(3);
+  return event.slice(0, at) + (op === 1 ? '' : ch) + event.slice(op === 0 ? at : at + 1);
+}
