@@ -27,6 +27,9 @@ import { publicArgs } from './vscode/commandArgs';
 import { isLoopbackHost } from './core/settingsPolicy';
 import { WorkspaceSettingsGuard } from './vscode/workspaceSettings';
 
+/** How long after a view's handshake the tokenizer is built: after its first paint, off the critical path. */
+const WARM_TOKENIZER_AFTER_MS = 1500;
+
 export interface NeuralTerminalApi {
   /** Hooks for the integration tests that run inside the extension host. */
   readonly test: TestApi;
@@ -101,6 +104,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Neural
     runCommand: (command, ...args) => vscode.commands.executeCommand(command, ...args),
     dialogs,
   });
+  // Once a view has painted, while the user writes: the first send then finds the tokenizer built.
+  let warmTimer: ReturnType<typeof setTimeout> | undefined;
+  context.subscriptions.push(
+    chatView.onDidBecomeReady(() => {
+      clearTimeout(warmTimer);
+      const warm = () => controller.warmTokenizer().catch((e: unknown) => log.warn(`Tokenizer warm-up failed: ${String(e)}`));
+      warmTimer = setTimeout(() => void warm(), WARM_TOKENIZER_AFTER_MS);
+    }),
+    { dispose: () => clearTimeout(warmTimer) },
+  );
   const commandDeps: ChatCommandDeps = { controller, services: getServices, view: chatView, settings, state: context.globalState };
   const usage = new UsageReportPanel(context.extensionUri, getServices, settings);
   const transcripts = new TranscriptProvider(commandDeps);

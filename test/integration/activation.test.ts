@@ -5,6 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { NeuralTerminalApi } from '../../src/extension/extension';
+import { waitFor } from './host';
 
 const EXTENSION_ID = 'neural-terminal.neural-terminal';
 /** A syntactically valid, fake key. The harness also scans the run's disk files for it after the run. */
@@ -61,6 +62,15 @@ describe('Neural Terminal in the extension host', function () {
     const a = await api();
     await vscode.commands.executeCommand('neuralTerminal.chat.focus');
     await a.test.waitForWebviewReady(20_000);
+  });
+
+  it('builds the selected model\'s tokenizer soon after the view opens, before any send', async () => {
+    const a = await api();
+    await vscode.commands.executeCommand('neuralTerminal.chat.focus');
+    await a.test.waitForWebviewReady(20_000);
+    const { tokens } = await a.test.services();
+    const model = a.test.readSettings().defaultModel;
+    await waitFor(`the tokenizer of ${model} to be built`, () => tokens.isReady(model), 60_000);
   });
 
   it('reads neuralTerminal.baseUrl from the settings the harness wrote (fake OpenRouter)', function () {

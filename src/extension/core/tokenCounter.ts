@@ -106,6 +106,8 @@ export function estimateTokens(text: string): number {
 
 export class TokenCounter implements TokenCounterPort {
   private readonly encoders = new Map<EncodingName, Promise<Encoder | OffThreadEncoder>>();
+  /** Encodings whose encoder has finished loading. */
+  private readonly loaded = new Set<EncodingName>();
 
   constructor(private readonly load: EncoderLoader) {}
 
@@ -116,7 +118,10 @@ export class TokenCounter implements TokenCounterPort {
     if (!encoder) {
       encoder = this.load(name);
       // A failed load must not be cached forever: the next call retries.
-      encoder.catch(() => this.encoders.delete(name));
+      encoder.then(
+        () => this.loaded.add(name),
+        () => this.encoders.delete(name),
+      );
       this.encoders.set(name, encoder);
     }
     return encoder;
@@ -150,6 +155,11 @@ export class TokenCounter implements TokenCounterPort {
    */
   warm(modelId: string): void {
     this.encoderFor(modelId).catch(() => undefined);
+  }
+
+  /** Whether a count for this model would start at once (its encoder is loaded). */
+  isReady(modelId: string): boolean {
+    return this.loaded.has(encodingForModel(modelId));
   }
 
   /** Tokens a chat message occupies, with framing overhead. */

@@ -102,6 +102,15 @@ export class ChatController implements vscode.Disposable {
     await this.view.setActive(id);
   }
 
+  /**
+   * Builds the selected model's tokenizer (in its worker) before it is needed: the first send
+   * counts its turns exactly and would otherwise wait for the build (0.4–1.8 s of CPU).
+   */
+  async warmTokenizer(): Promise<void> {
+    const s = await this.ready();
+    s.tokens.warm(await this.view.selectedModel());
+  }
+
   /** Everything the view needs after it (re)loads. */
   async snapshot(placement: ViewSnapshot['placement'] = 'sidebar'): Promise<ViewSnapshot> {
     const base = await this.deps.baseSnapshot(placement);

@@ -105,8 +105,11 @@ describe('tokenCounter', () => {
     counter.warm('openai/gpt-4');
     assert.deepEqual(loads, ['cl100k_base'], 'the load started at once');
     await new Promise((r) => setImmediate(r));
+    assert.equal(counter.isReady('openai/gpt-4'), false, 'a failed load is not ready');
     fail = false;
     assert.equal(await counter.count('openai/gpt-4', 'Hello world'), 2);
+    assert.equal(counter.isReady('openai/gpt-4'), true);
+    assert.equal(counter.isReady('openai/gpt-4o'), false, 'another encoding is not loaded by it');
     assert.deepEqual(loads, ['cl100k_base', 'cl100k_base'], 'the failed warm was not kept');
     counter.warm('openai/gpt-4');
     await counter.count('openai/gpt-4', 'hi');
