@@ -56,7 +56,7 @@ describe('The packaged .vsix (E2E, installed into code-server)', function () {
     assert.deepEqual(leaked, [], 'sources, tests, maps and node_modules stay out of the .vsix');
   });
 
-  it('installs into code-server and shows the Neural Terminal view', async () => {
+  it('installs into code-server and shows the Neural Terminal view with its history', async () => {
     const install = spawnSync(
       NODE24,
       [CODE_SERVER_ENTRY, '--install-extension', vsix, '--extensions-dir', run.extensions, '--user-data-dir', run.userData],
@@ -92,6 +92,18 @@ describe('The packaged .vsix (E2E, installed into code-server)', function () {
     await frame.waitForFunction(() => !!document.querySelector('nt-app')?.shadowRoot?.childElementCount, undefined, {
       timeout: 60_000,
     });
+    // The host's snapshot has arrived once the key state shows; with it come the notices. The
+    // history engine runs in a worker thread whose script must be in the package: without it the
+    // view opens but says history is unavailable.
+    const keyState = frame.locator('nt-app aside.rail.model dd').nth(2);
+    await frame.waitForFunction(
+      () => /missing|stored/.test(document.querySelector('nt-app')?.shadowRoot?.querySelector('aside.rail.model')?.textContent ?? ''),
+      undefined,
+      { timeout: 60_000 },
+    );
+    assert.match((await keyState.textContent())?.trim() ?? '', /^(missing|stored)$/);
+    const unavailable = frame.locator('nt-app nt-notices li[data-kind="history_unavailable"]');
+    assert.equal(await unavailable.count(), 0, 'the installed view says history is unavailable');
     await page.screenshot({ path: join(RESULTS_DIR, 'e2e-installed-vsix.png') });
   });
 });
